@@ -1,0 +1,272 @@
+// Backup accounts: online accounts whose <provider>-backup storage service is enabled.
+import { InputError } from '../errors.js';
+import type { AccountStore, StoredSetting } from './AccountStore.js';
+import type { CredentialStore, Credentials } from './credentials.js';
+import type { DescriptionCatalog, ServiceDescription } from './descriptions.js';
+import { GLOBAL_SERVICE_ID } from './schema.js';
+import {
+  resolveBackupsPath, validateDisplayName, validateServerAddress, validateServerPath, validateUsername,
+} from './validation.js';
+
+export const BACKUP_OPERATIONS = ['Backup', 'BackupQuery', 'BackupRestore'] as const;
+export type BackupOperation = (typeof BACKUP_OPERATIONS)[number];
+
+export interface BackupAccount {
+  id: number;
+  provider: string;
+  providerName: string;
+  name: string;
+  enabled: boolean;
+  serverAddress: string;
+  webdavPath: string;
+  username: string;
+  ignoreSslErrors: boolean;
+  backupsPath: string;
+  backupEnabled: boolean;
+  credentialsId: number | undefined;
+  /** Per-account profile names recorded on the service as `<template>/profile_id`. */
+  profileIds: Partial<Record<BackupOperation, string>>;
+}
+
+export interface NewAccount {
+  provider: string;
+  serverAddress: string;
+  username: string;
+  password: string;
+  name?: string;
+  webdavPath?: string;
+  backupsPath?: string;
+  ignoreSslErrors?: boolean;
+}
+
+/** Keys `account set` accepts, with how each is validated and where it is stored. */
+const editableKeys = ['name', 'enabled', 'server_address', 'webdav_path', 'username', 'ignore_ssl_errors', 'backups_path'] as const;
+export type EditableKey = (typeof editableKeys)[number];
+
+export function isEditableKey(key: string): key is EditableKey {
+  return (editableKeys as readonly string[]).includes(key);
+}
+
+function serverPathPrefix(serverAddress: string): string {
+  return new URL(serverAddress).pathname.replace(/\/$/, '');
+}
+
+/** Where files live on the server when the user does not say: Nextcloud/ownCloud's DAV layout, else the server path. */
+export function defaultWebdavPath(provider: string, serverAddress: string, username: string): string {
+  const prefix = serverPathPrefix(serverAddress);
+  if (provider === 'nextcloud' || provider === 'owncloud') return `${prefix}/remote.php/dav/files/${username}`;
+  return prefix || '/';
+}
+
+function parseBool(text: string, key: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(text)) return true;
+  if (/^(false|0|no|off)$/i.test(text)) return false;
+  throw new InputError(`${key} must be true or false, not "${text}"`);
+}
+
+const globalRef = { name: 'global', id: GLOBAL_SERVICE_ID, type: 'global' };
+
+export class BackupAccounts {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly catalog: DescriptionCatalog,
+    private readonly credentials: CredentialStore,
+  ) {}
+
+  private service(provider: string): ServiceDescription {
+    const service = this.catalog.backupService(provider);
+    if (!service) {
+      const known = this.catalog.backupProviders().map((p) => p.id).join(', ');
+      throw new InputError(`Unknown backup provider "${provider}" (known: ${known || 'none'})`);
+    }
+    return service;
+  }
+
+  private serviceRef(provider: string) {
+    const service = this.service(provider);
+    return { name: service.id, id: this.store.ensureService(service), type: service.type };
+  }
+
+  async add(input: NewAccount): Promise<BackupAccount> {
+    const service = this.service(input.provider);
+    const serverAddress = validateServerAddress(input.serverAddress);
+    const username = validateUsername(input.username);
+    if (!input.password) throw new InputError('Enter the password');
+    const name = validateDisplayName(input.name ?? `${username}@${new URL(serverAddress).host}`);
+    const webdavPath = validateServerPath(input.webdavPath ?? defaultWebdavPath(input.provider, serverAddress, username), 'WebDAV path');
+    const templatePath = service.template.get('backups_path')?.value;
+    const backupsPath = resolveBackupsPath(input.backupsPath ?? (typeof templatePath === 'string' ? templatePath : 'Sailfish OS/Backups'), webdavPath);
+
+    const credentialsId = await this.credentials.create({ username, password: input.password });
+    const ref = this.serviceRef(input.provider);
+    try {
+      const id = this.store.transaction((tx) => {
+        const id = tx.createAccount(input.provider, name, true);
+        tx.set(id, globalRef, 'server_address', 's', serverAddress);
+        tx.set(id, globalRef, 'webdav_path', 's', webdavPath);
+        tx.set(id, globalRef, 'username', 's', username);
+        tx.set(id, globalRef, 'ignore_ssl_errors', 'b', input.ignoreSslErrors ?? false);
+        tx.set(id, globalRef, 'CredentialsId', 'u', credentialsId);
+        tx.set(id, ref, 'enabled', 'b', true);
+        tx.set(id, ref, 'backups_path', 's', backupsPath);
+        return id;
+      });
+      return this.get(id);
+    } catch (err) {
+      await this.credentials.remove(credentialsId);
+      throw err;
+    }
+  }
+
+  /** Every account whose provider offers a backup service, including ones made by other tools. */
+  list(): BackupAccount[] {
+    return this.store
+      .listAccounts()
+      .filter((row) => this.catalog.backupService(row.provider))
+      .map((row) => this.get(row.id));
+  }
+
+  get(id: number): BackupAccount {
+    const row = this.store.account(id);
+    if (!row) throw new InputError(`No account with id ${id}`);
+    const service = this.catalog.backupService(row.provider);
+    if (!service) throw new InputError(`Account ${id} (${row.provider}) is not a backup account`);
+    const global = this.store.settings(id, GLOBAL_SERVICE_ID);
+    const serviceId = this.store.serviceId(service.id);
+    const own = serviceId === undefined ? new Map<string, StoredSetting>() : this.store.settings(id, serviceId);
+    const str = (map: Map<string, StoredSetting>, key: string, fallback = ''): string => {
+      const v = map.get(key)?.value;
+      return typeof v === 'string' ? v : fallback;
+    };
+    const bool = (map: Map<string, StoredSetting>, key: string, fallback: boolean): boolean => {
+      const v = map.get(key)?.value;
+      return typeof v === 'boolean' ? v : fallback;
+    };
+    const serverAddress = str(global, 'server_address') || str(own, 'server_address');
+    const username = str(global, 'username') || str(own, 'username');
+    let webdavPath = str(global, 'webdav_path') || str(own, 'webdav_path');
+    if (!webdavPath && serverAddress) {
+      try {
+        webdavPath = defaultWebdavPath(row.provider, serverAddress, username);
+      } catch {
+        webdavPath = '/';
+      }
+    }
+    // Template defaults are not written to the DB (libaccounts behaviour): fall back to the .service file.
+    const template = service.template.get('backups_path')?.value;
+    const rawBackups = str(own, 'backups_path') || (typeof template === 'string' ? template : 'Sailfish OS/Backups');
+    let backupsPath: string;
+    try {
+      backupsPath = resolveBackupsPath(rawBackups, webdavPath || '/');
+    } catch {
+      backupsPath = rawBackups;
+    }
+    const credentials = global.get('CredentialsId')?.value ?? own.get('CredentialsId')?.value;
+    const profileIds: Partial<Record<BackupOperation, string>> = {};
+    for (const op of BACKUP_OPERATIONS) {
+      const v = own.get(`${row.provider}.${op}/profile_id`)?.value;
+      if (typeof v === 'string' && v) profileIds[op] = v;
+    }
+    return {
+      id,
+      provider: row.provider,
+      providerName: this.catalog.provider(row.provider)?.name ?? row.provider,
+      name: row.name,
+      enabled: row.enabled,
+      serverAddress,
+      webdavPath,
+      username,
+      ignoreSslErrors: bool(global, 'ignore_ssl_errors', false),
+      backupsPath,
+      backupEnabled: bool(own, 'enabled', false),
+      credentialsId: typeof credentials === 'number' ? credentials : undefined,
+      profileIds,
+    };
+  }
+
+  /** Applies `key=value` edits after validating every one; nothing is written if any is wrong. */
+  async set(id: number, edits: Array<[string, string]>): Promise<BackupAccount> {
+    const account = this.get(id);
+    const ref = this.serviceRef(account.provider);
+    const next = { ...account };
+    const writes: Array<(tx: Parameters<Parameters<AccountStore['transaction']>[0]>[0]) => void> = [];
+    for (const [key, value] of edits) {
+      if (!isEditableKey(key)) throw new InputError(`Unknown setting "${key}" (editable: ${editableKeys.join(', ')})`);
+      switch (key) {
+        case 'name': {
+          const name = validateDisplayName(value);
+          writes.push((tx) => tx.updateAccount(id, { name }));
+          break;
+        }
+        case 'enabled': {
+          const enabled = parseBool(value, key);
+          writes.push((tx) => tx.updateAccount(id, { enabled }));
+          break;
+        }
+        case 'server_address':
+          next.serverAddress = validateServerAddress(value);
+          writes.push((tx) => tx.set(id, globalRef, key, 's', next.serverAddress));
+          break;
+        case 'webdav_path':
+          next.webdavPath = validateServerPath(value, 'WebDAV path');
+          writes.push((tx) => tx.set(id, globalRef, key, 's', next.webdavPath));
+          break;
+        case 'username':
+          next.username = validateUsername(value);
+          writes.push((tx) => tx.set(id, globalRef, key, 's', next.username));
+          break;
+        case 'ignore_ssl_errors': {
+          const flag = parseBool(value, key);
+          writes.push((tx) => tx.set(id, globalRef, key, 'b', flag));
+          break;
+        }
+        case 'backups_path':
+          next.backupsPath = resolveBackupsPath(value, next.webdavPath);
+          writes.push((tx) => tx.set(id, ref, key, 's', next.backupsPath));
+          break;
+      }
+    }
+    this.store.transaction((tx) => writes.forEach((write) => write(tx)));
+    if (next.username !== account.username && account.credentialsId !== undefined) {
+      const old = await this.credentials.read(account.credentialsId);
+      if (old) await this.credentials.update(account.credentialsId, { ...old, username: next.username });
+    }
+    return this.get(id);
+  }
+
+  async setPassword(id: number, password: string): Promise<void> {
+    if (!password) throw new InputError('The password cannot be empty');
+    const account = this.get(id);
+    if (account.credentialsId !== undefined) {
+      await this.credentials.update(account.credentialsId, { username: account.username, password });
+      return;
+    }
+    const credentialsId = await this.credentials.create({ username: account.username, password });
+    this.store.transaction((tx) => tx.set(id, globalRef, 'CredentialsId', 'u', credentialsId));
+  }
+
+  async credentialsFor(account: BackupAccount): Promise<Credentials | undefined> {
+    if (account.credentialsId === undefined) return undefined;
+    return this.credentials.read(account.credentialsId);
+  }
+
+  /** Records the per-account profile names on the backup service (`<template>/profile_id`). */
+  recordProfiles(id: number, profiles: Partial<Record<BackupOperation, string>>): void {
+    const account = this.get(id);
+    const ref = this.serviceRef(account.provider);
+    this.store.transaction((tx) => {
+      for (const op of BACKUP_OPERATIONS) {
+        const name = profiles[op];
+        const key = `${account.provider}.${op}/profile_id`;
+        if (name) tx.set(id, ref, key, 's', name);
+        else tx.remove(id, ref, key);
+      }
+    });
+  }
+
+  async remove(id: number): Promise<void> {
+    const account = this.get(id);
+    this.store.transaction((tx) => tx.deleteAccount(id));
+    if (account.credentialsId !== undefined) await this.credentials.remove(account.credentialsId);
+  }
+}

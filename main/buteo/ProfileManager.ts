@@ -1,0 +1,178 @@
+// Sync profiles on disk, laid out as msyncd keeps them: user profiles in <dir>/<name>.xml,
+// results logs in <dir>/logs/<name>.log.xml, templates read-only from the shipped folder.
+import { readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../fsAtomic.js';
+import { BACKUP_OPERATIONS, type BackupOperation } from '../accounts/BackupAccounts.js';
+import { ProfileFormatError, SyncProfile, KEY_ACCOUNT_ID, KEY_DISPLAY_NAME, KEY_ENABLED, KEY_USE_ACCOUNTS } from './SyncProfile.js';
+import { LOG_ENTRIES_KEPT, parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
+
+export interface ProfileProblem {
+  file: string;
+  message: string;
+}
+
+/** `signalProfileChanged` change kinds. */
+export const ProfileChange = { Added: 0, Modified: 1, Removed: 2, Logs: 3 } as const;
+export type ProfileChange = (typeof ProfileChange)[keyof typeof ProfileChange];
+
+const profileName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export function assertProfileName(name: string): string {
+  if (!profileName.test(name) || name.includes('..')) {
+    throw new InputError(`"${name.slice(0, 80)}" is not a valid sync profile name`);
+  }
+  return name;
+}
+
+/** `<provider>.<Op>-<accountId>`, the per-account profile name Sailfish's Backup page creates. */
+export function accountProfileName(provider: string, op: BackupOperation, accountId: number): string {
+  return `${provider}.${op}-${accountId}`;
+}
+
+export class ProfileManager {
+  /** Files that could not be read, reported instead of overwritten. */
+  readonly problems: ProfileProblem[] = [];
+
+  constructor(
+    readonly profileDir: string,
+    readonly templateDir: string,
+  ) {}
+
+  private file(name: string): string {
+    return path.join(this.profileDir, `${assertProfileName(name)}.xml`);
+  }
+
+  logFile(name: string): string {
+    return path.join(this.profileDir, 'logs', `${assertProfileName(name)}.log.xml`);
+  }
+
+  private readProfile(file: string): SyncProfile | undefined {
+    let xml: string;
+    try {
+      xml = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      return SyncProfile.parse(xml);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!this.problems.some((p) => p.file === file)) this.problems.push({ file, message });
+      throw new ProfileFormatError(`${file}: ${message}`);
+    }
+  }
+
+  /** A user profile; undefined when there is none. A corrupt file throws ProfileFormatError. */
+  load(name: string): SyncProfile | undefined {
+    return this.readProfile(this.file(name));
+  }
+
+  template(name: string): SyncProfile | undefined {
+    return this.readProfile(path.join(this.templateDir, `${assertProfileName(name)}.xml`));
+  }
+
+  /** Every readable user profile; unreadable ones are listed in `problems` and skipped. */
+  list(): SyncProfile[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.profileDir).filter((n) => n.endsWith('.xml')).sort();
+    } catch {
+      return [];
+    }
+    const out: SyncProfile[] = [];
+    for (const n of names) {
+      const name = n.slice(0, -4);
+      if (!profileName.test(name)) continue;
+      try {
+        const profile = this.load(name);
+        if (profile) out.push(profile);
+      } catch {
+        // recorded in problems
+      }
+    }
+    return out;
+  }
+
+  save(profile: SyncProfile): ProfileChange {
+    const file = this.file(profile.name);
+    let existed = true;
+    try {
+      readFileSync(file);
+    } catch {
+      existed = false;
+    }
+    writeFileAtomic(file, profile.toXml());
+    this.problems.splice(0, this.problems.length, ...this.problems.filter((p) => p.file !== file));
+    return existed ? ProfileChange.Modified : ProfileChange.Added;
+  }
+
+  remove(name: string): boolean {
+    const file = this.file(name);
+    let existed = true;
+    try {
+      readFileSync(file);
+    } catch {
+      existed = false;
+    }
+    rmSync(file, { force: true });
+    rmSync(this.logFile(name), { force: true });
+    return existed;
+  }
+
+  /**
+   * The three profiles of a backup account, cloned from the provider's templates with the account's
+   * keys (DESIGN §2). Existing profiles keep their schedule and other edits; only identity keys are refreshed.
+   */
+  createForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
+    const out = {} as Record<BackupOperation, SyncProfile>;
+    for (const op of BACKUP_OPERATIONS) {
+      const templateName = `${account.provider}.${op}`;
+      const name = accountProfileName(account.provider, op, account.id);
+      let profile = this.load(name);
+      if (!profile) {
+        const template = this.template(templateName);
+        if (!template) throw new InputError(`No sync profile template ${templateName} for provider ${account.provider}`);
+        profile = template.clone();
+        profile.name = name;
+      }
+      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${account.name}`);
+      profile.setKey(KEY_ACCOUNT_ID, String(account.id));
+      profile.setKey(KEY_USE_ACCOUNTS, 'true');
+      profile.setKey(KEY_ENABLED, 'true');
+      this.save(profile);
+      out[op] = profile;
+    }
+    return out;
+  }
+
+  forAccount(accountId: number): SyncProfile[] {
+    return this.list().filter((p) => p.accountId === accountId);
+  }
+
+  results(name: string): SyncResults[] {
+    let xml: string;
+    try {
+      xml = readFileSync(this.logFile(name), 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      return parseSyncLog(xml).results;
+    } catch (err) {
+      // Keep the damaged log for inspection instead of overwriting it with the next entry.
+      const file = this.logFile(name);
+      const aside = `${file}.corrupt-${Date.now()}`;
+      renameSync(file, aside);
+      this.problems.push({ file, message: `${err instanceof Error ? err.message : String(err)} (moved to ${aside})` });
+      return [];
+    }
+  }
+
+  appendResults(name: string, results: SyncResults): void {
+    const all = [...this.results(name), results].slice(-LOG_ENTRIES_KEPT);
+    writeFileAtomic(this.logFile(name), serializeSyncLog(name, all));
+  }
+}

@@ -1,0 +1,71 @@
+// Buteo's status, major and minor codes (buteo-syncfw SyncCommonDefs.h, SyncResults.h).
+
+/** `syncStatus` status values on com.meego.msyncd. */
+export const SyncStatus = {
+  Queued: 0,
+  Started: 1,
+  Progress: 2,
+  Error: 3,
+  Done: 4,
+  Aborted: 5,
+  Cancelled: 6,
+  Stopping: 7,
+  NotPossible: 8,
+  AuthenticationFailure: 9,
+  DatabaseFailure: 10,
+  ConnectionError: 11,
+  ServerFailure: 12,
+  BadRequest: 13,
+  PluginError: 14,
+  PluginTimeout: 15,
+} as const;
+export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
+
+/** `moreDetails` of a progress status. */
+export const ProgressDetail = {
+  Initialising: 201,
+  Sending: 202,
+  Receiving: 203,
+  Finalising: 204,
+} as const;
+export type ProgressDetail = (typeof ProgressDetail)[keyof typeof ProgressDetail];
+
+export const MajorCode = { Success: 0, Failed: 1, Cancelled: 2 } as const;
+export type MajorCode = (typeof MajorCode)[keyof typeof MajorCode];
+
+export const MinorCode = {
+  NoError: 0,
+  InternalError: 401,
+  AuthenticationFailure: 402,
+  DatabaseFailure: 403,
+  PluginError: 404,
+  PluginTimeout: 405,
+  Aborted: 501,
+  ConnectionError: 502,
+  Offline: 603,
+  BackupInProgress: 604,
+} as const;
+export type MinorCode = (typeof MinorCode)[keyof typeof MinorCode];
+
+/** The syncStatus a failed run reports for its minor code. */
+export function statusForMinorCode(minor: MinorCode): SyncStatus {
+  switch (minor) {
+    case MinorCode.AuthenticationFailure:
+      return SyncStatus.AuthenticationFailure;
+    case MinorCode.DatabaseFailure:
+      return SyncStatus.DatabaseFailure;
+    case MinorCode.PluginTimeout:
+      return SyncStatus.PluginTimeout;
+    case MinorCode.ConnectionError:
+    case MinorCode.Offline:
+      return SyncStatus.ConnectionError;
+    case MinorCode.Aborted:
+      return SyncStatus.Aborted;
+    default:
+      return SyncStatus.Error;
+  }
+}
+
+export const statusNames: Record<number, string> = Object.fromEntries(
+  Object.entries(SyncStatus).map(([name, value]) => [value, name]),
+);

@@ -1,0 +1,85 @@
+// Buteo results logs (buteo-syncfw SyncLog/SyncResults XML): <synclog name><syncresults …><target>…
+import { MajorCode, type MinorCode } from './codes.js';
+import { element, elements, parseXml, serializeXml, type XmlElement } from './xmlTree.js';
+
+export const LOG_ENTRIES_KEPT = 5;
+
+export interface ItemCounts {
+  added: number;
+  deleted: number;
+  modified: number;
+}
+
+export interface TargetResults {
+  name: string;
+  local: ItemCounts;
+  remote: ItemCounts;
+}
+
+export interface SyncResults {
+  /** ISO-8601 */
+  time: string;
+  majorCode: MajorCode;
+  minorCode: MinorCode | number;
+  scheduled: boolean;
+  /** Not in Buteo's own format: a sentence for the user; other readers ignore the attribute. */
+  message?: string;
+  targets: TargetResults[];
+}
+
+const zero: ItemCounts = { added: 0, deleted: 0, modified: 0 };
+
+function counts(el: XmlElement | undefined): ItemCounts {
+  if (!el) return { ...zero };
+  const n = (v: string | undefined) => (Number.isFinite(Number(v)) ? Number(v) : 0);
+  return { added: n(el.attrs.added), deleted: n(el.attrs.deleted), modified: n(el.attrs.modified) };
+}
+
+function countsAttrs(c: ItemCounts): Record<string, string> {
+  return { added: String(c.added), deleted: String(c.deleted), modified: String(c.modified) };
+}
+
+export function resultsToElement(r: SyncResults): XmlElement {
+  const attrs: Record<string, string> = {
+    time: r.time,
+    majorcode: String(r.majorCode),
+    minorcode: String(r.minorCode),
+    scheduled: String(r.scheduled),
+  };
+  if (r.message) attrs.message = r.message;
+  return element(
+    'syncresults',
+    attrs,
+    r.targets.map((t) => element('target', { name: t.name }, [element('local', countsAttrs(t.local)), element('remote', countsAttrs(t.remote))])),
+  );
+}
+
+export function resultsFromElement(el: XmlElement): SyncResults {
+  const major = Number(el.attrs.majorcode);
+  return {
+    time: el.attrs.time ?? '',
+    majorCode: major === 0 || major === 1 || major === 2 ? major : MajorCode.Failed,
+    minorCode: Number(el.attrs.minorcode) || 0,
+    scheduled: el.attrs.scheduled === 'true',
+    ...(el.attrs.message ? { message: el.attrs.message } : {}),
+    targets: elements(el, 'target').map((t) => ({
+      name: t.attrs.name ?? '',
+      local: counts(elements(t, 'local')[0]),
+      remote: counts(elements(t, 'remote')[0]),
+    })),
+  };
+}
+
+export function parseSyncLog(xml: string): { name: string; results: SyncResults[] } {
+  const root = parseXml(xml);
+  if (root.tag !== 'synclog') throw new Error(`root element is <${root.tag}>, expected <synclog>`);
+  return { name: root.attrs.name ?? '', results: elements(root, 'syncresults').map(resultsFromElement) };
+}
+
+export function serializeSyncLog(name: string, results: SyncResults[]): string {
+  return serializeXml(element('synclog', { name }, results.slice(-LOG_ENTRIES_KEPT).map(resultsToElement)));
+}
+
+export function serializeResults(r: SyncResults): string {
+  return serializeXml(resultsToElement(r));
+}
