@@ -1,0 +1,100 @@
+// Typed client of com.meego.msyncd, for the vault, the CLI and any other process.
+import type { DBusClient } from '../dbus/DBusClient.js';
+import { MSYNCD_INTERFACE, MSYNCD_PATH, MSYNCD_SERVICE } from './msyncdService.js';
+
+export interface SyncStatusEvent {
+  profile: string;
+  status: number;
+  message: string;
+  moreDetails: number;
+}
+
+export interface TransferProgressEvent {
+  profile: string;
+  db: number;
+  type: number;
+  mime: string;
+  committed: number;
+}
+
+export class MsyncdProxy {
+  constructor(private readonly client: DBusClient) {}
+
+  private async call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    return this.client.call(MSYNCD_SERVICE, MSYNCD_PATH, MSYNCD_INTERFACE, member, signature, body);
+  }
+
+  isRunning(): Promise<boolean> {
+    return this.client.nameHasOwner(MSYNCD_SERVICE);
+  }
+
+  async startSync(profile: string): Promise<boolean> {
+    return (await this.call('startSync', 's', [profile]))[0] === true;
+  }
+
+  async abortSync(profile: string): Promise<void> {
+    await this.call('abortSync', 's', [profile]);
+  }
+
+  async runningSyncs(): Promise<string[]> {
+    return (await this.call('runningSyncs'))[0] as string[];
+  }
+
+  async syncProfile(profile: string): Promise<string> {
+    return String((await this.call('syncProfile', 's', [profile]))[0] ?? '');
+  }
+
+  async syncProfilesByKey(key: string, value: string): Promise<string[]> {
+    return (await this.call('syncProfilesByKey', 'ss', [key, value]))[0] as string[];
+  }
+
+  async syncProfilesByType(type: string): Promise<string[]> {
+    return (await this.call('syncProfilesByType', 's', [type]))[0] as string[];
+  }
+
+  async allVisibleSyncProfiles(): Promise<string[]> {
+    return (await this.call('allVisibleSyncProfiles'))[0] as string[];
+  }
+
+  async updateProfile(xml: string): Promise<boolean> {
+    return (await this.call('updateProfile', 's', [xml]))[0] === true;
+  }
+
+  async removeProfile(profile: string): Promise<boolean> {
+    return (await this.call('removeProfile', 's', [profile]))[0] === true;
+  }
+
+  async getLastSyncResult(profile: string): Promise<string> {
+    return String((await this.call('getLastSyncResult', 's', [profile]))[0] ?? '');
+  }
+
+  async setSyncSchedule(profile: string, scheduleXml: string): Promise<boolean> {
+    return (await this.call('setSyncSchedule', 'ss', [profile, scheduleXml]))[0] === true;
+  }
+
+  onSyncStatus(handler: (event: SyncStatusEvent) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'syncStatus', path: MSYNCD_PATH }, (body) => {
+      const [profile, status, message, moreDetails] = body as [string, number, string, number];
+      handler({ profile, status, message, moreDetails });
+    });
+  }
+
+  onTransferProgress(handler: (event: TransferProgressEvent) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'transferProgress', path: MSYNCD_PATH }, (body) => {
+      const [profile, db, type, mime, committed] = body as [string, number, number, string, number];
+      handler({ profile, db, type, mime, committed });
+    });
+  }
+
+  onResultsAvailable(handler: (profile: string, resultsXml: string) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'resultsAvailable', path: MSYNCD_PATH }, (body) => {
+      handler(String(body[0]), String(body[1]));
+    });
+  }
+
+  onProfileChanged(handler: (profile: string, change: number, xml: string) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'signalProfileChanged', path: MSYNCD_PATH }, (body) => {
+      handler(String(body[0]), Number(body[1]), String(body[2]));
+    });
+  }
+}

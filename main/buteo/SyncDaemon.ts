@@ -1,0 +1,236 @@
+// The sync daemon's engine (what msyncd does): a queue of sync requests, one run per profile at a time,
+// dispatch to client plugins, status and results. The D-Bus face is msyncdService.ts.
+import { EventEmitter } from 'node:events';
+import { BackupError, errorMessage, isAbortError } from '../errors.js';
+import type { PluginFactory, TransferProgress } from '../plugins/ClientPlugin.js';
+import { MajorCode, MinorCode, ProgressDetail, SyncStatus, statusForMinorCode } from './codes.js';
+import { nextRun } from './schedule.js';
+import type { ProfileManager } from './ProfileManager.js';
+import { ProfileChange } from './ProfileManager.js';
+import type { SyncProfile } from './SyncProfile.js';
+import { serializeResults, type SyncResults } from './syncLog.js';
+
+export interface SyncDaemonEvents {
+  syncStatus: [profile: string, status: SyncStatus, message: string, moreDetails: number];
+  transferProgress: [profile: string, progress: TransferProgress];
+  profileChanged: [profile: string, change: ProfileChange, xml: string];
+  resultsAvailable: [profile: string, resultsXml: string];
+}
+
+/** The progress message of a transfer: machine-readable "<done>/<total> bytes" (total empty when unknown). */
+export function transferMessage(progress: TransferProgress): string {
+  return `${progress.done}/${progress.total ?? ''} bytes`;
+}
+
+export function parseTransferMessage(message: string): { done: number; total: number | undefined } | undefined {
+  const m = /^(\d+)\/(\d*) bytes$/.exec(message);
+  if (!m) return undefined;
+  return { done: Number(m[1]), total: m[2] ? Number(m[2]) : undefined };
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+interface Request {
+  name: string;
+  scheduled: boolean;
+}
+
+interface Running {
+  controller: AbortController;
+  exclusive: boolean;
+  done: Promise<void>;
+}
+
+export interface SyncDaemonOptions {
+  clock?: Clock;
+  /** A run that reports nothing for this long is aborted with Buteo's plugin-timeout code. */
+  pluginTimeoutMs?: number;
+  scheduleCheckMs?: number;
+}
+
+export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
+  private readonly queue: Request[] = [];
+  private readonly running = new Map<string, Running>();
+  private readonly clock: Clock;
+  private readonly pluginTimeoutMs: number;
+  private readonly startedAt: Date;
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    readonly profiles: ProfileManager,
+    private readonly plugins: PluginFactory,
+    options: SyncDaemonOptions = {},
+  ) {
+    super();
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.pluginTimeoutMs = options.pluginTimeoutMs ?? 10 * 60_000;
+    this.startedAt = this.clock.now();
+    if (options.scheduleCheckMs !== 0) {
+      this.scheduleTimer = setInterval(() => this.checkSchedules(), options.scheduleCheckMs ?? 30_000);
+      this.scheduleTimer.unref();
+    }
+  }
+
+  runningSyncs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  queuedSyncs(): string[] {
+    return this.queue.map((r) => r.name);
+  }
+
+  /** Queues a run; false when the profile is unknown, disabled, has no plugin, or is already queued or running. */
+  startSync(name: string, scheduled = false): boolean {
+    if (this.stopped || this.running.has(name) || this.queue.some((r) => r.name === name)) return false;
+    let profile: SyncProfile | undefined;
+    try {
+      profile = this.profiles.load(name);
+    } catch {
+      return false;
+    }
+    if (!profile || !profile.enabled) return false;
+    const client = profile.clientPlugin;
+    if (!client || !this.plugins.create(client)) return false;
+    this.queue.push({ name, scheduled });
+    this.emit('syncStatus', name, SyncStatus.Queued, '', 0);
+    this.pump();
+    return true;
+  }
+
+  abortSync(name: string): void {
+    const queued = this.queue.findIndex((r) => r.name === name);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.emit('syncStatus', name, SyncStatus.Cancelled, 'Cancelled before it started', MinorCode.Aborted);
+      return;
+    }
+    const run = this.running.get(name);
+    if (run && !run.controller.signal.aborted) {
+      this.emit('syncStatus', name, SyncStatus.Stopping, '', 0);
+      run.controller.abort(BackupError.aborted());
+    }
+  }
+
+  private pump(): void {
+    for (let i = 0; i < this.queue.length; ) {
+      const request = this.queue[i]!;
+      const client = this.profiles.load(request.name)?.clientPlugin ?? '';
+      const exclusive = this.plugins.isExclusive(client);
+      const blocked = exclusive && [...this.running.values()].some((r) => r.exclusive);
+      if (blocked) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.begin(request, exclusive);
+    }
+  }
+
+  private begin(request: Request, exclusive: boolean): void {
+    const controller = new AbortController();
+    const done = this.execute(request, controller).finally(() => {
+      this.running.delete(request.name);
+      this.pump();
+    });
+    this.running.set(request.name, { controller, exclusive, done });
+  }
+
+  private async execute(request: Request, controller: AbortController): Promise<void> {
+    const { name } = request;
+    let lastActivity = Date.now();
+    let lastTransferSignal = 0;
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastActivity > this.pluginTimeoutMs) {
+        controller.abort(new BackupError(MinorCode.PluginTimeout, `No progress for ${Math.round(this.pluginTimeoutMs / 1000)} s; the operation was stopped.`));
+      }
+    }, Math.min(1000, this.pluginTimeoutMs));
+    watchdog.unref();
+    const started = this.clock.now();
+    let results: SyncResults;
+    let profile: SyncProfile | undefined;
+    let client = '';
+    try {
+      profile = this.profiles.load(name);
+      client = profile?.clientPlugin ?? '';
+      const plugin = this.plugins.create(client);
+      if (!profile || !plugin) throw new BackupError(MinorCode.PluginError, `No client plugin for profile ${name}`);
+      this.emit('syncStatus', name, SyncStatus.Started, '', 0);
+      const outcome = await plugin.run({
+        profile,
+        signal: controller.signal,
+        scheduled: request.scheduled,
+        progress: (detail: ProgressDetail, message = '') => {
+          lastActivity = Date.now();
+          this.emit('syncStatus', name, SyncStatus.Progress, message, detail);
+        },
+        transfer: (progress) => {
+          const now = Date.now();
+          lastActivity = now;
+          // Signals at most ten times a second, and always the last one.
+          const complete = progress.total !== undefined && progress.done >= progress.total;
+          if (!complete && now - lastTransferSignal < 100) return;
+          lastTransferSignal = now;
+          this.emit('transferProgress', name, progress);
+          const detail = progress.direction === 'upload' ? ProgressDetail.Sending : ProgressDetail.Receiving;
+          this.emit('syncStatus', name, SyncStatus.Progress, transferMessage(progress), detail);
+        },
+      });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      results = { time: started.toISOString(), majorCode: MajorCode.Success, minorCode: MinorCode.NoError, scheduled: request.scheduled, targets: [{ name: client, local: outcome.local, remote: outcome.remote }], ...(outcome.message ? { message: outcome.message } : {}) };
+      this.finish(name, results, SyncStatus.Done, outcome.message ?? '', 0);
+    } catch (caught) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
+      const err = reason instanceof BackupError ? reason : isAbortError(reason) ? BackupError.aborted() : new BackupError(MinorCode.InternalError, errorMessage(reason), { cause: reason });
+      const cancelled = err.minorCode === MinorCode.Aborted;
+      results = { time: started.toISOString(), majorCode: cancelled ? MajorCode.Cancelled : MajorCode.Failed, minorCode: err.minorCode, scheduled: request.scheduled, message: err.message, targets: [] };
+      this.finish(name, results, statusForMinorCode(err.minorCode), err.message, err.minorCode);
+    } finally {
+      clearInterval(watchdog);
+    }
+  }
+
+  private finish(name: string, results: SyncResults, status: SyncStatus, message: string, details: number): void {
+    try {
+      this.profiles.appendResults(name, results);
+      this.emit('profileChanged', name, ProfileChange.Logs, '');
+    } catch {
+      // A results log that cannot be written must not hide the outcome of the run.
+    }
+    this.emit('resultsAvailable', name, serializeResults(results));
+    this.emit('syncStatus', name, status, message, details);
+  }
+
+  lastResults(name: string): SyncResults | undefined {
+    return this.profiles.results(name).at(-1);
+  }
+
+  /** Starts every enabled schedule that has come due since its last run (or since the daemon started). */
+  checkSchedules(): string[] {
+    const now = this.clock.now();
+    const started: string[] = [];
+    for (const profile of this.profiles.list()) {
+      const schedule = profile.schedule;
+      if (!schedule?.enabled || !profile.enabled) continue;
+      const last = this.lastResults(profile.name);
+      const lastTime = last ? new Date(last.time) : undefined;
+      const since = lastTime && lastTime > this.startedAt ? lastTime : this.startedAt;
+      const due = nextRun(schedule, since);
+      if (due && due <= now && this.startSync(profile.name, true)) started.push(profile.name);
+    }
+    return started;
+  }
+
+  /** Aborts everything and waits for the runs to end, so nothing is left half-done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    for (const request of this.queue.splice(0)) {
+      this.emit('syncStatus', request.name, SyncStatus.Cancelled, 'The sync daemon is shutting down', MinorCode.Aborted);
+    }
+    for (const run of this.running.values()) run.controller.abort(BackupError.aborted('The sync daemon is shutting down.'));
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+}

@@ -1,0 +1,91 @@
+// Session bus connection: $DBUS_SESSION_BUS_ADDRESS, or a private dbus-daemon started for this process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import dbus from 'dbus-next';
+
+export type MessageBus = dbus.MessageBus;
+
+export interface BusConnection {
+  bus: MessageBus;
+  address: string;
+  /** Set when this process started its own dbus-daemon. */
+  privateDaemon: PrivateBusDaemon | undefined;
+  close(): Promise<void>;
+}
+
+/** A dbus-daemon of our own, for a run with no session bus, and for tests. */
+export class PrivateBusDaemon {
+  private constructor(
+    readonly address: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(): Promise<PrivateBusDaemon> {
+    const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const spawnError = once(child, 'error').then(([err]) => {
+      throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);
+    });
+    let out = '';
+    const address = new Promise<string>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n')[0];
+        if (out.includes('\n') && line) resolve(line.trim());
+      });
+      child.once('exit', (code) => reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)));
+    });
+    const resolved = await Promise.race([address, spawnError]);
+    child.stdout?.removeAllListeners('data');
+    return new PrivateBusDaemon(resolved, child);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+export function connectBus(address: string): MessageBus {
+  return dbus.sessionBus({ busAddress: address });
+}
+
+/** Connects to the session bus, starting a private one when the environment has none. */
+export async function openSessionBus(
+  env: NodeJS.ProcessEnv = process.env,
+  notice: (text: string) => void = () => {},
+): Promise<BusConnection> {
+  let privateDaemon: PrivateBusDaemon | undefined;
+  let address = env.DBUS_SESSION_BUS_ADDRESS;
+  if (!address) {
+    privateDaemon = await PrivateBusDaemon.start();
+    address = privateDaemon.address;
+    notice(`No session bus found; started a private dbus-daemon at ${address}`);
+  }
+  const bus = connectBus(address);
+  await waitConnected(bus);
+  return {
+    bus,
+    address,
+    privateDaemon,
+    async close() {
+      bus.disconnect();
+      await privateDaemon?.stop();
+    },
+  };
+}
+
+/** Resolves once the Hello handshake is done, so names can be requested. */
+export async function waitConnected(bus: MessageBus): Promise<void> {
+  const named = bus as unknown as { name?: string | null };
+  if (named.name) return;
+  await Promise.race([
+    once(bus, 'connect'),
+    once(bus, 'error').then(([err]) => {
+      throw new Error(`Cannot connect to the session bus: ${(err as Error).message}`);
+    }),
+  ]);
+}
