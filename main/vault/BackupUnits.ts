@@ -1,0 +1,69 @@
+// What a backup contains: folders the user picks, each stored as one top-level folder of the archive.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../fsAtomic.js';
+import { isUnitName, type ArchiveUnit } from './archive.js';
+
+const unitsSchema = z.object({
+  units: z.array(z.object({ name: z.string().refine(isUnitName), path: z.string().min(1) })),
+});
+
+export class BackupUnits {
+  constructor(private readonly file: string) {}
+
+  list(): ArchiveUnit[] {
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new InputError(`The backup units file ${this.file} is not valid JSON; fix or remove it.`);
+    }
+    const parsed = unitsSchema.safeParse(json);
+    if (!parsed.success) throw new InputError(`The backup units file ${this.file} is damaged; fix or remove it.`);
+    return parsed.data.units;
+  }
+
+  add(folder: string, name?: string): ArchiveUnit {
+    const absolute = path.resolve(folder);
+    let isDir = false;
+    try {
+      isDir = statSync(absolute).isDirectory();
+    } catch {
+      throw new InputError(`${absolute} does not exist`);
+    }
+    if (!isDir) throw new InputError(`${absolute} is not a folder`);
+    const units = this.list();
+    if (units.some((u) => u.path === absolute)) throw new InputError(`${absolute} is already backed up`);
+    const nested = units.find((u) => absolute.startsWith(u.path + path.sep) || u.path.startsWith(absolute + path.sep));
+    if (nested) throw new InputError(`${absolute} overlaps the unit "${nested.name}" (${nested.path})`);
+    const unitName = name?.trim() || path.basename(absolute) || 'Root';
+    if (!isUnitName(unitName)) throw new InputError(`"${unitName}" cannot be a unit name`);
+    if (units.some((u) => u.name === unitName)) throw new InputError(`A unit named "${unitName}" exists already; pass another name`);
+    const unit = { name: unitName, path: absolute };
+    this.save([...units, unit]);
+    return unit;
+  }
+
+  /** Removes by folder path or by unit name. */
+  remove(pathOrName: string): ArchiveUnit {
+    const units = this.list();
+    const absolute = path.resolve(pathOrName);
+    const unit = units.find((u) => u.path === absolute || u.name === pathOrName);
+    if (!unit) throw new InputError(`No backup unit ${pathOrName}`);
+    this.save(units.filter((u) => u !== unit));
+    return unit;
+  }
+
+  private save(units: ArchiveUnit[]): void {
+    writeFileAtomic(this.file, JSON.stringify({ units }, null, 2) + '\n');
+  }
+}

@@ -1,0 +1,343 @@
+// The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
+// cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
+import { EventEmitter } from 'node:events';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
+import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
+import { parseTransferMessage } from '../buteo/SyncDaemon.js';
+import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
+import { errorMessage, isAbortError } from '../errors.js';
+import { createArchive, extractArchive } from './archive.js';
+import type { BackupUnits } from './BackupUnits.js';
+import { backupFileDate, backupFileName, transferLine } from './progressText.js';
+
+export type VaultStatus = 'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
+
+export interface VaultState {
+  status: VaultStatus;
+  statusText: string;
+  progress: number;
+  canCancel: boolean;
+  error: string;
+}
+
+export interface VaultEvents {
+  stateChanged: [changed: Partial<VaultState>];
+  cloudBackupStatusChanged: [accountId: number, status: string];
+  cloudBackupError: [accountId: number, error: string, errorString: string];
+  cloudRestoreStatusChanged: [accountId: number, status: string];
+  cloudRestoreError: [accountId: number, error: string, errorString: string];
+  fileBackupStatusChanged: [path: string, status: string];
+  cloudBackupsChanged: [accountId: number, backups: string[]];
+}
+
+/** Refused requests: the D-Bus layer turns these into named errors. */
+export class VaultError extends Error {
+  constructor(
+    readonly kind: 'Busy' | 'InvalidArgs' | 'NotFound' | 'Failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VaultError';
+  }
+}
+
+interface Operation {
+  kind: 'cloudBackup' | 'cloudRestore' | 'fileBackup' | 'fileRestore';
+  /** The user's own file for file backup/restore: never deleted by the vault. */
+  userFile?: string;
+  accountId: number;
+  profile: string;
+  controller: AbortController;
+  phase: 'starting' | 'archiving' | 'transfer' | 'unpacking' | 'applying';
+  transferStarted?: number;
+  archive?: string;
+  download?: string;
+  targetDir?: string;
+}
+
+const finalStatuses = new Set<number>([
+  SyncStatus.Error, SyncStatus.Done, SyncStatus.Aborted, SyncStatus.Cancelled, SyncStatus.NotPossible,
+  SyncStatus.AuthenticationFailure, SyncStatus.DatabaseFailure, SyncStatus.ConnectionError, SyncStatus.ServerFailure,
+  SyncStatus.BadRequest, SyncStatus.PluginError, SyncStatus.PluginTimeout,
+]);
+
+export function isBackupFileName(name: string): boolean {
+  return /^[^/\\]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
+}
+
+export class Vault extends EventEmitter<VaultEvents> {
+  private state: VaultState = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
+  private current: Operation | undefined;
+  private readonly cloudBackupLists = new Map<number, string[]>();
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly msyncd: MsyncdProxy,
+    private readonly units: BackupUnits,
+    private readonly workDir: string,
+    readonly deviceId: string,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.workDir, { recursive: true, mode: 0o700 });
+    this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
+  }
+
+  async stop(): Promise<void> {
+    this.current?.controller.abort();
+    await this.unsubscribe?.();
+  }
+
+  get snapshot(): VaultState {
+    return { ...this.state };
+  }
+
+  private setState(changed: Partial<VaultState>): void {
+    const delta: Partial<VaultState> = {};
+    for (const [key, value] of Object.entries(changed) as Array<[keyof VaultState, never]>) {
+      if (this.state[key] !== value) {
+        (this.state[key] as unknown) = value;
+        (delta[key] as unknown) = value;
+      }
+    }
+    if (Object.keys(delta).length > 0) this.emit('stateChanged', delta);
+  }
+
+  private async profileFor(accountId: number, op: 'Backup' | 'BackupRestore'): Promise<SyncProfile> {
+    const xmls = await this.msyncd.syncProfilesByKey('accountid', String(accountId));
+    const profile = xmls.map((x) => SyncProfile.parse(x)).find((p) => p.name.endsWith(`.${op}-${accountId}`));
+    if (!profile) throw new VaultError('NotFound', `Account ${accountId} has no ${op} sync profile; open the Backup page (or run "sfbackup profiles create ${accountId}") first.`);
+    return profile;
+  }
+
+  private begin(kind: Operation['kind'], accountId: number, profile: string): Operation {
+    if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
+    this.current = { kind, accountId, profile, controller: new AbortController(), phase: 'starting' };
+    this.setState({ status: 'Preparing', statusText: 'Preparing', progress: 0, canCancel: true, error: '' });
+    return this.current;
+  }
+
+  async backupToCloud(accountId: number): Promise<void> {
+    if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
+    const profile = await this.profileFor(accountId, 'Backup');
+    const op = this.begin('cloudBackup', accountId, profile.name);
+    if (!(await this.msyncd.startSync(profile.name))) {
+      this.fail(op, 'NotPossible', `The sync daemon refused to start ${profile.name}: it is disabled or already running.`);
+      throw new VaultError('Failed', `Could not start ${profile.name}`);
+    }
+  }
+
+  /** Called by the Backup plugin: starts writing the archive and returns its path at once. */
+  async createBackupForSyncProfile(profileId: string): Promise<string> {
+    const xml = await this.msyncd.syncProfile(profileId);
+    if (!xml) throw new VaultError('NotFound', `No sync profile ${profileId}`);
+    const accountId = SyncProfile.parse(xml).accountId;
+    if (accountId === undefined) throw new VaultError('InvalidArgs', `Profile ${profileId} has no account id`);
+    let op = this.current;
+    if (op && (op.profile !== profileId || op.phase !== 'starting')) throw new VaultError('Busy', 'A backup or restore is already running.');
+    op ??= this.begin('cloudBackup', accountId, profileId); // a scheduled run, started by the daemon
+    const units = this.units.list();
+    if (units.length === 0) {
+      throw new VaultError('Failed', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
+    }
+    const file = path.join(this.workDir, backupFileName(new Date()));
+    op.phase = 'archiving';
+    op.archive = file;
+    void createArchive(units, file, {
+      signal: op.controller.signal,
+      onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
+    }).then(
+      () => {
+        if (this.current !== op) return;
+        op.phase = 'transfer';
+        op.transferStarted = Date.now();
+        this.setState({ status: 'UploadingBackup', statusText: 'Uploading', progress: 0 });
+        this.emit('cloudBackupStatusChanged', accountId, 'UploadingBackup');
+      },
+      async (err: unknown) => {
+        await rm(file, { force: true });
+        if (op.controller.signal.aborted || isAbortError(err)) this.emit('cloudBackupStatusChanged', accountId, 'Canceled');
+        else {
+          this.emit('cloudBackupError', accountId, 'Error', `Could not create the backup file: ${errorMessage(err)}`);
+          this.emit('cloudBackupStatusChanged', accountId, 'Error');
+        }
+      },
+    );
+    return file;
+  }
+
+  async restoreFromCloud(accountId: number, fileName: string, targetDir?: string): Promise<void> {
+    if (!isBackupFileName(fileName)) throw new VaultError('InvalidArgs', `"${fileName.slice(0, 80)}" is not a backup file name`);
+    if (targetDir !== undefined && !path.isAbsolute(targetDir)) throw new VaultError('InvalidArgs', 'The restore folder must be an absolute path');
+    if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
+    const profile = await this.profileFor(accountId, 'BackupRestore');
+    const op = this.begin('cloudRestore', accountId, profile.name);
+    op.targetDir = targetDir;
+    try {
+      const dir = path.join(this.workDir, 'restore');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      op.download = path.join(dir, fileName);
+      profile.setKey(KEY_RESTORE_FILE, op.download);
+      await this.msyncd.updateProfile(profile.toXml());
+      op.phase = 'transfer';
+      op.transferStarted = Date.now();
+      this.setState({ status: 'DownloadingBackup', statusText: 'Downloading' });
+      if (!(await this.msyncd.startSync(profile.name))) throw new Error(`The sync daemon refused to start ${profile.name}`);
+    } catch (err) {
+      this.fail(op, 'Error', errorMessage(err));
+      throw new VaultError('Failed', errorMessage(err));
+    }
+  }
+
+  async cancel(): Promise<void> {
+    const op = this.current;
+    if (!op || !this.state.canCancel) return;
+    op.controller.abort();
+    // Local work sees the abort itself and finishes as Canceled.
+    if (op.phase === 'unpacking' || op.kind === 'fileBackup' || op.kind === 'fileRestore') return;
+    await this.msyncd.abortSync(op.profile).catch(() => {});
+  }
+
+  setCloudBackups(profileId: string, backups: string[], accountId: number): void {
+    const clean = backups.filter(isBackupFileName);
+    clean.sort((a, b) => (backupFileDate(b)?.getTime() ?? 0) - (backupFileDate(a)?.getTime() ?? 0) || b.localeCompare(a));
+    this.cloudBackupLists.set(accountId, clean);
+    this.emit('cloudBackupsChanged', accountId, clean);
+  }
+
+  cloudBackups(accountId: number): string[] {
+    return this.cloudBackupLists.get(accountId) ?? [];
+  }
+
+  private onSyncStatus(event: SyncStatusEvent): void {
+    const op = this.current;
+    if (!op || event.profile !== op.profile) return;
+    if (event.status === SyncStatus.Progress && (event.moreDetails === ProgressDetail.Sending || event.moreDetails === ProgressDetail.Receiving)) {
+      const bytes = parseTransferMessage(event.message);
+      if (!bytes) return;
+      const verb = op.kind === 'cloudBackup' ? 'Uploading' : 'Downloading';
+      this.setState({
+        statusText: transferLine(verb, { ...bytes, elapsedMs: Date.now() - (op.transferStarted ?? Date.now()) }),
+        ...(bytes.total ? { progress: Math.min(1, bytes.done / bytes.total) } : {}),
+      });
+      return;
+    }
+    if (!finalStatuses.has(event.status)) return;
+    if (event.status === SyncStatus.Done) {
+      if (op.kind === 'cloudBackup') this.succeed(op);
+      else void this.unpack(op);
+      return;
+    }
+    const cancelled = event.status === SyncStatus.Aborted || event.status === SyncStatus.Cancelled;
+    if (cancelled) this.finishCanceled(op);
+    else this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.');
+  }
+
+  private async unpack(op: Operation): Promise<void> {
+    op.phase = 'unpacking';
+    this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
+    await mkdir(path.join(this.workDir, 'restore'), { recursive: true, mode: 0o700 });
+    const staging = await mkdtemp(path.join(this.workDir, 'restore', 'stage-'));
+    try {
+      const result = await extractArchive(op.download!, staging, {
+        signal: op.controller.signal,
+        onEntry: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
+      });
+      const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
+      const targets = result.units.map((unit) => [unit, op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)] as const);
+      const unknown = targets.filter(([, target]) => !target).map(([unit]) => unit);
+      if (unknown.length > 0) throw new Error(`The backup holds folders this computer does not back up (${unknown.join(', ')}); restore them with --to DIR.`);
+      op.phase = 'applying';
+      this.setState({ canCancel: false, statusText: 'Restoring files' });
+      for (const [unit, target] of targets) {
+        await cp(path.join(staging, unit), target!, { recursive: true, force: true, verbatimSymlinks: true });
+      }
+      const note = result.refused.length > 0 ? ` (${result.refused.length} unsafe entries skipped)` : '';
+      this.succeed(op, `Finished${note}`);
+    } catch (err) {
+      if (op.controller.signal.aborted) this.finishCanceled(op);
+      else this.fail(op, 'Error', `Could not restore the backup: ${errorMessage(err)}`);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  private async cleanup(op: Operation): Promise<void> {
+    for (const file of [op.archive, op.download]) {
+      if (file && file !== op.userFile) await rm(file, { force: true });
+    }
+  }
+
+  private end(op: Operation): boolean {
+    if (this.current !== op) return false;
+    this.current = undefined;
+    void this.cleanup(op);
+    return true;
+  }
+
+  private announce(op: Operation, status: string): void {
+    if (op.kind === 'cloudBackup') this.emit('cloudBackupStatusChanged', op.accountId, status);
+    else if (op.kind === 'cloudRestore') this.emit('cloudRestoreStatusChanged', op.accountId, status);
+    else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
+  }
+
+  private succeed(op: Operation, text = 'Finished'): void {
+    if (!this.end(op)) return;
+    this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
+    this.announce(op, 'Finished');
+  }
+
+  private finishCanceled(op: Operation): void {
+    op.controller.abort();
+    if (!this.end(op)) return;
+    this.setState({ status: 'Canceled', statusText: 'Canceled', canCancel: false });
+    this.announce(op, 'Canceled');
+  }
+
+  private fail(op: Operation, code: string, message: string): void {
+    op.controller.abort();
+    if (!this.end(op)) return;
+    this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
+    if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
+    if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
+    this.announce(op, 'Error');
+  }
+
+  /** Writes an archive of the units into a local folder (an SD card on a phone). */
+  async backupToFile(dir: string): Promise<string> {
+    if (!path.isAbsolute(dir)) throw new VaultError('InvalidArgs', 'The backup folder must be an absolute path');
+    const op = this.begin('fileBackup', 0, '');
+    const units = this.units.list();
+    const file = path.join(dir, backupFileName(new Date()));
+    op.userFile = file;
+    if (units.length === 0) {
+      this.fail(op, 'Error', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
+      throw new VaultError('Failed', 'Nothing to back up: no folders are chosen.');
+    }
+    op.phase = 'archiving';
+    this.announce(op, 'Preparing');
+    void createArchive(units, file, {
+      signal: op.controller.signal,
+      onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
+    }).then(
+      () => this.succeed(op),
+      (err: unknown) => (op.controller.signal.aborted ? this.finishCanceled(op) : this.fail(op, 'Error', `Could not write the backup file: ${errorMessage(err)}`)),
+    );
+    return file;
+  }
+
+  /** Restores the units from a local archive file. */
+  async restoreFromFile(file: string): Promise<void> {
+    if (!path.isAbsolute(file)) throw new VaultError('InvalidArgs', 'The backup file must be an absolute path');
+    const op = this.begin('fileRestore', 0, '');
+    op.userFile = file;
+    op.download = file;
+    this.announce(op, 'Preparing');
+    void this.unpack(op);
+    return Promise.resolve();
+  }
+}

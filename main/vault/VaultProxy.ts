@@ -1,0 +1,101 @@
+// Typed client of org.sailfishos.backup, for the plugins, the CLI and the UI bridge.
+import type { DBusClient } from '../dbus/DBusClient.js';
+import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
+import type { VaultState } from './Vault.js';
+
+export type AccountStatusHandler = (accountId: number, status: string) => void;
+export type AccountErrorHandler = (accountId: number, error: string, errorString: string) => void;
+
+export class VaultProxy {
+  constructor(private readonly client: DBusClient) {}
+
+  private call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    return this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
+  }
+
+  isRunning(): Promise<boolean> {
+    return this.client.nameHasOwner(VAULT_SERVICE);
+  }
+
+  async backupFileDeviceId(): Promise<string> {
+    return String((await this.call('backupFileDeviceId'))[0]);
+  }
+
+  async createBackupForSyncProfile(profileId: string): Promise<string> {
+    return String((await this.call('createBackupForSyncProfile', 's', [profileId]))[0]);
+  }
+
+  async setCloudBackups(profileId: string, backups: string[]): Promise<void> {
+    await this.call('setCloudBackups', 'sas', [profileId, backups]);
+  }
+
+  async cloudBackups(accountId: number): Promise<string[]> {
+    return (await this.call('cloudBackups', 'i', [accountId]))[0] as string[];
+  }
+
+  async backupToCloud(accountId: number): Promise<void> {
+    await this.call('backupToCloud', 'i', [accountId]);
+  }
+
+  async restoreFromCloud(accountId: number, fileName: string, folder?: string): Promise<void> {
+    if (folder === undefined) await this.call('restoreFromCloud', 'is', [accountId, fileName]);
+    else await this.call('restoreFromCloudToFolder', 'iss', [accountId, fileName, folder]);
+  }
+
+  async backupToFile(folder: string): Promise<string> {
+    return String((await this.call('backupToFile', 's', [folder]))[0]);
+  }
+
+  async restoreFromFile(file: string): Promise<void> {
+    await this.call('restoreFromFile', 's', [file]);
+  }
+
+  async cancel(): Promise<void> {
+    await this.call('cancel');
+  }
+
+  async state(): Promise<VaultState> {
+    const [all] = await this.client.call(VAULT_SERVICE, VAULT_PATH, 'org.freedesktop.DBus.Properties', 'GetAll', 's', [VAULT_INTERFACE]);
+    const props = all as Record<string, { value: unknown }>;
+    return {
+      status: String(props.status?.value ?? 'Idle') as VaultState['status'],
+      statusText: String(props.statusText?.value ?? ''),
+      progress: Number(props.progress?.value ?? 0),
+      canCancel: props.canCancel?.value === true,
+      error: String(props.error?.value ?? ''),
+    };
+  }
+
+  onStateChanged(handler: (changed: Partial<VaultState>) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', path: VAULT_PATH }, (body) => {
+      if (body[0] !== VAULT_INTERFACE) return;
+      const changed: Record<string, unknown> = {};
+      for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>)) changed[key] = variant.value;
+      handler(changed as Partial<VaultState>);
+    });
+  }
+
+  private onAccountSignal(member: string, handler: (body: unknown[]) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: VAULT_INTERFACE, member, path: VAULT_PATH }, handler);
+  }
+
+  onCloudBackupStatusChanged(handler: AccountStatusHandler) {
+    return this.onAccountSignal('cloudBackupStatusChanged', (b) => handler(Number(b[0]), String(b[1])));
+  }
+
+  onCloudBackupError(handler: AccountErrorHandler) {
+    return this.onAccountSignal('cloudBackupError', (b) => handler(Number(b[0]), String(b[1]), String(b[2])));
+  }
+
+  onCloudRestoreStatusChanged(handler: AccountStatusHandler) {
+    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => handler(Number(b[0]), String(b[1])));
+  }
+
+  onCloudRestoreError(handler: AccountErrorHandler) {
+    return this.onAccountSignal('cloudRestoreError', (b) => handler(Number(b[0]), String(b[1]), String(b[2])));
+  }
+
+  onFileBackupStatusChanged(handler: (file: string, status: string) => void) {
+    return this.onAccountSignal('fileBackupStatusChanged', (b) => handler(String(b[0]), String(b[1])));
+  }
+}
