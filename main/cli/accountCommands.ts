@@ -1,0 +1,102 @@
+// sfbackup providers | account add|list|show|set|remove
+import type { BackupAccount } from '../accounts/BackupAccounts.js';
+import { InputError } from '../errors.js';
+import type { Cli } from './Cli.js';
+import { readSecretFromStdin } from './readStdin.js';
+import { parseAccountId, type CommandArgs } from './args.js';
+
+/** What the CLI shows of an account: everything but the credentials' id. */
+export function publicAccount(a: BackupAccount) {
+  return {
+    id: a.id,
+    provider: a.provider,
+    name: a.name,
+    enabled: a.enabled,
+    server_address: a.serverAddress,
+    webdav_path: a.webdavPath,
+    username: a.username,
+    ignore_ssl_errors: a.ignoreSslErrors,
+    backups_path: a.backupsPath,
+    backup_enabled: a.backupEnabled,
+    has_password: a.credentialsId !== undefined,
+    profiles: a.profileIds,
+  };
+}
+
+function accountLines(a: BackupAccount): string[] {
+  const p = publicAccount(a);
+  return Object.entries(p).map(([k, v]) => `${k.padEnd(18)} ${typeof v === 'object' ? Object.values(v).join(', ') || '-' : String(v)}`);
+}
+
+export function providers(cli: Cli): void {
+  const list = cli.stores.catalog.backupProviders().map((p) => ({ id: p.id, name: p.name, description: p.description, service: `${p.id}-backup` }));
+  cli.out.result(list, () => list.map((p) => `${p.id.padEnd(12)} ${p.name.padEnd(12)} ${p.description}`));
+}
+
+export async function account(cli: Cli, args: CommandArgs): Promise<void> {
+  const [sub, ...rest] = args.positionals;
+  const accounts = cli.stores.accounts;
+  switch (sub) {
+    case 'add': {
+      const provider = args.string('provider');
+      const server = args.string('server');
+      const user = args.string('user');
+      if (!provider || !server || !user) throw new InputError('account add needs --provider, --server and --user');
+      if (!args.flag('password-stdin')) throw new InputError('Give the password on standard input with --password-stdin (never as an argument)');
+      const password = await readSecretFromStdin();
+      await cli.announceAccountChanges();
+      const created = await accounts.add({
+        provider,
+        serverAddress: server,
+        username: user,
+        password,
+        ...(args.string('name') ? { name: args.string('name')! } : {}),
+        ...(args.string('webdav-path') ? { webdavPath: args.string('webdav-path')! } : {}),
+        ...(args.string('backups-path') ? { backupsPath: args.string('backups-path')! } : {}),
+        ...(args.flag('ignore-ssl-errors') ? { ignoreSslErrors: true } : {}),
+      });
+      cli.out.result(publicAccount(created), () => String(created.id));
+      return;
+    }
+    case 'list':
+    case undefined: {
+      const list = accounts.list().map(publicAccount);
+      cli.out.result(list, () => (list.length === 0 ? ['No backup accounts. Add one with: sfbackup account add --provider nextcloud --server URL --user NAME --password-stdin'] : list.map((a) => `${String(a.id).padEnd(4)} ${a.provider.padEnd(10)} ${a.name}  ${a.server_address}  ${a.backups_path}`)));
+      return;
+    }
+    case 'show': {
+      const a = accounts.get(parseAccountId(rest[0]));
+      cli.out.result(publicAccount(a), () => accountLines(a));
+      return;
+    }
+    case 'set': {
+      const id = parseAccountId(rest[0]);
+      const edits = rest.slice(1).map((pair): [string, string] => {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new InputError(`Expected KEY=VALUE, got "${pair}"`);
+        return [pair.slice(0, eq), pair.slice(eq + 1)];
+      });
+      const wantsPassword = args.flag('password-stdin');
+      if (edits.length === 0 && !wantsPassword) throw new InputError('account set needs KEY=VALUE pairs or --password-stdin');
+      await cli.announceAccountChanges();
+      let updated = edits.length > 0 ? await accounts.set(id, edits) : accounts.get(id);
+      if (wantsPassword) {
+        await accounts.setPassword(id, await readSecretFromStdin());
+        updated = accounts.get(id);
+      }
+      cli.out.result(publicAccount(updated), () => accountLines(updated));
+      return;
+    }
+    case 'remove': {
+      const id = parseAccountId(rest[0]);
+      await cli.announceAccountChanges();
+      const a = accounts.get(id);
+      for (const profile of cli.stores.profiles.forAccount(id)) cli.stores.profiles.remove(profile.name);
+      await accounts.remove(id);
+      cli.out.result({ removed: id }, () => `Removed account ${id} (${a.name}) and its sync profiles`);
+      return;
+    }
+    default:
+      throw new InputError(`Unknown command "account ${sub}" (add, list, show, set, remove)`);
+  }
+}

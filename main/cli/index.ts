@@ -1,0 +1,111 @@
+// sfbackup: everything the Backup settings page does, as commands with --json output.
+import { parseArgs } from 'node:util';
+import { BackupError, InputError, errorMessage } from '../errors.js';
+import { account, providers } from './accountCommands.js';
+import type { CommandArgs } from './args.js';
+import { Cli, type Output } from './Cli.js';
+import { daemon } from './daemonCommand.js';
+import { backup, backups, OperationFailed, restore, status, sync } from './operationCommands.js';
+import { profiles, units } from './profileCommands.js';
+
+const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
+
+  daemon                                 run the sync daemon and backup service until Ctrl-C
+  providers                              list the providers that offer backups
+  account add --provider P --server URL --user U --password-stdin
+              [--backups-path PATH] [--webdav-path PATH] [--name NAME] [--ignore-ssl-errors]
+  account list | show ID | set ID KEY=VALUE… [--password-stdin] | remove ID
+  units add PATH [--name NAME] | list | remove PATH
+  profiles create ACCOUNT_ID | list | show NAME | log NAME
+  backup ACCOUNT_ID                      back up now to the account
+  backups ACCOUNT_ID                     list the backups on the server
+  restore ACCOUNT_ID FILE [--to DIR]     restore a backup (into DIR instead of the original folders)
+  sync PROFILE                           run a sync profile (startSync)
+  status                                 what the daemon is doing, and the last results`;
+
+const optionSpec = {
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  provider: { type: 'string' },
+  server: { type: 'string' },
+  user: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'backups-path': { type: 'string' },
+  'webdav-path': { type: 'string' },
+  'ignore-ssl-errors': { type: 'boolean' },
+  name: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+function makeOutput(json: boolean): Output {
+  return {
+    json,
+    result(data, text) {
+      if (json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+      else {
+        const lines = text();
+        process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
+      }
+    },
+    note(text) {
+      process.stderr.write(text + '\n');
+    },
+  };
+}
+
+async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs): Promise<void> {
+  switch (command) {
+    case 'daemon': return daemon(cli);
+    case 'providers': return providers(cli);
+    case 'account': return account(cli, args);
+    case 'units': return units(cli, args);
+    case 'profiles': return profiles(cli, args);
+    case 'backup': return backup(cli, args);
+    case 'backups': return backups(cli, args);
+    case 'restore': return restore(cli, args);
+    case 'sync': return sync(cli, args);
+    case 'status': return status(cli);
+    default: throw new InputError(command ? `Unknown command "${command}"\n${usage}` : usage);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`sfbackup: ${errorMessage(err)}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  const out = makeOutput(values.json === true);
+  const cli = new Cli(out, values['data-dir']);
+  const [command, ...rest] = positionals;
+  const args: CommandArgs = {
+    positionals: rest,
+    string: (name) => (values as Record<string, unknown>)[name] as string | undefined,
+    flag: (name) => (values as Record<string, unknown>)[name] === true,
+  };
+  try {
+    await dispatch(cli, command, args);
+    return 0;
+  } catch (err) {
+    const message = errorMessage(err).split('\n')[0] ?? 'failed';
+    const exitCode = err instanceof OperationFailed ? err.exitCode : err instanceof InputError ? 2 : 1;
+    const code = err instanceof OperationFailed ? err.code : err instanceof BackupError ? err.minorCode : undefined;
+    if (out.json) process.stdout.write(JSON.stringify({ error: message, ...(code !== undefined ? { code } : {}) }) + '\n');
+    process.stderr.write(`sfbackup: ${message}\n`);
+    if (command === undefined && err instanceof InputError) process.stderr.write(errorMessage(err).split('\n').slice(1).join('\n') + '\n');
+    return exitCode;
+  } finally {
+    await cli.close();
+  }
+}
+
+// Exit explicitly: keep-alive HTTP sockets must not hold a finished command open.
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,155 @@
+// sfbackup backup | backups | restore | sync | status — run operations through the sync daemon and vault.
+import path from 'node:path';
+import { SyncStatus, statusNames } from '../buteo/codes.js';
+import { MsyncdProxy } from '../buteo/MsyncdProxy.js';
+import { openSessionBus } from '../dbus/bus.js';
+import { DBusClient } from '../dbus/DBusClient.js';
+import { VaultProxy } from '../vault/VaultProxy.js';
+import { resultsFromElement } from '../buteo/syncLog.js';
+import { parseXml } from '../buteo/xmlTree.js';
+import { InputError } from '../errors.js';
+import { backupFileDate } from '../vault/progressText.js';
+import type { Cli, DaemonSession } from './Cli.js';
+import { parseAccountId, type CommandArgs } from './args.js';
+import { ensureAccountProfiles } from './profileCommands.js';
+import { showVaultProgress } from './progress.js';
+
+/** A failed or cancelled operation: exit code and a one-line cause. */
+export class OperationFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly code: number | string | undefined,
+  ) {
+    super(message);
+    this.name = 'OperationFailed';
+  }
+}
+
+const terminal = new Set(['Finished', 'Error', 'Canceled']);
+
+async function lastResult(session: DaemonSession, profile: string) {
+  const xml = await session.msyncd.getLastSyncResult(profile);
+  return xml ? resultsFromElement(parseXml(xml)) : undefined;
+}
+
+/** Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly. */
+async function runVaultOperation(
+  session: DaemonSession,
+  accountId: number,
+  kind: 'backup' | 'restore',
+  start: () => Promise<void>,
+): Promise<{ status: string; error?: string }> {
+  const { vault } = session;
+  let error: string | undefined;
+  let resolve!: (status: string) => void;
+  const finished = new Promise<string>((r) => (resolve = r));
+  const offs = await Promise.all([
+    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))((id, _code, text) => {
+      if (id === accountId) error = text;
+    }),
+    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))((id, status) => {
+      if (id === accountId && terminal.has(status)) resolve(status);
+    }),
+    showVaultProgress(vault),
+  ]);
+  const cancel = () => void vault.cancel();
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    await start();
+    const status = await finished;
+    return { status, ...(error ? { error } : {}) };
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    for (const off of offs) await off();
+  }
+}
+
+export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
+  const id = parseAccountId(args.positionals[0]);
+  const profiles = ensureAccountProfiles(cli.stores, id);
+  const session = await cli.daemon();
+  const outcome = await runVaultOperation(session, id, 'backup', () => session.vault.backupToCloud(id));
+  const result = await lastResult(session, profiles.Backup.name);
+  if (outcome.status === 'Canceled') throw new OperationFailed('Backup cancelled; nothing was left on the server.', 130, result?.minorCode);
+  if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
+  const file = /Uploaded (\S+)/.exec(result?.message ?? '')?.[1];
+  const account = cli.stores.accounts.get(id);
+  cli.out.result({ account: id, status: 'Finished', file, folder: account.backupsPath }, () => `Backed up to ${account.name}: ${file ?? 'done'}`);
+}
+
+async function runProfile(session: DaemonSession, profile: string): Promise<{ status: number; message: string; details: number }> {
+  let resolve!: (v: { status: number; message: string; details: number }) => void;
+  const done = new Promise<{ status: number; message: string; details: number }>((r) => (resolve = r));
+  const off = await session.msyncd.onSyncStatus((e) => {
+    if (e.profile !== profile) return;
+    if (e.status !== SyncStatus.Queued && e.status !== SyncStatus.Started && e.status !== SyncStatus.Progress && e.status !== SyncStatus.Stopping) {
+      resolve({ status: e.status, message: e.message, details: e.moreDetails });
+    }
+  });
+  try {
+    const started = await session.msyncd.startSync(profile);
+    if (!started && !(await session.msyncd.runningSyncs()).includes(profile)) {
+      throw new OperationFailed(`The sync daemon refused to run ${profile}: unknown, disabled or already queued.`, 1, undefined);
+    }
+    return await done;
+  } finally {
+    await off();
+  }
+}
+
+export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
+  const id = parseAccountId(args.positionals[0]);
+  const profiles = ensureAccountProfiles(cli.stores, id);
+  const session = await cli.daemon();
+  const run = await runProfile(session, profiles.BackupQuery.name);
+  if (run.status !== SyncStatus.Done) throw new OperationFailed(run.message || 'Listing the backups failed.', 1, run.details);
+  const names = await session.vault.cloudBackups(id);
+  const list = names.map((name) => ({ name, date: backupFileDate(name)?.toISOString() ?? null }));
+  cli.out.result(list, () => (list.length === 0 ? ['No previous backups found'] : list.map((b) => `${b.name}${b.date ? `  ${b.date}` : ''}`)));
+}
+
+export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
+  const id = parseAccountId(args.positionals[0]);
+  const file = args.positionals[1];
+  if (!file) throw new InputError('restore needs the backup file name (see: sfbackup backups ACCOUNT_ID)');
+  const to = args.string('to');
+  ensureAccountProfiles(cli.stores, id);
+  const session = await cli.daemon();
+  const outcome = await runVaultOperation(session, id, 'restore', () => session.vault.restoreFromCloud(id, file, to ? path.resolve(to) : undefined));
+  if (outcome.status === 'Canceled') throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
+  if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
+  cli.out.result({ account: id, status: 'Finished', file, to: to ? path.resolve(to) : null }, () => `Restored ${file}${to ? ` into ${path.resolve(to)}` : ''}`);
+}
+
+export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
+  const profile = args.positionals[0];
+  if (!profile) throw new InputError('sync needs a profile name');
+  const session = await cli.daemon();
+  const run = await runProfile(session, profile);
+  const name = statusNames[run.status] ?? String(run.status);
+  if (run.status !== SyncStatus.Done) throw new OperationFailed(`${profile}: ${name}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
+  cli.out.result({ profile, status: name, message: run.message }, () => `${profile}: ${name}${run.message ? ` (${run.message})` : ''}`);
+}
+
+export async function status(cli: Cli): Promise<void> {
+  const stores = cli.stores;
+  let daemon: { running: string[]; vault: unknown } | null = null;
+  if (cli.env.DBUS_SESSION_BUS_ADDRESS) {
+    const connection = await openSessionBus(cli.env);
+    try {
+      const client = new DBusClient(connection.bus);
+      const msyncd = new MsyncdProxy(client);
+      if (await msyncd.isRunning()) daemon = { running: await msyncd.runningSyncs(), vault: await new VaultProxy(client).state() };
+    } finally {
+      await connection.close();
+    }
+  }
+  const profiles = stores.profiles.list().map((p) => ({ name: p.name, last: stores.profiles.results(p.name).at(-1) ?? null }));
+  cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles }, () => [
+    daemon ? `Sync daemon running; active: ${daemon.running.join(', ') || 'none'}` : 'No sync daemon on the session bus (commands start one for their run)',
+    ...profiles.map((p) => `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${['success', 'failed', 'cancelled'][p.last.majorCode]}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`),
+  ]);
+}

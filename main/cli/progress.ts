@@ -1,0 +1,28 @@
+// Live progress on stderr: the vault's status line (stage, bytes, rate, ETA), rewritten in place on a terminal.
+import type { VaultState } from '../vault/Vault.js';
+import type { VaultProxy } from '../vault/VaultProxy.js';
+
+export async function showVaultProgress(vault: VaultProxy, stream: NodeJS.WriteStream = process.stderr): Promise<() => Promise<void>> {
+  const state: Partial<VaultState> = {};
+  let lastLine = '';
+  let lastAt = 0;
+  const tty = stream.isTTY === true;
+  const print = (force: boolean) => {
+    const pct = state.progress !== undefined && state.progress > 0 && state.progress < 1 ? ` ${Math.round(state.progress * 100)}%` : '';
+    const line = `${state.statusText || state.status || ''}${pct}`;
+    const now = Date.now();
+    if (!line || line === lastLine || (!force && now - lastAt < 250)) return;
+    lastLine = line;
+    lastAt = now;
+    stream.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+  };
+  const off = await vault.onStateChanged((changed) => {
+    const statusChanged = changed.status !== undefined && changed.status !== state.status;
+    Object.assign(state, changed);
+    print(statusChanged);
+  });
+  return async () => {
+    await off();
+    if (tty && lastLine) stream.write('\n');
+  };
+}

@@ -1,0 +1,78 @@
+// Backup: ask the vault for an archive, wait until it is written, stream it up under a temporary
+// name, MOVE it into place, verify its size on the server, delete the local copy.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
+import { BackupError, errorMessage } from '../../errors.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import { openSession, type PluginEnv } from './pluginEnv.js';
+
+/** Waits for the vault to say the archive of this account is ready (or failed, or was cancelled). */
+async function archiveReady(env: PluginEnv, accountId: number, signal: AbortSignal, start: () => Promise<string>): Promise<string> {
+  let settle!: (status: string, detail?: string) => void;
+  const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
+    settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
+  });
+  let lastError: string | undefined;
+  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
+    if (id === accountId && status !== 'Preparing') settle(status, lastError);
+  });
+  const offError = await env.vault.onCloudBackupError((id, _code, text) => {
+    if (id === accountId) lastError = text;
+  });
+  const onAbort = () => settle('Canceled');
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const file = await start();
+    const { status, detail } = await outcome;
+    if (status === 'UploadingBackup') return file;
+    if (status === 'Canceled') throw BackupError.aborted();
+    throw new BackupError(MinorCode.InternalError, detail ?? 'The backup file could not be created.');
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await offStatus();
+    await offError();
+  }
+}
+
+export class BackupPlugin implements ClientPlugin {
+  constructor(private readonly env: PluginEnv) {}
+
+  async run(ctx: PluginContext): Promise<PluginOutcome> {
+    ctx.progress(ProgressDetail.Initialising, 'Preparing');
+    const session = await openSession(this.env, ctx.profile);
+    const { connection, deviceFolder, account } = session;
+    let localFile: string | undefined;
+    let tempRemote: string | undefined;
+    try {
+      localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
+        try {
+          return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
+        } catch (err) {
+          const text = errorMessage(err);
+          throw new BackupError(/Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError, text);
+        }
+      });
+      const name = path.basename(localFile);
+      await connection.ensureFolder(deviceFolder, ctx.signal);
+      tempRemote = `${deviceFolder}/.${name}.${randomBytes(4).toString('hex')}.part`;
+      ctx.progress(ProgressDetail.Sending, 'Uploading');
+      const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) => ctx.transfer({ direction: 'upload', done, total }));
+      const finalRemote = `${deviceFolder}/${name}`;
+      ctx.progress(ProgressDetail.Finalising, 'Verifying');
+      await connection.move(tempRemote, finalRemote, ctx.signal);
+      tempRemote = undefined;
+      const remoteSize = await connection.size(finalRemote, ctx.signal);
+      if (remoteSize !== undefined && remoteSize !== size) {
+        await connection.remove(finalRemote, AbortSignal.timeout(30_000)).catch(() => {});
+        throw new BackupError(MinorCode.InternalError, `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`);
+      }
+      return { local: { added: 0, deleted: 0, modified: 0 }, remote: { added: 1, deleted: 0, modified: 0 }, message: `Uploaded ${name}` };
+    } finally {
+      // Never leave a partial upload on the server or the archive on disk, whatever happened.
+      if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
+      if (localFile) await rm(localFile, { force: true });
+    }
+  }
+}

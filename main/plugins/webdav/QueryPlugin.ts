@@ -1,0 +1,22 @@
+// BackupQuery: PROPFIND the device folder and report the backups found to the vault.
+import { ProgressDetail } from '../../buteo/codes.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import { isListedBackup, openSession, type PluginEnv } from './pluginEnv.js';
+import { toBackupError } from './errors.js';
+
+export class QueryPlugin implements ClientPlugin {
+  constructor(private readonly env: PluginEnv) {}
+
+  async run(ctx: PluginContext): Promise<PluginOutcome> {
+    ctx.progress(ProgressDetail.Initialising, 'Listing backups');
+    const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
+    const entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
+    const names = entries.filter((e) => isListedBackup(e.name, e.isCollection)).map((e) => e.name);
+    try {
+      await this.env.vault.setCloudBackups(ctx.profile.name, names);
+    } catch (err) {
+      throw toBackupError(err, 'reporting the backups', 'the backup service');
+    }
+    return { local: { added: 0, deleted: 0, modified: 0 }, remote: { added: 0, deleted: 0, modified: 0 }, message: `${names.length} backups found` };
+  }
+}

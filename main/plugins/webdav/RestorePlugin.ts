@@ -1,0 +1,41 @@
+// BackupRestore: download the file named by the profile's sfos-backuprestore-file, through a
+// temporary name beside it, and only then rename it into place.
+import { randomBytes } from 'node:crypto';
+import { rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
+import { KEY_RESTORE_FILE } from '../../buteo/SyncProfile.js';
+import { BackupError } from '../../errors.js';
+import { isBackupFileName } from '../../vault/Vault.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import { httpStatusOf } from './errors.js';
+import { openSession, type PluginEnv } from './pluginEnv.js';
+
+export class RestorePlugin implements ClientPlugin {
+  constructor(private readonly env: PluginEnv) {}
+
+  async run(ctx: PluginContext): Promise<PluginOutcome> {
+    const target = ctx.profile.key(KEY_RESTORE_FILE) ?? '';
+    if (!path.isAbsolute(target)) throw new BackupError(MinorCode.PluginError, `The profile's ${KEY_RESTORE_FILE} is not an absolute path.`);
+    const name = path.basename(target);
+    if (!isBackupFileName(name)) throw new BackupError(MinorCode.PluginError, `"${name}" is not a backup file name.`);
+    const dir = path.dirname(target);
+    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new BackupError(MinorCode.PluginError, `The restore folder ${dir} does not exist.`);
+
+    ctx.progress(ProgressDetail.Initialising, 'Preparing');
+    const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
+    const temp = path.join(dir, `.${name}.${randomBytes(4).toString('hex')}.part`);
+    ctx.progress(ProgressDetail.Receiving, 'Downloading');
+    try {
+      await connection.download(`${deviceFolder}/${name}`, temp, ctx.signal, (done, total) => ctx.transfer({ direction: 'download', done, total }));
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      if (err instanceof BackupError && httpStatusOf(err.cause) === 404) {
+        throw new BackupError(MinorCode.InternalError, `The backup ${name} is not on the server (looked in ${deviceFolder}).`, { httpStatus: 404 });
+      }
+      throw err;
+    }
+    return { local: { added: 1, deleted: 0, modified: 0 }, remote: { added: 0, deleted: 0, modified: 0 }, message: `Downloaded ${name}` };
+  }
+}

@@ -1,0 +1,55 @@
+// What the WebDAV backup plugins share: the account behind a profile, its server, and the vault.
+import type { BackupAccount, BackupAccounts } from '../../accounts/BackupAccounts.js';
+import { MinorCode } from '../../buteo/codes.js';
+import type { SyncProfile } from '../../buteo/SyncProfile.js';
+import { BackupError, errorMessage } from '../../errors.js';
+import type { VaultProxy } from '../../vault/VaultProxy.js';
+import { WebDavConnection } from './WebDavConnection.js';
+
+export interface PluginEnv {
+  accounts: BackupAccounts;
+  vault: VaultProxy;
+  idleTimeoutMs?: number;
+}
+
+export interface AccountSession {
+  account: BackupAccount;
+  connection: WebDavConnection;
+  /** `<backups_path>/<deviceId>`: this device's backups on the server. */
+  deviceFolder: string;
+}
+
+export async function openSession(env: PluginEnv, profile: SyncProfile): Promise<AccountSession> {
+  const accountId = profile.accountId;
+  if (accountId === undefined) throw new BackupError(MinorCode.PluginError, `Profile ${profile.name} names no account.`);
+  let account: BackupAccount;
+  try {
+    account = env.accounts.get(accountId);
+  } catch (err) {
+    throw new BackupError(MinorCode.PluginError, errorMessage(err));
+  }
+  if (!account.enabled || !account.backupEnabled) {
+    throw new BackupError(MinorCode.PluginError, `The account "${account.name}" is disabled for backups.`);
+  }
+  const credentials = await env.accounts.credentialsFor(account);
+  if (!credentials) throw new BackupError(MinorCode.AuthenticationFailure, `No password is stored for the account "${account.name}"; enter it again.`);
+  let deviceId: string;
+  try {
+    deviceId = await env.vault.backupFileDeviceId();
+  } catch (err) {
+    throw new BackupError(MinorCode.InternalError, `The backup service is not answering: ${errorMessage(err)}`);
+  }
+  const connection = new WebDavConnection({
+    serverAddress: account.serverAddress,
+    username: credentials.username,
+    password: credentials.password,
+    ignoreSslErrors: account.ignoreSslErrors,
+    ...(env.idleTimeoutMs ? { idleTimeoutMs: env.idleTimeoutMs } : {}),
+  });
+  return { account, connection, deviceFolder: `${account.backupsPath.replace(/\/+$/, '')}/${deviceId}` };
+}
+
+/** Backups are the plain files of the device folder; dot-files are uploads in progress. */
+export function isListedBackup(name: string, isCollection: boolean): boolean {
+  return !isCollection && !name.startsWith('.');
+}
