@@ -126,7 +126,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     const profile = await this.profileFor(accountId, 'Backup');
     const op = this.begin('cloudBackup', accountId, profile.name);
     if (!(await this.msyncd.startSync(profile.name))) {
-      this.fail(op, 'NotPossible', `The sync daemon refused to start ${profile.name}: it is disabled or already running.`);
+      await this.fail(op, 'NotPossible', `The sync daemon refused to start ${profile.name}: it is disabled or already running.`);
       throw new VaultError('Failed', `Could not start ${profile.name}`);
     }
   }
@@ -188,7 +188,7 @@ export class Vault extends EventEmitter<VaultEvents> {
       this.setState({ status: 'DownloadingBackup', statusText: 'Downloading' });
       if (!(await this.msyncd.startSync(profile.name))) throw new Error(`The sync daemon refused to start ${profile.name}`);
     } catch (err) {
-      this.fail(op, 'Error', errorMessage(err));
+      await this.fail(op, 'Error', errorMessage(err));
       throw new VaultError('Failed', errorMessage(err));
     }
   }
@@ -228,21 +228,21 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
     if (!finalStatuses.has(event.status)) return;
     if (event.status === SyncStatus.Done) {
-      if (op.kind === 'cloudBackup') this.succeed(op);
-      else void this.unpack(op);
+      void (op.kind === 'cloudBackup' ? this.succeed(op) : this.unpack(op));
       return;
     }
     const cancelled = event.status === SyncStatus.Aborted || event.status === SyncStatus.Cancelled;
-    if (cancelled) this.finishCanceled(op);
-    else this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.');
+    void (cancelled ? this.finishCanceled(op) : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
   }
 
   private async unpack(op: Operation): Promise<void> {
     op.phase = 'unpacking';
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
-    await mkdir(path.join(this.workDir, 'restore'), { recursive: true, mode: 0o700 });
-    const staging = await mkdtemp(path.join(this.workDir, 'restore', 'stage-'));
+    let staging: string | undefined;
+    let outcome: () => Promise<void>;
     try {
+      await mkdir(path.join(this.workDir, 'restore'), { recursive: true, mode: 0o700 });
+      staging = await mkdtemp(path.join(this.workDir, 'restore', 'stage-'));
       const result = await extractArchive(op.download!, staging, {
         signal: op.controller.signal,
         onEntry: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
@@ -257,13 +257,12 @@ export class Vault extends EventEmitter<VaultEvents> {
         await cp(path.join(staging, unit), target!, { recursive: true, force: true, verbatimSymlinks: true });
       }
       const note = result.refused.length > 0 ? ` (${result.refused.length} unsafe entries skipped)` : '';
-      this.succeed(op, `Finished${note}`);
+      outcome = () => this.succeed(op, `Finished${note}`);
     } catch (err) {
-      if (op.controller.signal.aborted) this.finishCanceled(op);
-      else this.fail(op, 'Error', `Could not restore the backup: ${errorMessage(err)}`);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
+      outcome = op.controller.signal.aborted ? () => this.finishCanceled(op) : () => this.fail(op, 'Error', `Could not restore the backup: ${errorMessage(err)}`);
     }
+    if (staging) await rm(staging, { recursive: true, force: true });
+    await outcome();
   }
 
   private async cleanup(op: Operation): Promise<void> {
@@ -272,10 +271,11 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
   }
 
-  private end(op: Operation): boolean {
+  /** Ends the operation once; its temporary files are gone before anyone hears the outcome. */
+  private async end(op: Operation): Promise<boolean> {
     if (this.current !== op) return false;
     this.current = undefined;
-    void this.cleanup(op);
+    await this.cleanup(op).catch(() => {});
     return true;
   }
 
@@ -285,22 +285,22 @@ export class Vault extends EventEmitter<VaultEvents> {
     else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
   }
 
-  private succeed(op: Operation, text = 'Finished'): void {
-    if (!this.end(op)) return;
+  private async succeed(op: Operation, text = 'Finished'): Promise<void> {
+    if (!(await this.end(op))) return;
     this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
     this.announce(op, 'Finished');
   }
 
-  private finishCanceled(op: Operation): void {
+  private async finishCanceled(op: Operation): Promise<void> {
     op.controller.abort();
-    if (!this.end(op)) return;
+    if (!(await this.end(op))) return;
     this.setState({ status: 'Canceled', statusText: 'Canceled', canCancel: false });
     this.announce(op, 'Canceled');
   }
 
-  private fail(op: Operation, code: string, message: string): void {
+  private async fail(op: Operation, code: string, message: string): Promise<void> {
     op.controller.abort();
-    if (!this.end(op)) return;
+    if (!(await this.end(op))) return;
     this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
     if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
     if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
@@ -315,7 +315,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     const file = path.join(dir, backupFileName(new Date()));
     op.userFile = file;
     if (units.length === 0) {
-      this.fail(op, 'Error', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
+      await this.fail(op, 'Error', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
       throw new VaultError('Failed', 'Nothing to back up: no folders are chosen.');
     }
     op.phase = 'archiving';

@@ -46,7 +46,7 @@ export async function createArchive(units: ArchiveUnit[], file: string, options:
   };
   const pack = new Pack({
     cwd: '/',
-    portable: true,
+    portable: false,
     // Regular files, folders and symlinks only: device files and sockets have no place in a backup.
     filter: (_p: string, stat: Stats | ReadEntry) => {
       const s = stat as Stats;

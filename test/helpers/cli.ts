@@ -1,0 +1,43 @@
+// Runs the built sfbackup CLI as a user would, in its own process.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/sfbackup.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; onStderr?: (text: string) => void; signalAfter?: { match: RegExp; signal: NodeJS.Signals } } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      options.onStderr?.(d.toString());
+      if (options.signalAfter && !signalled && options.signalAfter.match.test(stderr)) {
+        signalled = true;
+        child.kill(options.signalAfter.signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The environment of a CLI run: a private data dir, a bus, and no inherited account overrides. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DBUS_SESSION_BUS_ADDRESS;
+  delete env.ACCOUNTS;
+  delete env.AG_PROVIDERS;
+  delete env.AG_SERVICES;
+  return { ...env, ...extra };
+}

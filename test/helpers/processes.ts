@@ -1,0 +1,143 @@
+// Real peers for the tests, started on loopback and stopped by the tests themselves.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export function tempDir(prefix = 'sfb-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what} did not listen on ${port}`);
+}
+
+export interface WebDavServer {
+  /** Server address to give the account (no path for rclone; the host root for Apache). */
+  url: string;
+  /** The folder the server stores files in, as seen on disk. */
+  root: string;
+  /** The WebDAV path of the user's files on the server (Nextcloud layout for Apache). */
+  webdavPath: string;
+  port: number;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function startRclone(options: { user: string; password: string; bwlimit?: string; port?: number; root?: string }): Promise<WebDavServer> {
+  const root = options.root ?? tempDir('sfb-rclone-');
+  const port = options.port ?? (await freePort());
+  const args = ['serve', 'webdav', root, '--addr', `127.0.0.1:${port}`, '--user', options.user, '--pass', options.password];
+  if (options.bwlimit) args.push('--bwlimit', options.bwlimit);
+  let child = spawn('rclone', args, { stdio: 'ignore' });
+  await waitForPort(port, child, 'rclone');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    root,
+    webdavPath: '/',
+    port,
+    stop: () => stopChild(child),
+    async restart() {
+      await stopChild(child);
+      child = spawn('rclone', args, { stdio: 'ignore' });
+      await waitForPort(port, child, 'rclone');
+    },
+  };
+}
+
+/** Apache mod_dav serving the user's files at Nextcloud's path, /remote.php/dav/files/<user>/. */
+export async function startApache(options: { user: string; password: string }): Promise<WebDavServer> {
+  const dir = tempDir('sfb-apache-');
+  const root = path.join(dir, 'files');
+  const runDir = path.join(dir, 'run');
+  mkdirSync(root);
+  mkdirSync(runDir);
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // Apache drops to www-data: it must own what it writes.
+    const { uid, gid } = { uid: 33, gid: 33 };
+    chownSync(root, uid, gid);
+    chownSync(runDir, uid, gid);
+  }
+  const sha = createHash('sha1').update(options.password).digest('base64');
+  writeFileSync(path.join(dir, 'htpasswd'), `${options.user}:{SHA}${sha}\n`);
+  const mod = (name: string) => `LoadModule ${name}_module /usr/lib/apache2/modules/mod_${name}.so`;
+  const webdavPath = `/remote.php/dav/files/${options.user}`;
+  const conf = [
+    'ServerName 127.0.0.1',
+    `Listen 127.0.0.1:${port}`,
+    `PidFile ${runDir}/httpd.pid`,
+    `ErrorLog ${dir}/error.log`,
+    `DefaultRuntimeDir ${runDir}`,
+    `Mutex file:${runDir} default`,
+    'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so',
+    ...['authz_core', 'authn_core', 'authn_file', 'auth_basic', 'authz_user', 'dav', 'dav_fs', 'alias'].map(mod),
+    asRoot ? 'User www-data' : '',
+    asRoot ? 'Group www-data' : '',
+    `DAVLockDB ${runDir}/davlock`,
+    'LimitRequestBody 0',
+    `Alias ${webdavPath} ${root}`,
+    `<Directory ${root}>`,
+    '  DAV On',
+    '  AuthType Basic',
+    '  AuthName "Nextcloud"',
+    `  AuthUserFile ${dir}/htpasswd`,
+    '  Require valid-user',
+    '</Directory>',
+  ].join('\n');
+  const confFile = path.join(dir, 'httpd.conf');
+  writeFileSync(confFile, conf + '\n');
+  const start = async () => {
+    const child = spawn('apache2', ['-f', confFile, '-DFOREGROUND'], { stdio: 'ignore' });
+    await waitForPort(port, child, 'apache2');
+    return child;
+  };
+  let child = await start();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    root,
+    webdavPath,
+    port,
+    stop: () => stopChild(child),
+    async restart() {
+      await stopChild(child);
+      child = await start();
+    },
+  };
+}
