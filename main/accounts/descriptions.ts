@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { decodeValue, isSettingType, type SettingType, type SettingValue } from './gvariant.js';
+import { scalarText } from '../scalar.js';
 
 export interface ProviderDescription {
   id: string;
@@ -49,7 +50,7 @@ type XmlNode = Record<string, unknown>;
 
 function text(node: unknown): string {
   if (typeof node === 'string') return node;
-  if (node && typeof node === 'object' && '#text' in node) return String((node as XmlNode)['#text']);
+  if (node && typeof node === 'object' && '#text' in node) return scalarText((node as XmlNode)['#text']);
   return '';
 }
 
@@ -61,14 +62,14 @@ function asNodes(value: unknown): XmlNode[] {
 function readTemplate(node: XmlNode | undefined, prefix: string, out: Map<string, TemplateSetting>): void {
   if (!node) return;
   for (const setting of asNodes(node.setting)) {
-    const name = String(setting['@_name'] ?? '');
-    const type = String(setting['@_type'] ?? 's');
+    const name = scalarText(setting['@_name']);
+    const type = scalarText(setting['@_type'], 's');
     if (!name || !isSettingType(type)) continue;
     const raw = text(setting);
     out.set(prefix + name, { type, value: type === 's' ? raw : decodeValue(type, raw) });
   }
   for (const group of asNodes(node.group)) {
-    readTemplate(group, `${prefix}${String(group['@_name'] ?? '')}/`, out);
+    readTemplate(group, `${prefix}${scalarText(group['@_name'])}/`, out);
   }
 }
 
@@ -78,7 +79,7 @@ function parseFile(file: string): XmlNode {
 
 export function parseProvider(file: string): ProviderDescription {
   const root = parseFile(file).provider as XmlNode | undefined;
-  const id = root ? String(root['@_id'] ?? '') : '';
+  const id = root ? scalarText(root['@_id']) : '';
   if (!root || !id) throw new Error('not a provider description');
   return {
     id,
@@ -92,7 +93,7 @@ export function parseProvider(file: string): ProviderDescription {
 
 export function parseService(file: string): ServiceDescription {
   const root = parseFile(file).service as XmlNode | undefined;
-  const id = root ? String(root['@_id'] ?? '') : '';
+  const id = root ? scalarText(root['@_id']) : '';
   if (!root || !id) throw new Error('not a service description');
   const template = new Map<string, TemplateSetting>();
   readTemplate(root.template as XmlNode | undefined, '', template);

@@ -1,6 +1,7 @@
 // Typed client of com.meego.msyncd, for the vault, the CLI and any other process.
 import type { DBusClient } from '../dbus/DBusClient.js';
 import { MSYNCD_INTERFACE, MSYNCD_PATH, MSYNCD_SERVICE } from './msyncdService.js';
+import { scalarText } from '../scalar.js';
 
 export interface SyncStatusEvent {
   profile: string;
@@ -41,7 +42,7 @@ export class MsyncdProxy {
   }
 
   async syncProfile(profile: string): Promise<string> {
-    return String((await this.call('syncProfile', 's', [profile]))[0] ?? '');
+    return scalarText((await this.call('syncProfile', 's', [profile]))[0]);
   }
 
   async syncProfilesByKey(key: string, value: string): Promise<string[]> {
@@ -65,7 +66,7 @@ export class MsyncdProxy {
   }
 
   async getLastSyncResult(profile: string): Promise<string> {
-    return String((await this.call('getLastSyncResult', 's', [profile]))[0] ?? '');
+    return scalarText((await this.call('getLastSyncResult', 's', [profile]))[0]);
   }
 
   async setSyncSchedule(profile: string, scheduleXml: string): Promise<boolean> {
@@ -88,13 +89,13 @@ export class MsyncdProxy {
 
   onResultsAvailable(handler: (profile: string, resultsXml: string) => void): Promise<() => Promise<void>> {
     return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'resultsAvailable', path: MSYNCD_PATH }, (body) => {
-      handler(String(body[0]), String(body[1]));
+      handler(scalarText(body[0]), scalarText(body[1]));
     });
   }
 
   onProfileChanged(handler: (profile: string, change: number, xml: string) => void): Promise<() => Promise<void>> {
     return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'signalProfileChanged', path: MSYNCD_PATH }, (body) => {
-      handler(String(body[0]), Number(body[1]), String(body[2]));
+      handler(scalarText(body[0]), Number(body[1]), scalarText(body[2]));
     });
   }
 }

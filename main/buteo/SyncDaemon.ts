@@ -150,11 +150,9 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     watchdog.unref();
     const started = this.clock.now();
     let results: SyncResults;
-    let profile: SyncProfile | undefined;
-    let client = '';
     try {
-      profile = this.profiles.load(name);
-      client = profile?.clientPlugin ?? '';
+      const profile: SyncProfile | undefined = this.profiles.load(name);
+      const client = profile?.clientPlugin ?? '';
       const plugin = this.plugins.create(client);
       if (!profile || !plugin) throw new BackupError(MinorCode.PluginError, `No client plugin for profile ${name}`);
       this.emit('syncStatus', name, SyncStatus.Started, '', 0);

@@ -1,5 +1,5 @@
 // Buteo results logs (buteo-syncfw SyncLog/SyncResults XML): <synclog name><syncresults …><target>…
-import { MajorCode, type MinorCode } from './codes.js';
+import { MajorCode } from './codes.js';
 import { element, elements, parseXml, serializeXml, type XmlElement } from './xmlTree.js';
 
 export const LOG_ENTRIES_KEPT = 5;
@@ -20,7 +20,8 @@ export interface SyncResults {
   /** ISO-8601 */
   time: string;
   majorCode: MajorCode;
-  minorCode: MinorCode | number;
+  /** A Buteo minor code; kept as read, since other writers may use codes we do not name. */
+  minorCode: number;
   scheduled: boolean;
   /** Not in Buteo's own format: a sentence for the user; other readers ignore the attribute. */
   message?: string;

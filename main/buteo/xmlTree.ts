@@ -1,6 +1,7 @@
 // An ordered XML tree (fast-xml-parser's preserveOrder form) so that profiles round-trip what we
 // do not understand: unknown keys, fields, attributes, comments and element order stay as they were.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { scalarText } from '../scalar.js';
 
 export type Attributes = Record<string, string>;
 export interface XmlElement {
@@ -34,7 +35,7 @@ function fromRaw(node: RawNode): XmlChild | undefined {
     if (key === '#text') return { text: String(node[key]) };
     if (key === '#comment') {
       const parts = node[key] as RawNode[];
-      return { comment: parts.map((p) => String(p['#text'] ?? '')).join('') };
+      return { comment: parts.map((p) => scalarText(p['#text'])).join('') };
     }
     if (key.startsWith('?')) return undefined;
     const attrs: Attributes = {};
@@ -74,7 +75,7 @@ export function parseXml(text: string): XmlElement {
 }
 
 export function serializeXml(root: XmlElement): string {
-  const body = (builder.build([toRaw(root)]) as string).trim();
+  const body = (builder.build([toRaw(root)])).trim();
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
 }
 

@@ -1,5 +1,5 @@
 // sfbackup profiles create|list|show|log, units add|list|remove
-import { BACKUP_OPERATIONS } from '../accounts/BackupAccounts.js';
+import type { BACKUP_OPERATIONS } from '../accounts/BackupAccounts.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { InputError } from '../errors.js';
 import type { Stores } from '../stores.js';

@@ -34,13 +34,9 @@ export class BackupUnits {
 
   add(folder: string, name?: string): ArchiveUnit {
     const absolute = path.resolve(folder);
-    let isDir = false;
-    try {
-      isDir = statSync(absolute).isDirectory();
-    } catch {
-      throw new InputError(`${absolute} does not exist`);
-    }
-    if (!isDir) throw new InputError(`${absolute} is not a folder`);
+    const stats = statSync(absolute, { throwIfNoEntry: false });
+    if (!stats) throw new InputError(`${absolute} does not exist`);
+    if (!stats.isDirectory()) throw new InputError(`${absolute} is not a folder`);
     const units = this.list();
     if (units.some((u) => u.path === absolute)) throw new InputError(`${absolute} is already backed up`);
     const nested = units.find((u) => absolute.startsWith(u.path + path.sep) || u.path.startsWith(absolute + path.sep));

@@ -2,6 +2,7 @@
 import type { DBusClient } from '../dbus/DBusClient.js';
 import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
 import type { VaultState } from './Vault.js';
+import { scalarText } from '../scalar.js';
 
 export type AccountStatusHandler = (accountId: number, status: string) => void;
 export type AccountErrorHandler = (accountId: number, error: string, errorString: string) => void;
@@ -18,11 +19,11 @@ export class VaultProxy {
   }
 
   async backupFileDeviceId(): Promise<string> {
-    return String((await this.call('backupFileDeviceId'))[0]);
+    return scalarText((await this.call('backupFileDeviceId'))[0]);
   }
 
   async createBackupForSyncProfile(profileId: string): Promise<string> {
-    return String((await this.call('createBackupForSyncProfile', 's', [profileId]))[0]);
+    return scalarText((await this.call('createBackupForSyncProfile', 's', [profileId]))[0]);
   }
 
   async setCloudBackups(profileId: string, backups: string[]): Promise<void> {
@@ -43,7 +44,7 @@ export class VaultProxy {
   }
 
   async backupToFile(folder: string): Promise<string> {
-    return String((await this.call('backupToFile', 's', [folder]))[0]);
+    return scalarText((await this.call('backupToFile', 's', [folder]))[0]);
   }
 
   async restoreFromFile(file: string): Promise<void> {
@@ -58,11 +59,11 @@ export class VaultProxy {
     const [all] = await this.client.call(VAULT_SERVICE, VAULT_PATH, 'org.freedesktop.DBus.Properties', 'GetAll', 's', [VAULT_INTERFACE]);
     const props = all as Record<string, { value: unknown }>;
     return {
-      status: String(props.status?.value ?? 'Idle') as VaultState['status'],
-      statusText: String(props.statusText?.value ?? ''),
+      status: scalarText(props.status?.value, 'Idle') as VaultState['status'],
+      statusText: scalarText(props.statusText?.value),
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
-      error: String(props.error?.value ?? ''),
+      error: scalarText(props.error?.value),
     };
   }
 
@@ -71,7 +72,7 @@ export class VaultProxy {
       if (body[0] !== VAULT_INTERFACE) return;
       const changed: Record<string, unknown> = {};
       for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>)) changed[key] = variant.value;
-      handler(changed as Partial<VaultState>);
+      handler(changed);
     });
   }
 
@@ -80,22 +81,22 @@ export class VaultProxy {
   }
 
   onCloudBackupStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudBackupStatusChanged', (b) => handler(Number(b[0]), String(b[1])));
+    return this.onAccountSignal('cloudBackupStatusChanged', (b) => handler(Number(b[0]), scalarText(b[1])));
   }
 
   onCloudBackupError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudBackupError', (b) => handler(Number(b[0]), String(b[1]), String(b[2])));
+    return this.onAccountSignal('cloudBackupError', (b) => handler(Number(b[0]), scalarText(b[1]), scalarText(b[2])));
   }
 
   onCloudRestoreStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => handler(Number(b[0]), String(b[1])));
+    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => handler(Number(b[0]), scalarText(b[1])));
   }
 
   onCloudRestoreError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudRestoreError', (b) => handler(Number(b[0]), String(b[1]), String(b[2])));
+    return this.onAccountSignal('cloudRestoreError', (b) => handler(Number(b[0]), scalarText(b[1]), scalarText(b[2])));
   }
 
   onFileBackupStatusChanged(handler: (file: string, status: string) => void) {
-    return this.onAccountSignal('fileBackupStatusChanged', (b) => handler(String(b[0]), String(b[1])));
+    return this.onAccountSignal('fileBackupStatusChanged', (b) => handler(scalarText(b[0]), scalarText(b[1])));
   }
 }

@@ -11,6 +11,7 @@ import { createClient, type WebDAVClient } from 'webdav';
 import { MinorCode } from '../../buteo/codes.js';
 import { BackupError } from '../../errors.js';
 import { httpStatusOf, toBackupError } from './errors.js';
+import { scalarText } from '../../scalar.js';
 
 export interface ConnectionSettings {
   serverAddress: string;
@@ -126,7 +127,7 @@ export class WebDavConnection {
     await this.guarded('uploading the backup', signal, async (s, touch) => {
       // Node Readable (not the webdav client's own stream handling) so the explicit Content-Length is honoured.
       const body = createReadStream(localFile).pipe(counter((n) => { done += n; touch(); onProgress(done, size); }));
-      const ok = await this.client.putFileContents(remotePath, body as Readable, { headers: { 'Content-Length': String(size) }, overwrite: true, signal: s });
+      const ok = await this.client.putFileContents(remotePath, body, { headers: { 'Content-Length': String(size) }, overwrite: true, signal: s });
       if (!ok) throw new Error('the server refused the upload');
     });
     return size;
@@ -177,7 +178,7 @@ export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
   const self = folder.replace(/\/+$/, '');
   const out: RemoteEntry[] = [];
   for (const r of responses) {
-    const href = String(r.href ?? '');
+    const href = scalarText(r.href);
     let hrefPath: string;
     try {
       hrefPath = decodeURIComponent(new URL(href, 'http://x').pathname).replace(/\/+$/, '');
@@ -186,12 +187,12 @@ export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
     }
     if (hrefPath === self || hrefPath === '') continue;
     const name = hrefPath.slice(hrefPath.lastIndexOf('/') + 1);
-    const okStat = (r.propstat as Array<Record<string, unknown>> | undefined)?.find((p) => /\s200\s/.test(String(p.status ?? ''))) ?? (r.propstat as Array<Record<string, unknown>> | undefined)?.[0];
+    const okStat = (r.propstat as Array<Record<string, unknown>> | undefined)?.find((p) => /\s200\s/.test(scalarText(p.status))) ?? (r.propstat as Array<Record<string, unknown>> | undefined)?.[0];
     const prop = (okStat?.prop ?? {}) as Record<string, unknown>;
     const type = prop.resourcetype;
     const isCollection = typeof type === 'object' && type !== null && 'collection' in type;
     const length = Number(prop.getcontentlength);
-    const modified = prop.getlastmodified ? new Date(String(prop.getlastmodified)) : undefined;
+    const modified = prop.getlastmodified ? new Date(scalarText(prop.getlastmodified)) : undefined;
     out.push({ name, isCollection, size: Number.isFinite(length) && prop.getcontentlength !== undefined ? length : undefined, modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined });
   }
   return out;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine with Node 20+: the system programs the app and its tests use
+# (dbus-daemon, gdbus/dbus-send, ag-tool, rclone and Apache for WebDAV), then the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing system packages: ${missing[*]}" >&2
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node -e 'const [major, minor] = process.versions.node.split(".").map(Number); if (major < 20 || (major === 20 && minor < 19)) { console.error(`Node ${process.versions.node} is too old: install Node 20.19 or newer`); process.exit(1); }'
+npm ci
