@@ -2,7 +2,7 @@
 // list → restore, with the sync daemon and vault running as their own process on a private bus.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon, connectBus, waitConnected } from '../../main/dbus/bus.js';
@@ -72,6 +72,13 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
 
     const deviceFolder = path.join(server.root, 'Sailfish OS', 'Backups', deviceId);
     expect(readdirSync(deviceFolder)).toEqual([file]);
+    if (server.requests) {
+      // Streamed with a length (FastCGI servers store 0 bytes otherwise), to a temporary name, then moved.
+      const size = statSync(path.join(deviceFolder, file)).size;
+      const put = server.requests().find((line) => line.startsWith('PUT '));
+      expect(put).toMatch(new RegExp(`^PUT .+/\\.${file.replace(/\./g, '\\.')}\\.[0-9a-f]+\\.part ${size} - 201$`));
+      expect(server.requests().some((line) => line.startsWith('MOVE ') && line.endsWith(' 201'))).toBe(true);
+    }
     expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
 
     const listed = await cli('--json', 'backups', String(account.id));

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,8 @@ export interface WebDavServer {
   /** The WebDAV path of the user's files on the server (Nextcloud layout for Apache). */
   webdavPath: string;
   port: number;
+  /** Apache's access log: "METHOD PATH CONTENT-LENGTH TRANSFER-ENCODING STATUS" per request. */
+  requests?: () => string[];
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -108,6 +110,8 @@ export async function startApache(options: { user: string; password: string }): 
     `Mutex file:${runDir} default`,
     'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so',
     ...['authz_core', 'authn_core', 'authn_file', 'auth_basic', 'authz_user', 'dav', 'dav_fs', 'alias'].map(mod),
+    'LogFormat "%m %U %{Content-Length}i %{Transfer-Encoding}i %>s" dav',
+    `CustomLog ${dir}/access.log dav`,
     asRoot ? 'User www-data' : '',
     asRoot ? 'Group www-data' : '',
     `DAVLockDB ${runDir}/davlock`,
@@ -134,6 +138,13 @@ export async function startApache(options: { user: string; password: string }): 
     root,
     webdavPath,
     port,
+    requests: () => {
+      try {
+        return readFileSync(path.join(dir, 'access.log'), 'utf8').trim().split('\n');
+      } catch {
+        return [];
+      }
+    },
     stop: () => stopChild(child),
     async restart() {
       await stopChild(child);
