@@ -1,7 +1,8 @@
 // The on-disk state every entry point needs (CLI, engine, UI bridge), opened in one place.
 import { AccountStore } from './accounts/AccountStore.js';
 import { BackupAccounts } from './accounts/BackupAccounts.js';
-import { FileCredentialStore } from './accounts/credentials.js';
+import { FileCredentialStore, LayeredCredentialStore } from './accounts/credentials.js';
+import { SecretServiceStore } from './accounts/secretService.js';
 import { DescriptionCatalog, descriptionDirs } from './accounts/descriptions.js';
 import { ProfileManager } from './buteo/ProfileManager.js';
 import type { AppPaths } from './paths.js';
@@ -14,13 +15,19 @@ export interface Stores {
   accounts: BackupAccounts;
   profiles: ProfileManager;
   units: BackupUnits;
+  credentials: LayeredCredentialStore;
   close(): void;
 }
 
 export function openStores(paths: AppPaths, env: NodeJS.ProcessEnv = process.env): Stores {
   const catalog = new DescriptionCatalog(descriptionDirs(paths.assetsDir, env));
   const accountStore = new AccountStore(paths.accountsDb);
-  const accounts = new BackupAccounts(accountStore, catalog, new FileCredentialStore(paths.credentialsFile));
+  let keyring: SecretServiceStore | undefined;
+  const credentials = new LayeredCredentialStore(new FileCredentialStore(paths.credentialsFile), async () => {
+    keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
+    return keyring;
+  });
+  const accounts = new BackupAccounts(accountStore, catalog, credentials);
   return {
     paths,
     catalog,
@@ -28,6 +35,10 @@ export function openStores(paths: AppPaths, env: NodeJS.ProcessEnv = process.env
     accounts,
     profiles: new ProfileManager(paths.profileDir, paths.templateDir),
     units: new BackupUnits(paths.unitsFile),
-    close: () => accountStore.close(),
+    credentials,
+    close: () => {
+      keyring?.close();
+      accountStore.close();
+    },
   };
 }

@@ -17,6 +17,14 @@ export interface CredentialStore {
   readonly description: string;
 }
 
+/** A place that keeps secrets under ids it is given (the desktop keyring). */
+export interface KeyedSecrets {
+  write(id: number, credentials: Credentials): Promise<void>;
+  read(id: number): Promise<Credentials | undefined>;
+  remove(id: number): Promise<void>;
+  readonly description: string;
+}
+
 const fileSchema = z.object({
   version: z.literal(1),
   nextId: z.number().int().positive(),
@@ -54,6 +62,15 @@ export class FileCredentialStore implements CredentialStore {
     renameSync(tmp, this.file);
   }
 
+  /** Takes the next id without storing anything under it: ids stay unique across both stores. */
+  allocateId(): number {
+    const data = this.load();
+    const id = data.nextId;
+    data.nextId = id + 1;
+    this.save(data);
+    return id;
+  }
+
   create(credentials: Credentials): Promise<number> {
     const data = this.load();
     const id = data.nextId;
@@ -80,5 +97,62 @@ export class FileCredentialStore implements CredentialStore {
     delete data.entries[String(id)];
     this.save(data);
     return Promise.resolve();
+  }
+}
+
+/**
+ * The desktop keyring when one runs, else the owner-only file. Ids come from the file's counter either
+ * way, so a CredentialsId never means two different secrets.
+ */
+export class LayeredCredentialStore implements CredentialStore {
+  private keyringValue: Promise<KeyedSecrets | undefined> | undefined;
+
+  constructor(
+    private readonly file: FileCredentialStore,
+    private readonly openKeyring: () => Promise<KeyedSecrets | undefined>,
+  ) {}
+
+  private keyring(): Promise<KeyedSecrets | undefined> {
+    this.keyringValue ??= this.openKeyring().catch(() => undefined);
+    return this.keyringValue;
+  }
+
+  get description(): string {
+    return this.file.description;
+  }
+
+  async where(): Promise<string> {
+    return (await this.keyring())?.description ?? this.file.description;
+  }
+
+  async create(credentials: Credentials): Promise<number> {
+    const id = this.file.allocateId();
+    await this.update(id, credentials);
+    return id;
+  }
+
+  async update(id: number, credentials: Credentials): Promise<void> {
+    const keyring = await this.keyring();
+    if (keyring) {
+      try {
+        await keyring.write(id, credentials);
+        await this.file.remove(id);
+        return;
+      } catch {
+        // A locked or broken keyring must not lose the password: keep it in the file instead.
+      }
+    }
+    await this.file.update(id, credentials);
+  }
+
+  async read(id: number): Promise<Credentials | undefined> {
+    const keyring = await this.keyring();
+    const fromKeyring = keyring ? await keyring.read(id) : undefined;
+    return fromKeyring ?? (await this.file.read(id));
+  }
+
+  async remove(id: number): Promise<void> {
+    await (await this.keyring())?.remove(id).catch(() => {});
+    await this.file.remove(id);
   }
 }
