@@ -97,4 +97,17 @@ describe('failures end cleanly, with Buteo codes and plain words', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(serverFiles(slow)).toHaveLength(1);
   });
+
+  it('cancels mid-download: nothing restored, no partial file, status cancelled (501)', async () => {
+    const id = await addAccount(slow.url, 'right');
+    const listed = await cli(['--json', 'backups', String(id)]);
+    const file = (JSON.parse(listed.stdout) as Array<{ name: string }>)[0]!.name;
+    const target = tempDir();
+    const r = await runCli(['--data-dir', dataDir, 'restore', String(id), file, '--to', target], { env, signalAfter: { match: /Downloading/, signal: 'SIGINT' } });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('Restore cancelled');
+    expect(await lastLog(`webdav.BackupRestore-${id}`)).toMatchObject({ majorCode: 2, minorCode: 501 });
+    expect(readdirSync(target)).toEqual([]);
+    expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
+  });
 });

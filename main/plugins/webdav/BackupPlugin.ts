@@ -46,6 +46,8 @@ export class BackupPlugin implements ClientPlugin {
     let localFile: string | undefined;
     let tempRemote: string | undefined;
     try {
+      // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
+      await connection.ensureFolder(deviceFolder, ctx.signal);
       localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
         try {
           return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
@@ -55,7 +57,6 @@ export class BackupPlugin implements ClientPlugin {
         }
       });
       const name = path.basename(localFile);
-      await connection.ensureFolder(deviceFolder, ctx.signal);
       tempRemote = `${deviceFolder}/.${name}.${randomBytes(4).toString('hex')}.part`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
       const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) => ctx.transfer({ direction: 'upload', done, total }));

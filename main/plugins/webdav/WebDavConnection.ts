@@ -186,7 +186,10 @@ export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
       continue;
     }
     if (hrefPath === self || hrefPath === '') continue;
-    const name = hrefPath.slice(hrefPath.lastIndexOf('/') + 1);
+    // Only direct children of the folder: a server cannot point the list elsewhere.
+    const slash = hrefPath.lastIndexOf('/');
+    if (hrefPath.slice(0, slash) !== self) continue;
+    const name = hrefPath.slice(slash + 1);
     const okStat = (r.propstat as Array<Record<string, unknown>> | undefined)?.find((p) => /\s200\s/.test(scalarText(p.status))) ?? (r.propstat as Array<Record<string, unknown>> | undefined)?.[0];
     const prop = (okStat?.prop ?? {}) as Record<string, unknown>;
     const type = prop.resourcetype;
