@@ -1,13 +1,11 @@
 // What every command gets: parsed global options, output helpers, the stores, and (on demand) a
 // session with the sync daemon and vault: the ones on the bus, or an engine started for this run.
-import { MsyncdProxy } from '../buteo/MsyncdProxy.js';
-import { openSessionBus, type BusConnection } from '../dbus/bus.js';
-import { DBusClient } from '../dbus/DBusClient.js';
-import { Engine } from '../engine.js';
-import { resolvePaths } from '../paths.js';
-import { openStores, type Stores } from '../stores.js';
-import { VaultProxy } from '../vault/VaultProxy.js';
 import { emitAccountChanged } from '../accounts/accountChangedSignal.js';
+import { openSessionBus } from '../dbus/bus.js';
+import { DBusClient } from '../dbus/DBusClient.js';
+import { resolvePaths } from '../paths.js';
+import { DaemonSession } from '../session.js';
+import { openStores, type Stores } from '../stores.js';
 
 export interface Output {
   json: boolean;
@@ -15,15 +13,6 @@ export interface Output {
   result(data: unknown, text: () => string | string[]): void;
   /** Progress and notices go to stderr, never mixed with results. */
   note(text: string): void;
-}
-
-export interface DaemonSession {
-  msyncd: MsyncdProxy;
-  vault: VaultProxy;
-  client: DBusClient;
-  /** Set when this process runs the engine itself. */
-  engine: Engine | undefined;
-  connection: BusConnection;
 }
 
 export class Cli {
@@ -49,21 +38,10 @@ export class Cli {
   /** The daemon and vault on the session bus; when none runs, an engine in this process for the run. */
   async daemon(): Promise<DaemonSession> {
     if (this.session) return this.session;
-    const connection = await openSessionBus(this.env, (text) => this.out.note(text));
-    this.cleanups.push(() => connection.close());
-    const client = new DBusClient(connection.bus);
-    const msyncd = new MsyncdProxy(client);
-    const vault = new VaultProxy(client);
-    let engine: Engine | undefined;
-    if (!(await msyncd.isRunning())) {
-      engine = await Engine.start(this.stores, connection.bus);
-      this.cleanups.push(() => engine?.stop());
-    } else {
-      // Another process runs the daemon: still tell it about account edits made here.
-      this.stores.accountStore.onChange((change) => emitAccountChanged(client, change));
-    }
-    this.session = { msyncd, vault, client, engine, connection };
-    return this.session;
+    const session = await DaemonSession.open(this.stores, this.env, (text) => this.out.note(text));
+    this.cleanups.push(() => session.close());
+    this.session = session;
+    return session;
   }
 
   /** Connects to an existing session bus only to announce account changes; no bus, no signal. */

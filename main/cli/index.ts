@@ -7,6 +7,7 @@ import { Cli, type Output } from './Cli.js';
 import { daemon } from './daemonCommand.js';
 import { backup, backups, OperationFailed, restore, status, sync } from './operationCommands.js';
 import { profiles, units } from './profileCommands.js';
+import { ui } from './uiCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
 
@@ -21,7 +22,8 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
   backups ACCOUNT_ID                     list the backups on the server
   restore ACCOUNT_ID FILE [--to DIR]     restore a backup (into DIR instead of the original folders)
   sync PROFILE                           run a sync profile (startSync)
-  status                                 what the daemon is doing, and the last results`;
+  status                                 what the daemon is doing, and the last results
+  ui [--port N] [--no-open]              the Settings UI in a browser (loopback only, per-launch token)`;
 
 const optionSpec = {
   json: { type: 'boolean' },
@@ -36,6 +38,8 @@ const optionSpec = {
   'ignore-ssl-errors': { type: 'boolean' },
   name: { type: 'string' },
   to: { type: 'string' },
+  port: { type: 'string' },
+  'no-open': { type: 'boolean' },
 } as const;
 
 function makeOutput(json: boolean): Output {
@@ -66,6 +70,7 @@ async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs
     case 'restore': return restore(cli, args);
     case 'sync': return sync(cli, args);
     case 'status': return status(cli);
+    case 'ui': return ui(cli, args);
     default: throw new InputError(command ? `Unknown command "${command}"\n${usage}` : usage);
   }
 }

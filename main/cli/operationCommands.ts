@@ -8,10 +8,10 @@ import { VaultProxy } from '../vault/VaultProxy.js';
 import { resultsFromElement } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
 import { InputError } from '../errors.js';
-import { backupFileDate } from '../vault/progressText.js';
-import type { Cli, DaemonSession } from './Cli.js';
+import type { DaemonSession } from '../session.js';
+import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
-import { ensureAccountProfiles } from './profileCommands.js';
+import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
 import { showVaultProgress } from './progress.js';
 
 /** A failed or cancelled operation: exit code and a one-line cause. */
@@ -80,34 +80,10 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
   cli.out.result({ account: id, status: 'Finished', file, folder: account.backupsPath }, () => `Backed up to ${account.name}: ${file ?? 'done'}`);
 }
 
-async function runProfile(session: DaemonSession, profile: string): Promise<{ status: number; message: string; details: number }> {
-  let resolve!: (v: { status: number; message: string; details: number }) => void;
-  const done = new Promise<{ status: number; message: string; details: number }>((r) => (resolve = r));
-  const off = await session.msyncd.onSyncStatus((e) => {
-    if (e.profile !== profile) return;
-    if (e.status !== SyncStatus.Queued && e.status !== SyncStatus.Started && e.status !== SyncStatus.Progress && e.status !== SyncStatus.Stopping) {
-      resolve({ status: e.status, message: e.message, details: e.moreDetails });
-    }
-  });
-  try {
-    const started = await session.msyncd.startSync(profile);
-    if (!started && !(await session.msyncd.runningSyncs()).includes(profile)) {
-      throw new OperationFailed(`The sync daemon refused to run ${profile}: unknown, disabled or already queued.`, 1, undefined);
-    }
-    return await done;
-  } finally {
-    await off();
-  }
-}
-
 export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
   const id = parseAccountId(args.positionals[0]);
-  const profiles = ensureAccountProfiles(cli.stores, id);
   const session = await cli.daemon();
-  const run = await runProfile(session, profiles.BackupQuery.name);
-  if (run.status !== SyncStatus.Done) throw new OperationFailed(run.message || 'Listing the backups failed.', 1, run.details);
-  const names = await session.vault.cloudBackups(id);
-  const list = names.map((name) => ({ name, date: backupFileDate(name)?.toISOString() ?? null }));
+  const list = await listCloudBackups(session, cli.stores, id);
   cli.out.result(list, () => (list.length === 0 ? ['No previous backups found'] : list.map((b) => `${b.name}${b.date ? `  ${b.date}` : ''}`)));
 }
 
@@ -128,7 +104,7 @@ export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const profile = args.positionals[0];
   if (!profile) throw new InputError('sync needs a profile name');
   const session = await cli.daemon();
-  const run = await runProfile(session, profile);
+  const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
   if (run.status !== SyncStatus.Done) throw new OperationFailed(`${profile}: ${name}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
   cli.out.result({ profile, status: name, message: run.message }, () => `${profile}: ${name}${run.message ? ` (${run.message})` : ''}`);

@@ -1,22 +1,10 @@
 // sfbackup profiles create|list|show|log, units add|list|remove
-import type { BACKUP_OPERATIONS } from '../accounts/BackupAccounts.js';
+import { ensureAccountProfiles } from '../operations.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { InputError } from '../errors.js';
 import type { Stores } from '../stores.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
-
-/** Creates the account's three profiles when missing and records them on the account (as the Backup page does). */
-export function ensureAccountProfiles(stores: Stores, accountId: number): Record<(typeof BACKUP_OPERATIONS)[number], SyncProfile> {
-  const account = stores.accounts.get(accountId);
-  const profiles = stores.profiles.createForAccount(account);
-  stores.accounts.recordProfiles(accountId, {
-    Backup: profiles.Backup.name,
-    BackupQuery: profiles.BackupQuery.name,
-    BackupRestore: profiles.BackupRestore.name,
-  });
-  return profiles;
-}
 
 function profileSummary(stores: Stores, p: SyncProfile) {
   const last = stores.profiles.results(p.name).at(-1);

@@ -10,7 +10,7 @@ import { resolvePaths } from '../../main/paths.js';
 import { openStores, type Stores } from '../../main/stores.js';
 import type { VaultState } from '../../main/vault/Vault.js';
 import { VaultProxy } from '../../main/vault/VaultProxy.js';
-import { ensureAccountProfiles } from '../../main/cli/profileCommands.js';
+import { ensureAccountProfiles } from '../../main/operations.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { makeUnitTree, readTree } from '../helpers/tree.js';
 

@@ -1,0 +1,216 @@
+// What the Settings UI can do, implemented on the stores and a daemon session. Electron's IPC and the
+// browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
+import { EventEmitter } from 'node:events';
+import type { BackupAccount } from '../accounts/BackupAccounts.js';
+import { defaultWebdavPath } from '../accounts/BackupAccounts.js';
+import { resolveBackupsPath, validateServerAddress } from '../accounts/validation.js';
+import { ProfileChange } from '../buteo/ProfileManager.js';
+import type { SyncProfile } from '../buteo/SyncProfile.js';
+import { InputError } from '../errors.js';
+import type { AccountView, BackupPage, CallArgs, CallName, CallResult, EventName, EventPayload, ProfileSummary, VaultStateView } from '../ipc/contract.js';
+import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
+import type { DaemonSession } from '../session.js';
+import type { Stores } from '../stores.js';
+import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
+
+type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
+
+export function accountView(a: BackupAccount): AccountView {
+  return {
+    id: a.id,
+    provider: a.provider,
+    providerName: a.providerName,
+    name: a.name,
+    enabled: a.enabled,
+    serverAddress: a.serverAddress,
+    webdavPath: a.webdavPath,
+    username: a.username,
+    ignoreSslErrors: a.ignoreSslErrors,
+    backupsPath: a.backupsPath,
+    backupEnabled: a.backupEnabled,
+    hasPassword: a.credentialsId !== undefined,
+    profiles: { ...a.profileIds },
+  };
+}
+
+export class SettingsBridge {
+  private readonly emitter = new EventEmitter();
+  private vaultState: VaultStateView = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
+  private readonly unsubscribers: Array<() => Promise<void> | void> = [];
+  private deviceId = '';
+
+  private constructor(
+    private readonly stores: Stores,
+    private readonly session: DaemonSession,
+  ) {
+    this.emitter.setMaxListeners(100);
+  }
+
+  static async attach(stores: Stores, session: DaemonSession): Promise<SettingsBridge> {
+    const bridge = new SettingsBridge(stores, session);
+    await bridge.subscribe();
+    return bridge;
+  }
+
+  private emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    this.emitter.emit('event', name, payload);
+  }
+
+  /** Every event, in order: the transports forward them to the UI. */
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  private async subscribe(): Promise<void> {
+    const { vault, msyncd } = this.session;
+    this.vaultState = await vault.state();
+    this.deviceId = await vault.backupFileDeviceId();
+    const now = () => new Date().toISOString();
+    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) => this.emit('vault.operation', { kind, accountId, status });
+    const failure = (kind: 'backup' | 'restore') => (accountId: number, _code: string, error: string) => this.emit('vault.operation', { kind, accountId, status: 'Error', error });
+    this.unsubscribers.push(
+      await vault.onStateChanged((changed) => {
+        this.vaultState = { ...this.vaultState, ...changed };
+        this.emit('vault.state', this.vaultState);
+      }),
+      await vault.onCloudBackupStatusChanged(operation('backup')),
+      await vault.onCloudBackupError(failure('backup')),
+      await vault.onCloudRestoreStatusChanged(operation('restore')),
+      await vault.onCloudRestoreError(failure('restore')),
+      await msyncd.onSyncStatus((e) => this.emit('sync.status', { ...e, at: now() })),
+      await msyncd.onTransferProgress((e) => this.emit('sync.transfer', { ...e, at: now() })),
+      await msyncd.onProfileChanged((profile, change) => this.emit('profiles.changed', { profile, change })),
+      this.stores.accountStore.onChange(() => this.emit('accounts.changed', {})),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const off of this.unsubscribers.splice(0)) await off();
+    this.emitter.removeAllListeners();
+  }
+
+  private profileSummary(p: SyncProfile, running: string[]): ProfileSummary {
+    const last = this.stores.profiles.results(p.name).at(-1);
+    const schedule = p.schedule;
+    return {
+      name: p.name,
+      displayName: p.displayName,
+      accountId: p.accountId ?? null,
+      client: p.clientPlugin ?? null,
+      enabled: p.enabled,
+      schedule: schedule ? { enabled: schedule.enabled, interval: schedule.interval, days: schedule.days, ...(schedule.time ? { time: schedule.time } : {}) } : null,
+      keys: p.keys(),
+      running: running.includes(p.name),
+      lastResult: last ? { time: last.time, majorCode: last.majorCode, minorCode: last.minorCode, scheduled: last.scheduled, ...(last.message ? { message: last.message } : {}) } : null,
+    };
+  }
+
+  private backupPage(): BackupPage {
+    const accounts = this.stores.accounts.list();
+    let autoAccountId: number | null = null;
+    let autoBackup = defaultAutoBackup;
+    for (const account of accounts) {
+      const name = account.profileIds.Backup;
+      const profile = name ? this.stores.profiles.load(name) : undefined;
+      if (!profile) continue;
+      if (autoAccountId === null || profile.schedule?.enabled) autoBackup = autoBackupOf(profile);
+      if (profile.schedule?.enabled && autoAccountId === null) autoAccountId = account.id;
+    }
+    return {
+      accounts: accounts.map(accountView),
+      autoAccountId,
+      autoBackup,
+      vault: this.vaultState,
+      units: this.stores.units.list(),
+      deviceId: this.deviceId,
+    };
+  }
+
+  private readonly handlers: Handlers = {
+    'providers.list': () => this.stores.catalog.backupProviders().map((p) => ({ id: p.id, name: p.name, description: p.description, icon: p.icon })),
+    'accounts.list': () => this.stores.accounts.list().map(accountView),
+    'accounts.add': async (input) => {
+      const account = await this.stores.accounts.add(input);
+      ensureAccountProfiles(this.stores, account.id);
+      return accountView(this.stores.accounts.get(account.id));
+    },
+    'accounts.update': async (edit) => {
+      const { id, password, ...fields } = edit;
+      const keys: Array<[string, string | boolean | undefined]> = [
+        ['name', fields.name], ['server_address', fields.serverAddress], ['webdav_path', fields.webdavPath], ['username', fields.username],
+        ['backups_path', fields.backupsPath], ['ignore_ssl_errors', fields.ignoreSslErrors], ['enabled', fields.enabled],
+      ];
+      const edits = keys.filter((k): k is [string, string | boolean] => k[1] !== undefined).map(([k, v]): [string, string] => [k, String(v)]);
+      if (edits.length > 0) await this.stores.accounts.set(id, edits);
+      if (password) await this.stores.accounts.setPassword(id, password);
+      return accountView(this.stores.accounts.get(id));
+    },
+    'accounts.remove': async (id) => {
+      for (const profile of this.stores.profiles.forAccount(id)) this.stores.profiles.remove(profile.name);
+      await this.stores.accounts.remove(id);
+      return null;
+    },
+    'accounts.defaults': ({ provider, serverAddress, username }) => {
+      const server = validateServerAddress(serverAddress);
+      const webdavPath = defaultWebdavPath(provider, server, username.trim() || 'USER');
+      const template = this.stores.catalog.backupService(provider)?.template.get('backups_path')?.value;
+      return { webdavPath, backupsPath: resolveBackupsPath(typeof template === 'string' ? template : 'Sailfish OS/Backups', webdavPath) };
+    },
+    'backup.page': () => this.backupPage(),
+    'backup.setAuto': (accountId, auto) => {
+      if (accountId !== null) ensureAccountProfiles(this.stores, accountId);
+      for (const account of this.stores.accounts.list()) {
+        const name = account.profileIds.Backup;
+        const profile = name ? this.stores.profiles.load(name) : undefined;
+        if (!profile) continue;
+        applyAutoBackup(profile, auto, account.id === accountId);
+        this.stores.profiles.save(profile);
+        this.emit('profiles.changed', { profile: profile.name, change: ProfileChange.Modified });
+      }
+      return this.backupPage();
+    },
+    'backup.start': async (accountId) => {
+      ensureAccountProfiles(this.stores, accountId);
+      await this.session.vault.backupToCloud(accountId);
+      return null;
+    },
+    'backup.cancel': async () => {
+      await this.session.vault.cancel();
+      return null;
+    },
+    'backup.list': (accountId) => listCloudBackups(this.session, this.stores, accountId),
+    'backup.restore': async (accountId, file) => {
+      ensureAccountProfiles(this.stores, accountId);
+      await this.session.vault.restoreFromCloud(accountId, file);
+      return null;
+    },
+    'units.add': (folder) => this.stores.units.add(folder),
+    'units.remove': (folder) => {
+      this.stores.units.remove(folder);
+      return null;
+    },
+    'profiles.list': async () => {
+      const running = await this.session.msyncd.runningSyncs();
+      return this.stores.profiles.list().map((p) => this.profileSummary(p, running));
+    },
+    'profiles.get': async (name) => {
+      const profile = this.stores.profiles.load(name);
+      if (!profile) throw new InputError(`No sync profile ${name}`);
+      const running = await this.session.msyncd.runningSyncs();
+      const log = this.stores.profiles.results(name).map((r) => ({ time: r.time, majorCode: r.majorCode, minorCode: r.minorCode, scheduled: r.scheduled, ...(r.message ? { message: r.message } : {}) }));
+      return { summary: this.profileSummary(profile, running), xml: profile.toXml(), log };
+    },
+    'profiles.run': (name) => this.session.msyncd.startSync(name),
+    'profiles.abort': async (name) => {
+      await this.session.msyncd.abortSync(name);
+      return null;
+    },
+  };
+
+  /** Runs one call whose arguments the caller has already validated against the contract. */
+  handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {
+    const handler = this.handlers[name] as (...a: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C>;
+    return Promise.resolve(handler(...args));
+  }
+}

@@ -1,0 +1,187 @@
+// Every call and event between the Settings UI and the main process, as zod schemas. Electron's main
+// process, its preload, the browser bridge and the renderer all import this one file; types are inferred.
+import { z } from 'zod';
+
+const accountId = z.number().int().positive().max(2147483647);
+const shortText = z.string().max(1000);
+const profileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/);
+const backupFile = z.string().min(1).max(255).regex(/^[^/\\\p{Cc}]+$/u).refine((n) => n !== '.' && n !== '..');
+
+export const accountSchema = z.object({
+  id: accountId,
+  provider: z.string(),
+  providerName: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  serverAddress: z.string(),
+  webdavPath: z.string(),
+  username: z.string(),
+  ignoreSslErrors: z.boolean(),
+  backupsPath: z.string(),
+  backupEnabled: z.boolean(),
+  hasPassword: z.boolean(),
+  profiles: z.record(z.string(), z.string()),
+});
+export type AccountView = z.infer<typeof accountSchema>;
+
+export const providerSchema = z.object({ id: z.string(), name: z.string(), description: z.string(), icon: z.string() });
+
+export const accountInputSchema = z.object({
+  provider: z.string().min(1).max(100),
+  serverAddress: shortText,
+  username: shortText,
+  password: z.string().min(1).max(4096),
+  name: shortText.optional(),
+  webdavPath: shortText.optional(),
+  backupsPath: shortText.optional(),
+  ignoreSslErrors: z.boolean().optional(),
+});
+export type AccountInput = z.infer<typeof accountInputSchema>;
+
+export const accountEditSchema = z.object({
+  id: accountId,
+  name: shortText.optional(),
+  serverAddress: shortText.optional(),
+  webdavPath: shortText.optional(),
+  username: shortText.optional(),
+  backupsPath: shortText.optional(),
+  ignoreSslErrors: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+  password: z.string().min(1).max(4096).optional(),
+});
+export type AccountEdit = z.infer<typeof accountEditSchema>;
+
+/** The Backup page's automatic backup settings, in its own words. */
+export const autoBackupSchema = z.object({
+  frequency: z.enum(['daily', 'weekly', 'monthly']),
+  /** 1 = Monday … 7 = Sunday, for weekly backups. */
+  day: z.number().int().min(1).max(7),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  connection: z.enum(['wlan', 'any']),
+});
+export type AutoBackup = z.infer<typeof autoBackupSchema>;
+
+export const vaultStateSchema = z.object({
+  status: z.enum(['Idle', 'Preparing', 'UploadingBackup', 'DownloadingBackup', 'Finished', 'Error', 'Canceled']),
+  statusText: z.string(),
+  progress: z.number(),
+  canCancel: z.boolean(),
+  error: z.string(),
+});
+export type VaultStateView = z.infer<typeof vaultStateSchema>;
+
+export const syncResultSchema = z.object({
+  time: z.string(),
+  majorCode: z.number(),
+  minorCode: z.number(),
+  scheduled: z.boolean(),
+  message: z.string().optional(),
+});
+
+export const profileSummarySchema = z.object({
+  name: z.string(),
+  displayName: z.string(),
+  accountId: z.number().nullable(),
+  client: z.string().nullable(),
+  enabled: z.boolean(),
+  schedule: z.object({ enabled: z.boolean(), time: z.string().optional(), interval: z.number(), days: z.array(z.number()) }).nullable(),
+  keys: z.array(z.tuple([z.string(), z.string()])),
+  running: z.boolean(),
+  lastResult: syncResultSchema.nullable(),
+});
+export type ProfileSummary = z.infer<typeof profileSummarySchema>;
+
+export const backupPageSchema = z.object({
+  accounts: z.array(accountSchema),
+  /** The account automatic backups go to, or null for "None". */
+  autoAccountId: accountId.nullable(),
+  autoBackup: autoBackupSchema,
+  vault: vaultStateSchema,
+  units: z.array(z.object({ name: z.string(), path: z.string() })),
+  deviceId: z.string(),
+});
+export type BackupPage = z.infer<typeof backupPageSchema>;
+
+export const cloudBackupSchema = z.object({ name: z.string(), date: z.string().nullable() });
+
+/** Request/response channels: arguments and result of each. */
+export const calls = {
+  'providers.list': { args: z.tuple([]), result: z.array(providerSchema) },
+  'accounts.list': { args: z.tuple([]), result: z.array(accountSchema) },
+  'accounts.add': { args: z.tuple([accountInputSchema]), result: accountSchema },
+  'accounts.update': { args: z.tuple([accountEditSchema]), result: accountSchema },
+  'accounts.remove': { args: z.tuple([accountId]), result: z.null() },
+  'accounts.defaults': {
+    args: z.tuple([z.object({ provider: z.string().max(100), serverAddress: shortText, username: shortText })]),
+    result: z.object({ webdavPath: z.string(), backupsPath: z.string() }),
+  },
+  'backup.page': { args: z.tuple([]), result: backupPageSchema },
+  'backup.setAuto': { args: z.tuple([accountId.nullable(), autoBackupSchema]), result: backupPageSchema },
+  'backup.start': { args: z.tuple([accountId]), result: z.null() },
+  'backup.cancel': { args: z.tuple([]), result: z.null() },
+  'backup.list': { args: z.tuple([accountId]), result: z.array(cloudBackupSchema) },
+  'backup.restore': { args: z.tuple([accountId, backupFile]), result: z.null() },
+  'units.add': { args: z.tuple([z.string().min(1).max(4096)]), result: z.object({ name: z.string(), path: z.string() }) },
+  'units.remove': { args: z.tuple([z.string().min(1).max(4096)]), result: z.null() },
+  'profiles.list': { args: z.tuple([]), result: z.array(profileSummarySchema) },
+  'profiles.get': {
+    args: z.tuple([profileName]),
+    result: z.object({ summary: profileSummarySchema, xml: z.string(), log: z.array(syncResultSchema) }),
+  },
+  'profiles.run': { args: z.tuple([profileName]), result: z.boolean() },
+  'profiles.abort': { args: z.tuple([profileName]), result: z.null() },
+} as const;
+
+export type CallName = keyof typeof calls;
+export type CallArgs<C extends CallName> = z.infer<(typeof calls)[C]['args']>;
+export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']>;
+
+/** Events pushed to the UI as they happen (from D-Bus signals; no polling). */
+export const events = {
+  'vault.state': vaultStateSchema,
+  'vault.operation': z.object({ kind: z.enum(['backup', 'restore']), accountId: z.number(), status: z.string(), error: z.string().optional() }),
+  'sync.status': z.object({ profile: z.string(), status: z.number(), message: z.string(), moreDetails: z.number(), at: z.string() }),
+  'sync.transfer': z.object({ profile: z.string(), db: z.number(), type: z.number(), mime: z.string(), committed: z.number(), at: z.string() }),
+  'profiles.changed': z.object({ profile: z.string(), change: z.number() }),
+  'accounts.changed': z.object({}),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(calls, name);
+}
+
+/** A failure the UI can show: a sentence, and a code when there is one (Buteo minor code, 'invalid-arguments'). */
+export const callErrorSchema = z.object({ message: z.string(), code: z.union([z.number(), z.string()]).optional() });
+export type CallError = z.infer<typeof callErrorSchema>;
+
+type Group<C extends string> = C extends `${infer G}.${string}` ? G : never;
+type VerbOf<C extends string, G extends string> = C extends `${G}.${infer V}` ? V : never;
+
+/** The API as verbs: `api.backup.start(id)`, `api.accounts.add({...})`. */
+type Verb<C extends CallName> = (...args: CallArgs<C>) => Promise<CallResult<C>>;
+export type SettingsVerbs = {
+  [G in Group<CallName>]: {
+    [V in VerbOf<CallName, G>]: Verb<Extract<CallName, `${G}.${V}`>>;
+  };
+};
+
+/** What the renderer gets, whichever transport carries it (Electron IPC or the browser bridge). */
+export type SettingsApi = SettingsVerbs & {
+  on<E extends EventName>(name: E, handler: (payload: EventPayload<E>) => void): () => void;
+};
+
+export type Invoke = (name: CallName, args: unknown[]) => Promise<unknown>;
+export type Subscribe = (name: EventName, handler: (payload: unknown) => void) => () => void;
+
+/** Builds the verbs from one transport function, so every transport exposes the same API. */
+export function buildApi(invoke: Invoke, subscribe: Subscribe): SettingsApi {
+  const api: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const name of Object.keys(calls) as CallName[]) {
+    const [group, verb] = name.split('.') as [string, string];
+    (api[group] ??= {})[verb] = (...args: unknown[]) => invoke(name, args);
+  }
+  return Object.assign(api, { on: subscribe }) as unknown as SettingsApi;
+}

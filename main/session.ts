@@ -1,0 +1,46 @@
+// A connection to the sync daemon and the backup service: the ones already on the session bus, or an
+// engine started in this process when none runs. The CLI and the Settings UI both work through one.
+import { emitAccountChanged } from './accounts/accountChangedSignal.js';
+import { MsyncdProxy } from './buteo/MsyncdProxy.js';
+import { openSessionBus, type BusConnection } from './dbus/bus.js';
+import { DBusClient } from './dbus/DBusClient.js';
+import { Engine, type EngineOptions } from './engine.js';
+import type { Stores } from './stores.js';
+import { VaultProxy } from './vault/VaultProxy.js';
+
+export class DaemonSession {
+  private constructor(
+    readonly connection: BusConnection,
+    readonly client: DBusClient,
+    readonly msyncd: MsyncdProxy,
+    readonly vault: VaultProxy,
+    /** Set when this process runs the engine itself. */
+    readonly engine: Engine | undefined,
+    private readonly detach: () => void,
+  ) {}
+
+  static async open(stores: Stores, env: NodeJS.ProcessEnv, notice: (text: string) => void = () => {}, options: EngineOptions = {}): Promise<DaemonSession> {
+    const connection = await openSessionBus(env, notice);
+    try {
+      const client = new DBusClient(connection.bus);
+      const msyncd = new MsyncdProxy(client);
+      const vault = new VaultProxy(client);
+      if (!(await msyncd.isRunning())) {
+        const engine = await Engine.start(stores, connection.bus, options);
+        return new DaemonSession(connection, client, msyncd, vault, engine, () => {});
+      }
+      // Another process runs the daemon: still tell it (and everyone) about account edits made here.
+      const off = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
+      return new DaemonSession(connection, client, msyncd, vault, undefined, off);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.detach();
+    await this.engine?.stop();
+    await this.connection.close();
+  }
+}

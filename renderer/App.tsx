@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import type { SettingsApi } from '../main/ipc/contract';
+import { ApiContext } from './ApiContext';
+import { routeFromHash, routeToHash, type Route } from './navigation';
+import { AccountEditorPage } from './pages/accounts/AccountEditorPage';
+import { AccountsPage } from './pages/accounts/AccountsPage';
+import { BackupPage } from './pages/BackupPage';
+import { ProfileInspector } from './pages/ProfileInspector';
+import { RestoreConfirmPage } from './pages/RestoreConfirmPage';
+import { SettingsHome } from './pages/SettingsHome';
+
+export function App({ api }: { api: SettingsApi }) {
+  const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
+  useEffect(() => {
+    const onHash = () => setRoute(routeFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const navigate = (next: Route) => {
+    window.location.hash = routeToHash(next);
+    setRoute(next);
+  };
+  const back = () => window.history.back();
+
+  let page;
+  switch (route.page) {
+    case 'backup':
+      page = <BackupPage navigate={navigate} onBack={() => navigate({ page: 'home' })} />;
+      break;
+    case 'accounts':
+      page = <AccountsPage navigate={navigate} onBack={() => navigate({ page: 'home' })} />;
+      break;
+    case 'account':
+      page = <AccountEditorPage key={`${route.accountId ?? 'new'}-${route.provider ?? ''}`} accountId={route.accountId} {...(route.provider ? { provider: route.provider } : {})} onBack={back} onDone={() => navigate({ page: 'backup' })} />;
+      break;
+    case 'restore':
+      page = <RestoreConfirmPage accountId={route.accountId} file={route.file} navigate={navigate} onBack={() => navigate({ page: 'backup' })} />;
+      break;
+    case 'profiles':
+      page = <ProfileInspector {...(route.profile ? { selected: route.profile } : {})} navigate={navigate} onBack={() => navigate({ page: 'home' })} />;
+      break;
+    default:
+      page = <SettingsHome navigate={navigate} />;
+  }
+  return <ApiContext.Provider value={api}>{page}</ApiContext.Provider>;
+}

@@ -1,0 +1,135 @@
+// For developers: every sync profile with its keys, schedule, raw XML and results log, a live feed of
+// the daemon's syncStatus and transferProgress signals, and run/abort.
+import { useCallback, useEffect, useState } from 'react';
+import type { CallResult, ProfileSummary } from '../../main/ipc/contract';
+import { messageOf, useApi, useEvent } from '../ApiContext';
+import { ErrorText, Hint, PageHeader, Section } from '../components/layout';
+import { resultWords, weekdays } from '../format';
+import type { Navigate } from '../navigation';
+
+const statusWords = ['queued', 'started', 'progress', 'error', 'done', 'aborted', 'cancelled', 'stopping', 'not possible', 'authentication failure', 'database failure', 'connection error', 'server failure', 'bad request', 'plugin error', 'plugin timeout'];
+
+interface FeedLine {
+  at: string;
+  text: string;
+}
+
+function scheduleText(s: ProfileSummary['schedule']): string {
+  if (!s) return 'none';
+  const days = s.days.length === 7 ? 'every day' : s.days.map((d) => weekdays[d - 1]?.slice(0, 3)).join(', ');
+  return `${s.enabled ? 'on' : 'off'} · ${s.time ?? ''} ${s.interval > 0 ? `interval ${s.interval} min` : days}`.trim();
+}
+
+export function ProfileInspector({ selected, navigate, onBack }: { selected?: string; navigate: Navigate; onBack: () => void }) {
+  const api = useApi();
+  const [profiles, setProfiles] = useState<ProfileSummary[]>();
+  const [detail, setDetail] = useState<CallResult<'profiles.get'>>();
+  const [feed, setFeed] = useState<FeedLine[]>([]);
+  const [error, setError] = useState<string>();
+
+  const load = useCallback(() => {
+    api.profiles.list().then(setProfiles, (err: unknown) => setError(messageOf(err)));
+    if (selected) api.profiles.get(selected).then(setDetail, (err: unknown) => setError(messageOf(err)));
+  }, [api, selected]);
+  useEffect(load, [load]);
+
+  const push = (line: FeedLine) => setFeed((f) => [line, ...f].slice(0, 100));
+  useEvent('sync.status', (e) => {
+    push({ at: e.at, text: `${e.profile}: ${statusWords[e.status] ?? e.status}${e.message ? ` — ${e.message}` : ''}${e.moreDetails ? ` (${e.moreDetails})` : ''}` });
+    if (e.status !== 2) load();
+  });
+  useEvent('sync.transfer', (e) => push({ at: e.at, text: `${e.profile}: transferProgress ${e.committed} KiB` }));
+  useEvent('profiles.changed', load);
+
+  return (
+    <main className="wide">
+      <PageHeader title="Sync profiles" onBack={onBack} />
+      {error && <ErrorText>{error}</ErrorText>}
+      {!profiles && !error && <Hint>Loading…</Hint>}
+      {profiles && profiles.length === 0 && <Hint>No sync profiles yet. They are created when a backup account is added.</Hint>}
+      {profiles && profiles.length > 0 && (
+        <table className="profiles" aria-label="Sync profiles">
+          <thead>
+            <tr>
+              <th scope="col">Profile</th>
+              <th scope="col">Account</th>
+              <th scope="col">Schedule</th>
+              <th scope="col">Last result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {profiles.map((p) => (
+              <tr key={p.name} aria-selected={p.name === selected}>
+                <td>
+                  <button type="button" className="link" onClick={() => navigate({ page: 'profiles', profile: p.name })}>
+                    {p.name}
+                  </button>
+                  {p.running && <span className="badge">running</span>}
+                </td>
+                <td>{p.accountId ?? '–'}</td>
+                <td>{scheduleText(p.schedule)}</td>
+                <td>{p.lastResult ? `${resultWords[p.lastResult.majorCode] ?? p.lastResult.majorCode}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}` : 'never run'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {detail && (
+        <Section title={detail.summary.name}>
+          <div className="actions">
+            <button type="button" onClick={() => void api.profiles.run(detail.summary.name).then((ok) => !ok && setError(`${detail.summary.name} did not start: it is disabled, unknown or already running.`), (err: unknown) => setError(messageOf(err)))}>
+              Run
+            </button>
+            <button type="button" disabled={!detail.summary.running} onClick={() => void api.profiles.abort(detail.summary.name)}>
+              Abort
+            </button>
+          </div>
+          <h3>Keys</h3>
+          <table aria-label="Keys">
+            <tbody>
+              {detail.summary.keys.map(([k, v], i) => (
+                <tr key={`${k}-${i}`}>
+                  <th scope="row">{k}</th>
+                  <td>{v}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>Schedule: {scheduleText(detail.summary.schedule)}</p>
+          <h3>Results log</h3>
+          {detail.log.length === 0 ? (
+            <Hint>No runs yet.</Hint>
+          ) : (
+            <ol className="log" aria-label="Results log">
+              {detail.log.map((r) => (
+                <li key={r.time}>
+                  {new Date(r.time).toLocaleString()} · {resultWords[r.majorCode] ?? r.majorCode}
+                  {r.minorCode ? ` (${r.minorCode})` : ''}
+                  {r.scheduled ? ' · scheduled' : ''}
+                  {r.message ? ` · ${r.message}` : ''}
+                </li>
+              ))}
+            </ol>
+          )}
+          <h3>XML</h3>
+          <pre className="xml" aria-label="Profile XML">
+            {detail.xml}
+          </pre>
+        </Section>
+      )}
+      <Section title="Live signals">
+        {feed.length === 0 ? (
+          <Hint>Waiting for syncStatus and transferProgress signals…</Hint>
+        ) : (
+          <ol className="feed" aria-label="Live signals">
+            {feed.map((line, i) => (
+              <li key={`${line.at}-${i}`}>
+                <time>{new Date(line.at).toLocaleTimeString()}</time> {line.text}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+    </main>
+  );
+}

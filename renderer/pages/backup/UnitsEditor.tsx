@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { ErrorText, Hint } from '../../components/layout';
+
+/** The folders a backup contains; on a phone these are fixed, on a desktop the user picks them. */
+export function UnitsEditor(props: { units: Array<{ name: string; path: string }>; onAdd: (path: string) => Promise<void>; onRemove: (path: string) => Promise<void> }) {
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string>();
+  const run = async (work: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <div className="units">
+      {props.units.length === 0 && <Hint>No folders are backed up yet.</Hint>}
+      <ul aria-label="Folders to back up">
+        {props.units.map((u) => (
+          <li key={u.path} className="unit-row">
+            <span>
+              <span className="unit-name">{u.name}</span>
+              <span className="row-sub">{u.path}</span>
+            </span>
+            <button type="button" className="link" aria-label={`Stop backing up ${u.name}`} onClick={() => void run(() => props.onRemove(u.path))}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            await props.onAdd(path);
+            setPath('');
+          });
+        }}
+      >
+        <label htmlFor="unit-path">Add folder</label>
+        <input id="unit-path" value={path} placeholder="/home/you/Documents" onChange={(e) => setPath(e.target.value)} />
+        <button type="submit" disabled={!path.trim()}>
+          Add
+        </button>
+      </form>
+      {error && <ErrorText>{error}</ErrorText>}
+    </div>
+  );
+}
