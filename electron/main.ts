@@ -1,0 +1,58 @@
+// The Electron shell: one window, the engine (or a daemon already on the bus) behind the IPC contract.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { SettingsBridge } from '../main/bridge/SettingsBridge.js';
+import { resolvePaths } from '../main/paths.js';
+import { DaemonSession } from '../main/session.js';
+import { openStores } from '../main/stores.js';
+import { CONTENT_SECURITY_POLICY } from '../main/web/csp.js';
+import { EVENT_CHANNEL, registerIpcHandlers } from './ipcHandlers.js';
+import { isTrustedSender, mainWindowOptions } from './windowOptions.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pageFile = path.join(here, '..', 'renderer', 'index.html');
+const pageUrl = pathToFileURL(pageFile).toString();
+
+app.enableSandbox();
+
+app.on('web-contents-created', (_event, contents) => {
+  // No new windows, no navigation away from the app's page.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (url !== pageUrl) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  app.on('session-created', () => {});
+  const stores = openStores(resolvePaths({ env: process.env }), process.env);
+  const session = await DaemonSession.open(stores, process.env, (text) => console.log(text));
+  const bridge = await SettingsBridge.attach(stores, session);
+  const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  window.webContents.session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  const trusted = (event: IpcMainInvokeEvent) => event.sender === window.webContents && isTrustedSender(event.senderFrame?.url, pageUrl);
+  const unregister = registerIpcHandlers(ipcMain, bridge, trusted);
+  const offEvents = bridge.onEvent((name, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { name, payload });
+  });
+  window.once('ready-to-show', () => window.show());
+  await window.loadFile(pageFile);
+  app.on('window-all-closed', () => {
+    offEvents();
+    unregister();
+    void bridge.close().then(() => session.close()).finally(() => {
+      stores.close();
+      app.quit();
+    });
+  });
+}
+
+start().catch((err: unknown) => {
+  console.error(`sailfish-backup-settings: ${err instanceof Error ? err.message : String(err)}`);
+  app.exit(1);
+});
