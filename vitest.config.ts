@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic' } },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.{ts,tsx}'],
     reporters: ['default', './test/summaryReporter.ts'],
-    // Integration tests start real dbus-daemon, WebDAV and Apache processes.
+    // Integration tests start real dbus-daemon, WebDAV, Apache and Chromium processes.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -132,7 +132,10 @@ export class SettingsBridge {
     'accounts.list': () => this.stores.accounts.list().map(accountView),
     'accounts.add': async (input) => {
       const account = await this.stores.accounts.add(input);
-      ensureAccountProfiles(this.stores, account.id);
+      // As on Sailfish, the Backup settings create the account's sync profiles.
+      for (const profile of Object.values(ensureAccountProfiles(this.stores, account.id))) {
+        this.emit('profiles.changed', { profile: profile.name, change: ProfileChange.Added });
+      }
       return accountView(this.stores.accounts.get(account.id));
     },
     'accounts.update': async (edit) => {
