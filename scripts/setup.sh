@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 gnome-keyring ca-certificates)
+packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 gnome-keyring chromium ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
