@@ -107,6 +107,10 @@ export class SettingsBridge {
   }
 
   private backupPage(): BackupPage {
+    // As on Sailfish, the Backup page creates the profiles of accounts that have none yet (made by ag-tool, say).
+    for (const account of this.stores.accounts.list()) {
+      if (account.backupEnabled && !account.profileIds.Backup) ensureAccountProfiles(this.stores, account.id);
+    }
     const accounts = this.stores.accounts.list();
     let autoAccountId: number | null = null;
     let autoBackup = defaultAutoBackup;

@@ -77,7 +77,10 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   }
 
   const unitsText = page.units.map((u) => u.name).join(', ') || 'nothing yet';
-  const busy = operation?.status === 'Running' || (vault.status !== 'Idle' && vault.status !== 'Finished' && vault.status !== 'Error' && vault.status !== 'Canceled');
+  const vaultBusy = vault.status === 'Preparing' || vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup';
+  const busy = operation?.status === 'Running' || vaultBusy;
+  // A backup already under way when the page opened (a scheduled one, or from the CLI) shows too.
+  const shown: OperationView | undefined = operation ?? (vaultBusy ? { kind: vault.status === 'DownloadingBackup' ? 'restore' : 'backup', accountId: page.autoAccountId ?? page.accounts[0]?.id ?? 0, status: 'Running' } : undefined);
   const act = async (work: () => Promise<unknown>) => {
     setActionError(undefined);
     try {
@@ -122,13 +125,13 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
                 });
               }}
             />
-            {operation && (
+            {shown && (
               <OperationProgress
                 vault={vault}
-                operation={operation}
+                operation={shown}
                 onCancel={() => void act(() => api.backup.cancel())}
                 onViewLog={() => {
-                  const name = operation.kind === 'backup' ? backupProfile(operation.accountId) : page.accounts.find((a) => a.id === operation.accountId)?.profiles.BackupRestore;
+                  const name = shown.kind === 'backup' ? backupProfile(shown.accountId) : page.accounts.find((a) => a.id === shown.accountId)?.profiles.BackupRestore;
                   navigate({ page: 'profiles', ...(name ? { profile: name } : {}) });
                 }}
               />

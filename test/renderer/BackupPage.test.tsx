@@ -102,4 +102,13 @@ describe('Backup page', () => {
     await userEvent.selectOptions(screen.getByLabelText('Connection'), 'any');
     expect(fake.calls.at(-1)).toEqual(['backup.setAuto', [1, { frequency: 'weekly', day: 5, time: '02:00', connection: 'any' }]]);
   });
+
+  it('shows a backup that was already running when the page opened', async () => {
+    const running = { status: 'UploadingBackup' as const, statusText: 'Uploading 3.0 MB of 6.0 MB', progress: 0.5, canCancel: true, error: '' };
+    const { render } = fakeApi({ 'backup.page': () => backupPage({ vault: running, autoAccountId: 1 }), 'backup.list': () => [] });
+    render(<BackupPage navigate={noop} onBack={noop} />);
+    expect(await screen.findByText('Uploading 3.0 MB of 6.0 MB')).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Backup progress' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Back up now' }).disabled).toBe(true);
+  });
 });
