@@ -2,8 +2,6 @@
 import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Pack, Unpack, type ReadEntry, type WriteEntry } from 'tar';
 import type { Stats } from 'node:fs';
 
@@ -47,6 +45,8 @@ export async function createArchive(units: ArchiveUnit[], file: string, options:
   const pack = new Pack({
     cwd: '/',
     portable: false,
+    // Large reads: node-tar's default 16 KiB reads make archiving several times slower than GNU tar.
+    maxReadSize: 1 << 20,
     // Regular files, folders and symlinks only: device files and sockets have no place in a backup.
     filter: (_p: string, stat: Stats | ReadEntry) => {
       const s = stat as Stats;
@@ -64,21 +64,39 @@ export async function createArchive(units: ArchiveUnit[], file: string, options:
       if (entry.type === 'File') progress.files++;
     },
   });
-  for (const root of [...roots].reverse()) pack.add(root.rel);
-  pack.end();
-
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      progress.bytes += chunk.length;
-      report();
-      done(null, chunk);
-    },
-  });
   const part = `${file}.part`;
+  const out = createWriteStream(part, { mode: 0o600, highWaterMark: 1 << 20 });
   try {
-    await pipeline(Readable.from(pack, { objectMode: false }), counter, createWriteStream(part, { mode: 0o600 }), options.signal ? { signal: options.signal } : {});
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: unknown) => {
+        pack.removeAllListeners('data');
+        pack.unpipe(out);
+        pack.destroy();
+        out.destroy();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      };
+      const signal = options.signal;
+      const onAbort = () => fail(signal?.reason ?? new Error('aborted'));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pack.on('data', (chunk: Buffer) => {
+        progress.bytes += chunk.length;
+        report();
+      });
+      pack.on('error', fail);
+      out.on('error', fail);
+      out.on('finish', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      for (const root of [...roots].reverse()) pack.add(root.rel);
+      pack.end();
+      // A minipass pipe into a Node stream keeps backpressure without an async-iterator hop.
+      pack.pipe(out);
+    });
     await rename(part, file);
   } catch (err) {
+    out.destroy();
     await rm(part, { force: true });
     throw err;
   }

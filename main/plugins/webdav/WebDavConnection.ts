@@ -31,6 +31,9 @@ export interface RemoteEntry {
 
 export type ByteProgress = (done: number, total: number | undefined) => void;
 
+/** Transfer buffer size: 1 MiB reads and writes keep streaming within reach of curl's speed. */
+const CHUNK = 1 << 20;
+
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/></d:prop></d:propfind>';
 
@@ -126,7 +129,7 @@ export class WebDavConnection {
     let done = 0;
     await this.guarded('uploading the backup', signal, async (s, touch) => {
       // Node Readable (not the webdav client's own stream handling) so the explicit Content-Length is honoured.
-      const body = createReadStream(localFile).pipe(counter((n) => { done += n; touch(); onProgress(done, size); }));
+      const body = createReadStream(localFile, { highWaterMark: CHUNK }).pipe(counter((n) => { done += n; touch(); onProgress(done, size); }));
       const ok = await this.client.putFileContents(remotePath, body, { headers: { 'Content-Length': String(size) }, overwrite: true, signal: s });
       if (!ok) throw new Error('the server refused the upload');
     });
@@ -164,7 +167,7 @@ export class WebDavConnection {
       if (!body) throw new Error('the server sent no body');
       // node-fetch gives a Node stream, the platform fetch a web stream.
       const source = typeof (body as { pipe?: unknown }).pipe === 'function' ? (body as Readable) : Readable.fromWeb(body as never);
-      await pipeline(source, counter((n) => { done += n; touch(); onProgress(done, total); }), createWriteStream(localFile, { mode: 0o600 }), { signal: s });
+      await pipeline(source, counter((n) => { done += n; touch(); onProgress(done, total); }), createWriteStream(localFile, { mode: 0o600, highWaterMark: CHUNK }), { signal: s });
       if (total !== undefined && done !== total) throw new BackupError(MinorCode.ConnectionError, `The download from ${this.server} ended early (${done} of ${total} bytes).`);
     });
     return done;
