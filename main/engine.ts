@@ -47,6 +47,7 @@ export class Engine {
       await requestName(bus, MSYNCD_SERVICE);
       await requestName(bus, VAULT_SERVICE);
       await vault.start();
+      daemon.recoverInterruptedRuns();
     } catch (err) {
       offAccounts();
       bus.unexport(MSYNCD_PATH, msyncdIface);

@@ -23,6 +23,7 @@ export async function runProfileToEnd(session: DaemonSession, profile: string): 
   const off = await session.msyncd.onSyncStatus((e) => {
     if (e.profile === profile && !inFlight.has(e.status)) resolve({ status: e.status, message: e.message, details: e.moreDetails });
   });
+  const offLost = await session.onServicesLost((name) => resolve({ status: SyncStatus.Error, message: `${name} left the bus during the run`, details: MinorCode.InternalError }));
   try {
     const started = await session.msyncd.startSync(profile);
     if (!started && !(await session.msyncd.runningSyncs()).includes(profile)) {
@@ -31,6 +32,7 @@ export async function runProfileToEnd(session: DaemonSession, profile: string): 
     return await done;
   } finally {
     await off();
+    await offLost();
   }
 }
 

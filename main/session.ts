@@ -38,6 +38,15 @@ export class DaemonSession {
     }
   }
 
+  /** Calls back when the sync daemon or the backup service leaves the bus (killed, crashed). */
+  onServicesLost(handler: (name: string) => void): Promise<() => Promise<void>> {
+    const watched = new Set(['com.meego.msyncd', 'org.sailfishos.backup']);
+    return this.client.subscribe({ interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', sender: 'org.freedesktop.DBus' }, (body) => {
+      const [name, , owner] = body as [string, string, string];
+      if (watched.has(name) && owner === '') handler(name);
+    });
+  }
+
   async close(): Promise<void> {
     this.detach();
     await this.engine?.stop();

@@ -5,6 +5,7 @@ import { BackupError, errorMessage, isAbortError } from '../errors.js';
 import type { PluginFactory, TransferProgress } from '../plugins/ClientPlugin.js';
 import { MajorCode, MinorCode, ProgressDetail, SyncStatus, statusForMinorCode } from './codes.js';
 import { nextRun } from './schedule.js';
+import { RunMarkers } from './runMarkers.js';
 import type { ProfileManager } from './ProfileManager.js';
 import { ProfileChange } from './ProfileManager.js';
 import type { SyncProfile } from './SyncProfile.js';
@@ -57,6 +58,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
   private readonly pluginTimeoutMs: number;
   private readonly startedAt: Date;
   private scheduleTimer: NodeJS.Timeout | undefined;
+  private readonly markers: RunMarkers;
   private stopped = false;
 
   constructor(
@@ -68,6 +70,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     this.clock = options.clock ?? { now: () => new Date() };
     this.pluginTimeoutMs = options.pluginTimeoutMs ?? 10 * 60_000;
     this.startedAt = this.clock.now();
+    this.markers = new RunMarkers(profiles.profileDir);
     if (options.scheduleCheckMs !== 0) {
       this.scheduleTimer = setInterval(() => this.checkSchedules(), options.scheduleCheckMs ?? 30_000);
       this.scheduleTimer.unref();
@@ -129,9 +132,26 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     }
   }
 
+  /** Logs runs a previous daemon left unfinished (it was killed); call once at start. */
+  recoverInterruptedRuns(): string[] {
+    const runs = this.markers.takeInterrupted();
+    for (const run of runs) {
+      try {
+        if (!this.profiles.load(run.profile)) continue;
+      } catch {
+        continue;
+      }
+      const message = `Interrupted: the sync daemon stopped during this run (started ${run.started}).`;
+      this.finish(run.profile, { time: run.started, majorCode: MajorCode.Failed, minorCode: MinorCode.Aborted, scheduled: false, message, targets: [] }, SyncStatus.Aborted, message, MinorCode.Aborted);
+    }
+    return runs.map((r) => r.profile);
+  }
+
   private begin(request: Request, exclusive: boolean): void {
     const controller = new AbortController();
+    this.markers.mark(request.name, this.clock.now());
     const done = this.execute(request, controller).finally(() => {
+      this.markers.clear(request.name);
       this.running.delete(request.name);
       this.pump();
     });

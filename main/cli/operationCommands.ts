@@ -28,9 +28,14 @@ export class OperationFailed extends Error {
 
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
+/** The run's results, when the daemon is still there to say. */
 async function lastResult(session: DaemonSession, profile: string) {
-  const xml = await session.msyncd.getLastSyncResult(profile);
-  return xml ? resultsFromElement(parseXml(xml)) : undefined;
+  try {
+    const xml = await session.msyncd.getLastSyncResult(profile);
+    return xml ? resultsFromElement(parseXml(xml)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly. */
@@ -52,6 +57,10 @@ async function runVaultOperation(
       if (id === accountId && terminal.has(status)) resolve(status);
     }),
     showVaultProgress(vault),
+    session.onServicesLost((name) => {
+      error = `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`;
+      resolve('Error');
+    }),
   ]);
   const cancel = () => void vault.cancel();
   process.once('SIGINT', cancel);

@@ -1,7 +1,7 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
 import { EventEmitter } from 'node:events';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
@@ -84,6 +84,10 @@ export class Vault extends EventEmitter<VaultEvents> {
 
   async start(): Promise<void> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
+    // Whatever a killed vault left behind is temporary: half-written archives, downloads, staging.
+    for (const name of await readdir(this.workDir)) {
+      if (/^sailfish_backup_.*\.tar(\.part)?$/.test(name) || name === 'restore') await rm(path.join(this.workDir, name), { recursive: true, force: true });
+    }
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
   }
 

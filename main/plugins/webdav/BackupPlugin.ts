@@ -48,6 +48,10 @@ export class BackupPlugin implements ClientPlugin {
     try {
       // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
       await connection.ensureFolder(deviceFolder, ctx.signal);
+      // Uploads an interrupted run left behind (one backup runs at a time per device).
+      for (const entry of (await connection.list(deviceFolder, ctx.signal)) ?? []) {
+        if (/^\.sailfish_backup_.*\.part$/.test(entry.name)) await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
+      }
       localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
         try {
           return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
