@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createClient, type WebDAVClient } from 'webdav';
 import { MinorCode } from '../../buteo/codes.js';
 import { BackupError } from '../../errors.js';
@@ -176,8 +176,13 @@ export class WebDavConnection {
 
 /** Entries of a multistatus answer, without the folder itself; names are decoded, never paths. */
 export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
-  const doc = propfindParser.parse(xml) as { multistatus?: { response?: Array<Record<string, unknown>> } };
-  const responses = doc.multistatus?.response ?? [];
+  // Entity declarations have no place in a listing (and are how XML bombs work).
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Error('the server sent a listing with a DOCTYPE, which is not a WebDAV listing');
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`the server sent something that is not a WebDAV listing (${valid.err.msg}, line ${valid.err.line})`);
+  const doc = propfindParser.parse(xml) as { multistatus?: { response?: Array<Record<string, unknown>> } | '' };
+  if (doc.multistatus === undefined) throw new Error('the server sent XML that is not a WebDAV listing (no multistatus)');
+  const responses = (doc.multistatus || undefined)?.response ?? [];
   const self = folder.replace(/\/+$/, '');
   const out: RemoteEntry[] = [];
   for (const r of responses) {
