@@ -49,8 +49,20 @@ export class PrivateBusDaemon {
   }
 }
 
+/**
+ * dbus-next opens `unix:path=` addresses with the optional native `usocket`, whose reads stall on
+ * messages over ~256 KiB (a long backup list); its non-standard `socket=` key uses Node's own net
+ * socket instead. We pass no file descriptors, so nothing is lost.
+ */
+export function nodeSocketAddress(address: string): string {
+  return address
+    .split(';')
+    .map((entry) => entry.replace(/^unix:(.*)\bpath=/, 'unix:$1socket='))
+    .join(';');
+}
+
 export function connectBus(address: string): MessageBus {
-  return dbus.sessionBus({ busAddress: address });
+  return dbus.sessionBus({ busAddress: nodeSocketAddress(address) });
 }
 
 /** Connects to the session bus, starting a private one when the environment has none. */

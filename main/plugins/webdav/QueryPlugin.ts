@@ -3,6 +3,7 @@ import { ProgressDetail } from '../../buteo/codes.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { isListedBackup, openSession, type PluginEnv } from './pluginEnv.js';
 import { toBackupError } from './errors.js';
+import { isBackupFileName } from '../../vault/Vault.js';
 
 export class QueryPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
@@ -11,7 +12,8 @@ export class QueryPlugin implements ClientPlugin {
     ctx.progress(ProgressDetail.Initialising, 'Listing backups');
     const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
     const entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
-    const names = entries.filter((e) => isListedBackup(e.name, e.isCollection)).map((e) => e.name);
+    // Only names that are safe as file names (and D-Bus strings) ever reach the vault.
+    const names = entries.filter((e) => isListedBackup(e.name, e.isCollection) && isBackupFileName(e.name)).map((e) => e.name);
     try {
       await this.env.vault.setCloudBackups(ctx.profile.name, names);
     } catch (err) {

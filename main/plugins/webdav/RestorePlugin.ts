@@ -1,7 +1,7 @@
 // BackupRestore: download the file named by the profile's sfos-backuprestore-file, through a
 // temporary name beside it, and only then rename it into place.
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { lstat, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { KEY_RESTORE_FILE } from '../../buteo/SyncProfile.js';
@@ -21,6 +21,8 @@ export class RestorePlugin implements ClientPlugin {
     if (!isBackupFileName(name)) throw new BackupError(MinorCode.PluginError, `"${name}" is not a backup file name.`);
     const dir = path.dirname(target);
     if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new BackupError(MinorCode.PluginError, `The restore folder ${dir} does not exist.`);
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing && !existing.isFile()) throw new BackupError(MinorCode.PluginError, `${target} exists and is not a file; refusing to replace it.`);
 
     ctx.progress(ProgressDetail.Initialising, 'Preparing');
     const { connection, deviceFolder } = await openSession(this.env, ctx.profile);

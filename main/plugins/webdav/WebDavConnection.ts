@@ -34,6 +34,11 @@ export type ByteProgress = (done: number, total: number | undefined) => void;
 /** Transfer buffer size: 1 MiB reads and writes keep streaming within reach of curl's speed. */
 const CHUNK = 1 << 20;
 
+/** A listing larger than this is refused rather than held in memory (10,000 backups take ~2 MB). */
+const MAX_LISTING = 64 << 20;
+/** Real multistatus answers nest about six deep. */
+const MAX_DEPTH = 100;
+
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/></d:prop></d:propfind>';
 
@@ -99,7 +104,7 @@ export class WebDavConnection {
         throw err;
       });
       if (!res) return undefined;
-      return parseMultistatus(await res.text(), folder);
+      return parseMultistatus(await readCapped(res, MAX_LISTING, this.server), folder);
     });
   }
 
@@ -174,10 +179,41 @@ export class WebDavConnection {
   }
 }
 
+/** The response body as text, refused once it passes `limit` bytes. */
+async function readCapped(res: unknown, limit: number, server: string): Promise<string> {
+  const body = (res as { body?: unknown }).body;
+  if (!body) return '';
+  const stream = typeof (body as { pipe?: unknown }).pipe === 'function' ? (body as Readable) : Readable.fromWeb(body as never);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      stream.destroy();
+      throw new BackupError(MinorCode.InternalError, `The listing from ${server} is too large (over ${limit >> 20} MiB); refusing it.`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** How deep elements nest, counted without building a tree. */
+export function nestingDepth(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  const tags = /<(\/?)([^\s>/!?]+)[^>]*?(\/?)>/g;
+  for (let m = tags.exec(xml); m; m = tags.exec(xml)) {
+    if (m[1]) depth--;
+    else if (!m[3]) max = Math.max(max, ++depth);
+  }
+  return max;
+}
+
 /** Entries of a multistatus answer, without the folder itself; names are decoded, never paths. */
 export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
   // Entity declarations have no place in a listing (and are how XML bombs work).
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Error('the server sent a listing with a DOCTYPE, which is not a WebDAV listing');
+  if (nestingDepth(xml) > MAX_DEPTH) throw new Error(`the server sent a listing nested more than ${MAX_DEPTH} deep, which is not a WebDAV listing`);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new Error(`the server sent something that is not a WebDAV listing (${valid.err.msg}, line ${valid.err.line})`);
   const doc = propfindParser.parse(xml) as { multistatus?: { response?: Array<Record<string, unknown>> } | '' };
