@@ -48,10 +48,16 @@ export class AccountStore {
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('synchronous = 1');
-    this.db.pragma('journal_mode = WAL');
-    if (Number(this.db.pragma('user_version', { simple: true })) < 1) this.db.exec(ACCOUNTS_SCHEMA);
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('synchronous = 1');
+      this.db.pragma('journal_mode = WAL');
+      if (Number(this.db.pragma('user_version', { simple: true })) < 1) this.db.exec(ACCOUNTS_SCHEMA);
+      this.db.prepare('SELECT COUNT(*) FROM Accounts').get();
+    } catch (err) {
+      this.db.close();
+      throw new InputError(`Cannot use the accounts database ${file}: ${(err as Error).message}. It was left as it is; restore it from a backup or move it away.`);
+    }
   }
 
   close(): void {

@@ -19,7 +19,9 @@ const options = {
   commentPropName: '#comment',
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  // Not trimmed: attribute values (key names and values) keep their spaces; whitespace between
+  // elements is dropped in fromRaw instead, so formatting does not pile up over round trips.
+  trimValues: false,
   processEntities: true,
   allowBooleanAttributes: false,
 } as const;
@@ -32,7 +34,10 @@ type RawNode = Record<string, unknown>;
 function fromRaw(node: RawNode): XmlChild | undefined {
   for (const key of Object.keys(node)) {
     if (key === ATTR) continue;
-    if (key === '#text') return { text: String(node[key]) };
+    if (key === '#text') {
+      const text = scalarText(node[key]);
+      return text.trim() === '' ? undefined : { text };
+    }
     if (key === '#comment') {
       const parts = node[key] as RawNode[];
       return { comment: parts.map((p) => scalarText(p['#text'])).join('') };
