@@ -164,11 +164,9 @@ export class Vault extends EventEmitter<VaultEvents> {
       },
       async (err: unknown) => {
         await rm(file, { force: true });
-        if (op.controller.signal.aborted || isAbortError(err)) this.emit('cloudBackupStatusChanged', accountId, 'Canceled');
-        else {
-          this.emit('cloudBackupError', accountId, 'Error', `Could not create the backup file: ${errorMessage(err)}`);
-          this.emit('cloudBackupStatusChanged', accountId, 'Error');
-        }
+        // A cancel also aborts the plugin's run, whose end finishes the operation; a failure ends it here,
+        // and the plugin hears of it from the status signal.
+        if (!op.controller.signal.aborted && !isAbortError(err)) await this.fail(op, 'Error', `Could not create the backup file: ${errorMessage(err)}`);
       },
     );
     return file;

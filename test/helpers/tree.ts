@@ -31,9 +31,17 @@ export function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Every regular file below dir (relative paths). */
+/** Every regular file below dir (relative paths), without reading them. */
 export function filesBelow(dir: string): string[] {
-  return Object.entries(readTree(dir))
-    .filter(([, v]) => v !== '/' && !v.startsWith('-> '))
-    .map(([k]) => k);
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const relPath = rel ? `${rel}/${name}` : name;
+      const stat = lstatSync(path.join(dir, relPath));
+      if (stat.isDirectory()) walk(relPath);
+      else if (stat.isFile()) out.push(relPath);
+    }
+  };
+  walk('');
+  return out;
 }
