@@ -1,7 +1,7 @@
 // The Electron shell: one window, the engine (or a daemon already on the bus) behind the IPC contract.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { SettingsBridge } from '../main/bridge/SettingsBridge.js';
 import { resolvePaths } from '../main/paths.js';
 import { DaemonSession } from '../main/session.js';
@@ -27,11 +27,18 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  app.on('session-created', () => {});
   const stores = openStores(resolvePaths({ env: process.env }), process.env);
-  const session = await DaemonSession.open(stores, process.env, (text) => console.log(text));
-  const bridge = await SettingsBridge.attach(stores, session);
-  const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  const daemon = await DaemonSession.open(stores, process.env, (text) => console.log(text));
+  const bridge = await SettingsBridge.attach(stores, daemon);
+  // The page asks for no permission (camera, notifications, …): every request is refused.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  const options = mainWindowOptions(path.join(here, 'preload.cjs'));
+  // The security flags restated where the window is made, so a reader (or a scanner) sees them here.
+  const window = new BrowserWindow({
+    ...options,
+    webPreferences: { ...options.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+  });
   window.webContents.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -45,7 +52,7 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     offEvents();
     unregister();
-    void bridge.close().then(() => session.close()).finally(() => {
+    void bridge.close().then(() => daemon.close()).finally(() => {
       stores.close();
       app.quit();
     });

@@ -22,6 +22,8 @@ export function mainWindowOptions(preload: string): BrowserWindowConstructorOpti
       webviewTag: false,
       spellcheck: false,
       navigateOnDragDrop: false,
+      // Middle-click must not open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }
