@@ -63,6 +63,13 @@ const finalStatuses = new Set<number>([
   SyncStatus.BadRequest, SyncStatus.PluginError, SyncStatus.PluginTimeout,
 ]);
 
+/** The cause in plain words, with the disk-full case named as such. */
+export function diskMessage(err: unknown, where: string): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `there is not enough free space in ${where}.`;
+  return errorMessage(err);
+}
+
 export function isBackupFileName(name: string): boolean {
   return /^[^/\\]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
 }
@@ -166,7 +173,7 @@ export class Vault extends EventEmitter<VaultEvents> {
         await rm(file, { force: true });
         // A cancel also aborts the plugin's run, whose end finishes the operation; a failure ends it here,
         // and the plugin hears of it from the status signal.
-        if (!op.controller.signal.aborted && !isAbortError(err)) await this.fail(op, 'Error', `Could not create the backup file: ${errorMessage(err)}`);
+        if (!op.controller.signal.aborted && !isAbortError(err)) await this.fail(op, 'Error', `Could not create the backup file: ${diskMessage(err, this.workDir)}`);
       },
     );
     return file;
@@ -261,7 +268,7 @@ export class Vault extends EventEmitter<VaultEvents> {
       const note = result.refused.length > 0 ? ` (${result.refused.length} unsafe entries skipped)` : '';
       outcome = () => this.succeed(op, `Finished${note}`);
     } catch (err) {
-      outcome = op.controller.signal.aborted ? () => this.finishCanceled(op) : () => this.fail(op, 'Error', `Could not restore the backup: ${errorMessage(err)}`);
+      outcome = op.controller.signal.aborted ? () => this.finishCanceled(op) : () => this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
     }
     if (staging) await rm(staging, { recursive: true, force: true });
     await outcome();

@@ -15,9 +15,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(dataDir = tempDir()): Promise<World> {
   const bus = await PrivateBusDaemon.start();
-  const dataDir = tempDir();
   const env = { DBUS_SESSION_BUS_ADDRESS: bus.address };
   const stores = openStores(resolvePaths({ dataDir, env }), env);
   const session = await DaemonSession.open(stores, env, () => {}, { deviceId: 'Test-Desktop_0123456789ab', scheduleCheckMs: 0 });

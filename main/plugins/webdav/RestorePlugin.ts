@@ -33,6 +33,9 @@ export class RestorePlugin implements ClientPlugin {
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
+      if (err instanceof BackupError && /ENOSPC|EDQUOT/.test(String((err.cause as NodeJS.ErrnoException | undefined)?.code))) {
+        throw new BackupError(MinorCode.InternalError, `There is not enough free space in ${dir} for the backup ${name}.`);
+      }
       if (err instanceof BackupError && httpStatusOf(err.cause) === 404) {
         throw new BackupError(MinorCode.InternalError, `The backup ${name} is not on the server (looked in ${deviceFolder}).`, { httpStatus: 404 });
       }
