@@ -33,7 +33,10 @@ export class DBusCallError extends Error {
 }
 
 export class DBusClient {
-  constructor(readonly bus: MessageBus) {}
+  constructor(readonly bus: MessageBus) {
+    // One listener per subscription: the UI bridge and a running operation hold a dozen at once.
+    bus.setMaxListeners(Math.max(bus.getMaxListeners(), 200));
+  }
 
   async call(
     destination: string,

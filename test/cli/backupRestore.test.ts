@@ -1,6 +1,6 @@
 // The whole seed flow through the CLI against real servers: add account → create profiles → back up →
 // list → restore, with the sync daemon and vault running as their own process on a private bus.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon, connectBus, waitConnected } from '../../main/dbus/bus.js';
 import { DBusClient } from '../../main/dbus/DBusClient.js';
 import { VaultProxy } from '../../main/vault/VaultProxy.js';
-import { cliEnv, runCli } from '../helpers/cli.js';
+import { cliEnv, runCli, startDaemonProcess } from '../helpers/cli.js';
 import { startApache, startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
 
@@ -34,11 +34,7 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
     unitDir = path.join(tempDir(), 'Documents');
     makeUnitTree(unitDir);
     env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address });
-    daemon = spawn(process.execPath, ['bin/sfbackup.js', '--data-dir', dataDir, 'daemon'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let said = '';
-    daemon.stderr!.on('data', (d: Buffer) => (said += d.toString()));
-    for (let i = 0; i < 200 && !said.includes('are running'); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(said).toContain('are running');
+    daemon = await startDaemonProcess(dataDir, env);
     const conn = connectBus(bus.address);
     await waitConnected(conn);
     deviceId = await new VaultProxy(new DBusClient(conn)).backupFileDeviceId();

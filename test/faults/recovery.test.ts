@@ -1,12 +1,12 @@
 // Processes dying mid-run: the WebDAV server, and the sync daemon with the vault inside it. Each run
 // ends with a clear failure, nothing partial stays under a final name or on disk, and the next run works.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon } from '../../main/dbus/bus.js';
-import { cliEnv, runCli } from '../helpers/cli.js';
+import { cliEnv, runCli, startDaemonProcess } from '../helpers/cli.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
 
@@ -24,14 +24,7 @@ describe('recovery from dying processes', () => {
   let unit: string;
   let env: NodeJS.ProcessEnv;
   const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}) => runCli(['--data-dir', dataDir, ...args], { env, ...options });
-  const startDaemon = async () => {
-    const child = spawn(process.execPath, ['bin/sfbackup.js', '--data-dir', dataDir, 'daemon'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let said = '';
-    child.stderr.on('data', (d: Buffer) => (said += d.toString()));
-    for (let i = 0; i < 200 && !said.includes('are running'); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(said).toContain('are running');
-    return child;
-  };
+  const startDaemon = () => startDaemonProcess(dataDir, env);
   const lastLog = async (profile: string) => (JSON.parse((await cli(['--json', 'profiles', 'log', profile])).stdout) as LogEntry[]).at(-1);
   const finalNames = () => filesBelow(server.root).filter((f) => !path.basename(f).startsWith('.'));
 

@@ -1,5 +1,5 @@
 // Runs the built sfbackup CLI as a user would, in its own process.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,4 +40,14 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env.AG_PROVIDERS;
   delete env.AG_SERVICES;
   return { ...env, ...extra };
+}
+
+/** Runs `sfbackup daemon` in its own process and resolves once both services are on the bus. */
+export async function startDaemonProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'daemon'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  child.stderr.on('data', (d: Buffer) => (said += d.toString()));
+  for (let i = 0; i < 200 && !said.includes('are running') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+  if (!said.includes('are running')) throw new Error(`sfbackup daemon did not start: ${said.trim()}`);
+  return child;
 }
