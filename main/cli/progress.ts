@@ -7,11 +7,20 @@ export async function showVaultProgress(vault: VaultProxy, stream: NodeJS.WriteS
   let lastLine = '';
   let lastAt = 0;
   const tty = stream.isTTY === true;
+  let trailing: NodeJS.Timeout | undefined;
   const print = (force: boolean) => {
     const pct = state.progress !== undefined && state.progress > 0 && state.progress < 1 ? ` ${Math.round(state.progress * 100)}%` : '';
     const line = `${state.statusText || state.status || ''}${pct}`;
     const now = Date.now();
-    if (!line || line === lastLine || (!force && now - lastAt < 250)) return;
+    if (!line || line === lastLine) return;
+    if (!force && now - lastAt < 250) {
+      // Throttled, not dropped: the latest line still shows once the window has passed.
+      trailing ??= setTimeout(() => {
+        trailing = undefined;
+        print(true);
+      }, 250 - (now - lastAt));
+      return;
+    }
     lastLine = line;
     lastAt = now;
     stream.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
@@ -22,6 +31,7 @@ export async function showVaultProgress(vault: VaultProxy, stream: NodeJS.WriteS
     print(statusChanged);
   });
   return async () => {
+    clearTimeout(trailing);
     await off();
     if (tty && lastLine) stream.write('\n');
   };

@@ -2,7 +2,7 @@
 // ends with a clear failure, nothing partial stays under a final name or on disk, and the next run works.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon } from '../../main/dbus/bus.js';
@@ -90,5 +90,23 @@ describe('recovery from dying processes', () => {
     expect(readTree(path.join(target, 'Music'))).toEqual(readTree(unit));
     const backedUp = await cli(['backup', '1']);
     expect(backedUp.code, backedUp.stderr).toBe(0);
+  });
+
+  it('the vault killed while writing an archive: the half-written archive is cleaned up on restart', async () => {
+    // Thousands of small files keep the archiver busy long enough to be caught in the act.
+    const big = path.join(tempDir(), 'Films');
+    mkdirSync(big);
+    for (let i = 0; i < 30_000; i++) writeFileSync(path.join(big, `frame-${i}.txt`), `frame ${i}\n`);
+    expect((await cli(['units', 'add', big])).code).toBe(0);
+    const before = finalNames();
+    const r = await cli(['backup', '1'], { onStderr: (text) => /Backing up: Films/.test(text) && daemon?.kill('SIGKILL') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('left the bus');
+    expect(filesBelow(path.join(dataDir, 'vault')).length).toBeGreaterThan(0); // the killed vault's leftovers
+    daemon = await startDaemon();
+    expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
+    expect(await lastLog('webdav.Backup-1')).toMatchObject({ majorCode: 1, minorCode: 501, message: expect.stringContaining('Interrupted') as string });
+    expect(finalNames()).toEqual(before);
+    expect((await cli(['units', 'remove', big])).code).toBe(0);
   });
 });
