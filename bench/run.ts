@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       const r = await worker({ op: 'download', ...server, local: target, remote: `${apache.webdavPath}/engine-0.tar` });
       down.push(r.ms);
       downRss = Math.max(downRss, r.peakRssMiB);
-      if (statSync(target).size !== sizeMiB << 20) throw new Error('download size mismatch');
+      if (statSync(target).size !== sizeMiB * 1024 * 1024) throw new Error('download size mismatch');
       rmSync(target);
       downRef.push(await timed('curl', [...auth, '-o', path.join(work, 'curl.tar'), `${dav}/curl-0.tar`]));
       rmSync(path.join(work, 'curl.tar'));
