@@ -1,5 +1,5 @@
 // Live progress on stderr: the vault's status line (stage, bytes, rate, ETA), rewritten in place on a terminal.
-import type { VaultState } from '../vault/Vault.js';
+import type { VaultState } from '../vault/vaultTypes.js';
 import type { VaultProxy } from '../vault/VaultProxy.js';
 
 export async function showVaultProgress(vault: VaultProxy, stream: NodeJS.WriteStream = process.stderr): Promise<() => Promise<void>> {

@@ -1,47 +1,19 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
 import { EventEmitter } from 'node:events';
-import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/SyncDaemon.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage, isAbortError } from '../errors.js';
-import { createArchive, extractArchive } from './archive.js';
+import { createArchive } from './archive.js';
+import { diskMessage, isBackupFileName } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { backupFileDate, backupFileName, transferLine } from './progressText.js';
-
-export type VaultStatus = 'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
-
-export interface VaultState {
-  status: VaultStatus;
-  statusText: string;
-  progress: number;
-  canCancel: boolean;
-  error: string;
-}
-
-export interface VaultEvents {
-  stateChanged: [changed: Partial<VaultState>];
-  cloudBackupStatusChanged: [accountId: number, status: string];
-  cloudBackupError: [accountId: number, error: string, errorString: string];
-  cloudRestoreStatusChanged: [accountId: number, status: string];
-  cloudRestoreError: [accountId: number, error: string, errorString: string];
-  fileBackupStatusChanged: [path: string, status: string];
-  cloudBackupsChanged: [accountId: number, backups: string[]];
-}
-
-/** Refused requests: the D-Bus layer turns these into named errors. */
-export class VaultError extends Error {
-  constructor(
-    readonly kind: 'Busy' | 'InvalidArgs' | 'NotFound' | 'Failed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'VaultError';
-  }
-}
+import { restoreArchive } from './restoreArchive.js';
+import { VaultError, type VaultEvents, type VaultState } from './vaultTypes.js';
 
 interface Operation {
   kind: 'cloudBackup' | 'cloudRestore' | 'fileBackup' | 'fileRestore';
@@ -62,17 +34,6 @@ const finalStatuses = new Set<number>([
   SyncStatus.AuthenticationFailure, SyncStatus.DatabaseFailure, SyncStatus.ConnectionError, SyncStatus.ServerFailure,
   SyncStatus.BadRequest, SyncStatus.PluginError, SyncStatus.PluginTimeout,
 ]);
-
-/** The cause in plain words, with the disk-full case named as such. */
-export function diskMessage(err: unknown, where: string): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return `there is not enough free space in ${where}.`;
-  return errorMessage(err);
-}
-
-export function isBackupFileName(name: string): boolean {
-  return /^[^/\\]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
-}
 
 export class Vault extends EventEmitter<VaultEvents> {
   private state: VaultState = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
@@ -247,31 +208,24 @@ export class Vault extends EventEmitter<VaultEvents> {
   private async unpack(op: Operation): Promise<void> {
     op.phase = 'unpacking';
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
-    let staging: string | undefined;
-    let outcome: () => Promise<void>;
+    const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
     try {
-      await mkdir(path.join(this.workDir, 'restore'), { recursive: true, mode: 0o700 });
-      staging = await mkdtemp(path.join(this.workDir, 'restore', 'stage-'));
-      const result = await extractArchive(op.download!, staging, {
+      const refused = await restoreArchive({
+        archive: op.download!,
+        stagingRoot: path.join(this.workDir, 'restore'),
+        targetOf: (unit) => (op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)),
         signal: op.controller.signal,
-        onEntry: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
+        onUnit: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
+        beforeApply: () => {
+          op.phase = 'applying';
+          this.setState({ canCancel: false, statusText: 'Restoring files' });
+        },
       });
-      const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
-      const targets = result.units.map((unit) => [unit, op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)] as const);
-      const unknown = targets.filter(([, target]) => !target).map(([unit]) => unit);
-      if (unknown.length > 0) throw new Error(`The backup holds folders this computer does not back up (${unknown.join(', ')}); restore them with --to DIR.`);
-      op.phase = 'applying';
-      this.setState({ canCancel: false, statusText: 'Restoring files' });
-      for (const [unit, target] of targets) {
-        await cp(path.join(staging, unit), target!, { recursive: true, force: true, verbatimSymlinks: true });
-      }
-      const note = result.refused.length > 0 ? ` (${result.refused.length} unsafe entries skipped)` : '';
-      outcome = () => this.succeed(op, `Finished${note}`);
+      await this.succeed(op, refused > 0 ? `Finished (${refused} unsafe entries skipped)` : 'Finished');
     } catch (err) {
-      outcome = op.controller.signal.aborted ? () => this.finishCanceled(op) : () => this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
+      if (op.controller.signal.aborted) await this.finishCanceled(op);
+      else await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
     }
-    if (staging) await rm(staging, { recursive: true, force: true });
-    await outcome();
   }
 
   private async cleanup(op: Operation): Promise<void> {

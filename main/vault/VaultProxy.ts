@@ -1,7 +1,7 @@
 // Typed client of org.sailfishos.backup, for the plugins, the CLI and the UI bridge.
 import type { DBusClient } from '../dbus/DBusClient.js';
 import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
-import type { VaultState } from './Vault.js';
+import type { VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
 
 export type AccountStatusHandler = (accountId: number, status: string) => void;

@@ -3,8 +3,8 @@ import dbus from 'dbus-next';
 import { SyncProfile } from '../buteo/SyncProfile.js';
 import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { errorMessage } from '../errors.js';
-import type { Vault} from './Vault.js';
-import { VaultError, type VaultState } from './Vault.js';
+import type { Vault } from './Vault.js';
+import { VaultError, type VaultState } from './vaultTypes.js';
 
 export const VAULT_SERVICE = 'org.sailfishos.backup';
 export const VAULT_PATH = '/sailfishbackup';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus } from '../../main/buteo/codes.js';
 import { ensureAccountProfiles } from '../../main/operations.js';
-import type { VaultState } from '../../main/vault/Vault.js';
+import type { VaultState } from '../../main/vault/vaultTypes.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { filesBelow, makeUnitTree } from '../helpers/tree.js';
 import { startWorld, type World } from '../helpers/world.js';

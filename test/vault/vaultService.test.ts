@@ -8,7 +8,7 @@ import { DBusClient } from '../../main/dbus/DBusClient.js';
 import { Engine } from '../../main/engine.js';
 import { resolvePaths } from '../../main/paths.js';
 import { openStores, type Stores } from '../../main/stores.js';
-import type { VaultState } from '../../main/vault/Vault.js';
+import type { VaultState } from '../../main/vault/vaultTypes.js';
 import { VaultProxy } from '../../main/vault/VaultProxy.js';
 import { ensureAccountProfiles } from '../../main/operations.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';

@@ -3,7 +3,7 @@ import { ProgressDetail } from '../../buteo/codes.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { isListedBackup, openSession, type PluginEnv } from './pluginEnv.js';
 import { toBackupError } from './errors.js';
-import { isBackupFileName } from '../../vault/Vault.js';
+import { isBackupFileName } from '../../vault/backupFiles.js';
 
 export class QueryPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
