@@ -10,8 +10,7 @@ export async function daemon(cli: Cli): Promise<void> {
     const engine = await Engine.start(cli.stores, connection.bus);
     cli.out.note(`com.meego.msyncd and org.sailfishos.backup are running on ${connection.address}`);
     if (connection.privateDaemon) cli.out.note(`Other tools can reach them with: export DBUS_SESSION_BUS_ADDRESS='${connection.address}'`);
-    const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-    void signal;
+    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     cli.out.note('Stopping: cancelling running operations…');
     await engine.stop();
     cli.out.result({ stopped: true }, () => 'Stopped');
