@@ -112,6 +112,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     let op = this.current;
     if (op && (op.profile !== profileId || op.phase !== 'starting')) throw new VaultError('Busy', 'A backup or restore is already running.');
     op ??= this.begin('cloudBackup', accountId, profileId); // a scheduled run, started by the daemon
+    // Cancelled before the daemon had queued the run: its abort missed the plugin, so say it here.
+    if (op.controller.signal.aborted) throw new VaultError('Canceled', 'The backup was cancelled.');
     const units = this.units.list();
     if (units.length === 0) {
       throw new VaultError('Failed', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');

@@ -23,7 +23,7 @@ export interface VaultEvents {
 /** Refused requests: the D-Bus layer turns these into named errors. */
 export class VaultError extends Error {
   constructor(
-    readonly kind: 'Busy' | 'InvalidArgs' | 'NotFound' | 'Failed',
+    readonly kind: 'Busy' | 'InvalidArgs' | 'NotFound' | 'Failed' | 'Canceled',
     message: string,
   ) {
     super(message);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
+import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
@@ -56,6 +57,7 @@ export class BackupPlugin implements ClientPlugin {
         try {
           return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
         } catch (err) {
+          if (err instanceof DBusCallError && err.type.endsWith('.Error.Canceled')) throw BackupError.aborted();
           const text = errorMessage(err);
           throw new BackupError(/Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError, text);
         }
