@@ -1,6 +1,6 @@
 // Sync profiles on disk, laid out as msyncd keeps them: user profiles in <dir>/<name>.xml,
 // results logs in <dir>/logs/<name>.log.xml, templates read-only from the shipped folder.
-import { readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../fsAtomic.js';
@@ -98,12 +98,7 @@ export class ProfileManager {
 
   save(profile: SyncProfile): ProfileChange {
     const file = this.file(profile.name);
-    let existed = true;
-    try {
-      readFileSync(file);
-    } catch {
-      existed = false;
-    }
+    const existed = existsSync(file);
     writeFileAtomic(file, profile.toXml());
     this.problems.splice(0, this.problems.length, ...this.problems.filter((p) => p.file !== file));
     return existed ? ProfileChange.Modified : ProfileChange.Added;
@@ -111,12 +106,7 @@ export class ProfileManager {
 
   remove(name: string): boolean {
     const file = this.file(name);
-    let existed = true;
-    try {
-      readFileSync(file);
-    } catch {
-      existed = false;
-    }
+    const existed = existsSync(file);
     rmSync(file, { force: true });
     rmSync(this.logFile(name), { force: true });
     return existed;

@@ -36,6 +36,8 @@ export interface Clock {
 interface Request {
   name: string;
   scheduled: boolean;
+  /** Whether its plugin needs the backup service to itself; fixed when the request is queued. */
+  exclusive: boolean;
 }
 
 interface Running {
@@ -97,7 +99,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     if (!profile || !profile.enabled) return false;
     const client = profile.clientPlugin;
     if (!client || !this.plugins.create(client)) return false;
-    this.queue.push({ name, scheduled });
+    this.queue.push({ name, scheduled, exclusive: this.plugins.isExclusive(client) });
     this.emit('syncStatus', name, SyncStatus.Queued, '', 0);
     this.pump();
     return true;
@@ -120,15 +122,12 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
   private pump(): void {
     for (let i = 0; i < this.queue.length; ) {
       const request = this.queue[i]!;
-      const client = this.profiles.load(request.name)?.clientPlugin ?? '';
-      const exclusive = this.plugins.isExclusive(client);
-      const blocked = exclusive && [...this.running.values()].some((r) => r.exclusive);
-      if (blocked) {
+      if (request.exclusive && [...this.running.values()].some((r) => r.exclusive)) {
         i++;
         continue;
       }
       this.queue.splice(i, 1);
-      this.begin(request, exclusive);
+      this.begin(request, request.exclusive);
     }
   }
 
