@@ -39,7 +39,9 @@ function median(values: number[]): number {
 }
 
 async function worker(job: object): Promise<{ ms: number; peakRssMiB: number; count: number }> {
-  const { stdout } = await run(process.execPath, [path.join(here, 'worker.js'), JSON.stringify(job)], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, [path.join(here, 'worker.js'), JSON.stringify(job)], {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout) as { ms: number; peakRssMiB: number; count: number };
 }
 
@@ -57,7 +59,14 @@ async function writeRandomFile(file: string, mib: number): Promise<void> {
   await new Promise<void>((r) => out.end(() => r()));
 }
 
-function record(figure: string, engine: number, reference: number, unit: string, goalRatio: number | undefined, extra?: { goal: string; met: boolean }): void {
+function record(
+  figure: string,
+  engine: number,
+  reference: number,
+  unit: string,
+  goalRatio: number | undefined,
+  extra?: { goal: string; met: boolean },
+): void {
   const ratio = engine / reference;
   rows.push({
     figure,
@@ -91,7 +100,14 @@ async function main(): Promise<void> {
       upRef.push(await timed('curl', [...auth, '-T', big, `${dav}/curl-${i}.tar`]));
     }
     record(`upload ${sizeMiB} MiB (wall time)`, median(up), median(upRef), 'ms', 1.2);
-    rows.push({ figure: `upload peak RSS`, engine: `${upRss.toFixed(0)} MiB`, reference: '', ratio: '', goal: '≤ 128 MiB', met: upRss <= 128 });
+    rows.push({
+      figure: `upload peak RSS`,
+      engine: `${upRss.toFixed(0)} MiB`,
+      reference: '',
+      ratio: '',
+      goal: '≤ 128 MiB',
+      met: upRss <= 128,
+    });
 
     // Download: the BackupRestore plugin's streamed GET vs curl -o.
     const down: number[] = [];
@@ -108,7 +124,14 @@ async function main(): Promise<void> {
       rmSync(path.join(work, 'curl.tar'));
     }
     record(`download ${sizeMiB} MiB (wall time)`, median(down), median(downRef), 'ms', 1.5);
-    rows.push({ figure: 'download peak RSS', engine: `${downRss.toFixed(0)} MiB`, reference: '', ratio: '', goal: '≤ 128 MiB', met: downRss <= 128 });
+    rows.push({
+      figure: 'download peak RSS',
+      engine: `${downRss.toFixed(0)} MiB`,
+      reference: '',
+      ratio: '',
+      goal: '≤ 128 MiB',
+      met: downRss <= 128,
+    });
     rmSync(big);
 
     // Archive: the vault's tar of a mixed data set (half random, half text) vs GNU tar -cf.
@@ -118,12 +141,24 @@ async function main(): Promise<void> {
     mkdirSync(path.join(data, 'text'), { recursive: true });
     for (let i = 0; i < mixed / 2; i++) writeFileSync(path.join(data, 'random', `r${i}.bin`), randomBytes(1 << 20));
     const line = 'The quick brown fox jumps over the lazy backup daemon. 0123456789\n';
-    for (let i = 0; i < mixed / 2; i++) writeFileSync(path.join(data, 'text', `t${i}.txt`), line.repeat(Math.ceil((1 << 20) / line.length)));
+    for (let i = 0; i < mixed / 2; i++)
+      writeFileSync(path.join(data, 'text', `t${i}.txt`), line.repeat(Math.ceil((1 << 20) / line.length)));
     const arch: number[] = [];
     const archRef: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const out = path.join(work, `a-${i}.tar`);
-      arch.push((await worker({ op: 'archive', local: out, units: [{ name: 'random', path: path.join(data, 'random') }, { name: 'text', path: path.join(data, 'text') }] })).ms);
+      arch.push(
+        (
+          await worker({
+            op: 'archive',
+            local: out,
+            units: [
+              { name: 'random', path: path.join(data, 'random') },
+              { name: 'text', path: path.join(data, 'text') },
+            ],
+          })
+        ).ms,
+      );
       rmSync(out);
       archRef.push(await timed('tar', ['-cf', path.join(work, 'gnu.tar'), '-C', data, 'random', 'text']));
       rmSync(path.join(work, 'gnu.tar'));
@@ -134,7 +169,8 @@ async function main(): Promise<void> {
     for (const count of [100, 10_000]) {
       const folder = path.join(apache.root, `list-${count}`);
       mkdirSync(folder);
-      for (let i = 0; i < count; i++) writeFileSync(path.join(folder, `sailfish_backup_2026-01-01T00-00-${String(i).padStart(5, '0')}Z.tar`), '');
+      for (let i = 0; i < count; i++)
+        writeFileSync(path.join(folder, `sailfish_backup_2026-01-01T00-00-${String(i).padStart(5, '0')}Z.tar`), '');
       if (process.getuid?.() === 0) await run('chown', ['-R', 'www-data:www-data', folder]);
       const list: number[] = [];
       const listRef: number[] = [];
@@ -151,7 +187,10 @@ async function main(): Promise<void> {
     const bus = await PrivateBusDaemon.start();
     const env = { DBUS_SESSION_BUS_ADDRESS: bus.address };
     const stores = openStores(resolvePaths({ dataDir: path.join(work, 'engine'), env }), env);
-    const session = await DaemonSession.open(stores, env, () => {}, { scheduleCheckMs: 0, deviceId: 'Bench_000000000000' });
+    const session = await DaemonSession.open(stores, env, () => {}, {
+      scheduleCheckMs: 0,
+      deviceId: 'Bench_000000000000',
+    });
     const bridge = await SettingsBridge.attach(stores, session);
     // One event at a time: the latency of each signal on its way to the bridge, not a queue's.
     const latencies: number[] = [];
@@ -176,7 +215,14 @@ async function main(): Promise<void> {
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? NaN;
-    rows.push({ figure: `status latency (${latencies.length}/1000 events)`, engine: `median ${median(latencies).toFixed(2)} ms`, reference: `p99 ${p99.toFixed(2)} ms`, ratio: '', goal: 'p99 ≤ 50 ms', met: p99 <= 50 && latencies.length === 1000 });
+    rows.push({
+      figure: `status latency (${latencies.length}/1000 events)`,
+      engine: `median ${median(latencies).toFixed(2)} ms`,
+      reference: `p99 ${p99.toFixed(2)} ms`,
+      ratio: '',
+      goal: 'p99 ≤ 50 ms',
+      met: p99 <= 50 && latencies.length === 1000,
+    });
     await bridge.close();
     await session.close();
     stores.close();
@@ -187,7 +233,14 @@ async function main(): Promise<void> {
   }
 
   const headers = ['figure', 'engine', 'curl / GNU tar', 'ratio', 'goal', 'met'];
-  const table = rows.map((r) => [r.figure, r.engine, r.reference, r.ratio, r.goal, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+  const table = rows.map((r) => [
+    r.figure,
+    r.engine,
+    r.reference,
+    r.ratio,
+    r.goal,
+    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+  ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(fmt(headers));
@@ -202,4 +255,3 @@ main().then(
     process.exit(1);
   },
 );
-

@@ -20,7 +20,14 @@ function peakRssMiB(): number {
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-const connection = job.server ? new WebDavConnection({ serverAddress: job.server, username: job.user ?? '', password: job.password ?? '', ignoreSslErrors: false }) : undefined;
+const connection = job.server
+  ? new WebDavConnection({
+      serverAddress: job.server,
+      username: job.user ?? '',
+      password: job.password ?? '',
+      ignoreSslErrors: false,
+    })
+  : undefined;
 const signal = new AbortController().signal;
 const start = performance.now();
 let count = 0;

@@ -14,11 +14,16 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-export function registerIpcHandlers(ipc: IpcMainLike, bridge: SettingsBridge, isTrusted: (event: IpcMainInvokeEvent) => boolean): () => void {
+export function registerIpcHandlers(
+  ipc: IpcMainLike,
+  bridge: SettingsBridge,
+  isTrusted: (event: IpcMainInvokeEvent) => boolean,
+): () => void {
   const names = Object.keys(calls) as CallName[];
   for (const name of names) {
     ipc.handle(CALL_PREFIX + name, async (event, ...args): Promise<CallOutcome> => {
-      if (!isTrusted(event)) return { ok: false, error: { message: 'Refused: this page may not use the Settings API', code: 'forbidden' } };
+      if (!isTrusted(event))
+        return { ok: false, error: { message: 'Refused: this page may not use the Settings API', code: 'forbidden' } };
       return dispatchCall(bridge, name, args);
     });
   }

@@ -37,12 +37,19 @@ async function start(): Promise<void> {
   // The security flags restated where the window is made, so a reader (or a scanner) sees them here.
   const window = new BrowserWindow({
     ...options,
-    webPreferences: { ...options.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+    webPreferences: {
+      ...options.webPreferences,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   window.webContents.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  const trusted = (event: IpcMainInvokeEvent) => event.sender === window.webContents && isTrustedSender(event.senderFrame?.url, pageUrl);
+  const trusted = (event: IpcMainInvokeEvent) =>
+    event.sender === window.webContents && isTrustedSender(event.senderFrame?.url, pageUrl);
   const unregister = registerIpcHandlers(ipcMain, bridge, trusted);
   const offEvents = bridge.onEvent((name, payload) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { name, payload });
@@ -52,10 +59,13 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     offEvents();
     unregister();
-    void bridge.close().then(() => daemon.close()).finally(() => {
-      stores.close();
-      app.quit();
-    });
+    void bridge
+      .close()
+      .then(() => daemon.close())
+      .finally(() => {
+        stores.close();
+        app.quit();
+      });
   });
 }
 

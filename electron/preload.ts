@@ -17,10 +17,16 @@ class ApiError extends Error {
 
 const api = buildApi(
   async (name, args) => {
-    const outcome = (await ipcRenderer.invoke(CALL_PREFIX + name, ...args)) as { ok: boolean; result?: unknown; error?: unknown };
+    const outcome = (await ipcRenderer.invoke(CALL_PREFIX + name, ...args)) as {
+      ok: boolean;
+      result?: unknown;
+      error?: unknown;
+    };
     if (outcome.ok) return outcome.result;
     const error = callErrorSchema.safeParse(outcome.error);
-    throw error.success ? new ApiError(error.data.message, error.data.code) : new ApiError('The app refused the request');
+    throw error.success
+      ? new ApiError(error.data.message, error.data.code)
+      : new ApiError('The app refused the request');
   },
   (name: EventName, handler) => {
     const listener = (_event: unknown, message: { name: EventName; payload: unknown }) => {

@@ -21,13 +21,23 @@ export async function runProfileToEnd(session: DaemonSession, profile: string): 
   let resolve!: (run: ProfileRun) => void;
   const done = new Promise<ProfileRun>((r) => (resolve = r));
   const off = await session.msyncd.onSyncStatus((e) => {
-    if (e.profile === profile && !inFlight.has(e.status)) resolve({ status: e.status, message: e.message, details: e.moreDetails });
+    if (e.profile === profile && !inFlight.has(e.status))
+      resolve({ status: e.status, message: e.message, details: e.moreDetails });
   });
-  const offLost = await session.onServicesLost((name) => resolve({ status: SyncStatus.Error, message: `${name} left the bus during the run`, details: MinorCode.InternalError }));
+  const offLost = await session.onServicesLost((name) =>
+    resolve({
+      status: SyncStatus.Error,
+      message: `${name} left the bus during the run`,
+      details: MinorCode.InternalError,
+    }),
+  );
   try {
     const started = await session.msyncd.startSync(profile);
     if (!started && !(await session.msyncd.runningSyncs()).includes(profile)) {
-      throw new BackupError(MinorCode.PluginError, `The sync daemon refused to run ${profile}: unknown, disabled or already queued.`);
+      throw new BackupError(
+        MinorCode.PluginError,
+        `The sync daemon refused to run ${profile}: unknown, disabled or already queued.`,
+      );
     }
     return await done;
   } finally {
@@ -40,7 +50,10 @@ export async function runProfileToEnd(session: DaemonSession, profile: string): 
 export function ensureAccountProfiles(stores: Stores, accountId: number): Record<BackupOperation, SyncProfile> {
   const account = stores.accounts.get(accountId);
   const profiles = stores.profiles.createForAccount(account);
-  const names = Object.fromEntries(BACKUP_OPERATIONS.map((op) => [op, profiles[op].name])) as Record<BackupOperation, string>;
+  const names = Object.fromEntries(BACKUP_OPERATIONS.map((op) => [op, profiles[op].name])) as Record<
+    BackupOperation,
+    string
+  >;
   stores.accounts.recordProfiles(accountId, names);
   return profiles;
 }
@@ -52,10 +65,18 @@ export interface CloudBackup {
 }
 
 /** Runs BackupQuery for the account and returns what it found, newest first. */
-export async function listCloudBackups(session: DaemonSession, stores: Stores, accountId: number): Promise<CloudBackup[]> {
+export async function listCloudBackups(
+  session: DaemonSession,
+  stores: Stores,
+  accountId: number,
+): Promise<CloudBackup[]> {
   const profiles = ensureAccountProfiles(stores, accountId);
   const run = await runProfileToEnd(session, profiles.BackupQuery.name);
-  if (run.status !== SyncStatus.Done) throw new BackupError(run.details > 400 ? (run.details as MinorCode) : MinorCode.InternalError, run.message || 'Listing the backups failed.');
+  if (run.status !== SyncStatus.Done)
+    throw new BackupError(
+      run.details > 400 ? (run.details as MinorCode) : MinorCode.InternalError,
+      run.message || 'Listing the backups failed.',
+    );
   const names = await session.vault.cloudBackups(accountId);
   return names.map((name) => ({ name, date: backupFileDate(name)?.toISOString() ?? null }));
 }

@@ -29,13 +29,17 @@ export function findAssetsDir(): string {
 export function resolvePaths(options: { dataDir?: string | undefined; env?: NodeJS.ProcessEnv } = {}): AppPaths {
   const env = options.env ?? process.env;
   const dataDir = path.resolve(
-    options.dataDir ?? env.SFBACKUP_DATA_DIR ?? path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'sailfish-backup-settings'),
+    options.dataDir ??
+      env.SFBACKUP_DATA_DIR ??
+      path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'sailfish-backup-settings'),
   );
   const assetsDir = findAssetsDir();
   return {
     dataDir,
     // $ACCOUNTS is libaccounts' own override: honour it so ag-tool and this app share one database.
-    accountsDb: env.ACCOUNTS ? path.join(path.resolve(env.ACCOUNTS), 'accounts.db') : path.join(dataDir, 'accounts', 'accounts.db'),
+    accountsDb: env.ACCOUNTS
+      ? path.join(path.resolve(env.ACCOUNTS), 'accounts.db')
+      : path.join(dataDir, 'accounts', 'accounts.db'),
     credentialsFile: path.join(dataDir, 'credentials', 'credentials.json'),
     profileDir: path.join(dataDir, 'msyncd', 'sync'),
     templateDir: path.join(assetsDir, 'buteo', 'sync'),

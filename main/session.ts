@@ -19,7 +19,12 @@ export class DaemonSession {
     private readonly detach: () => void,
   ) {}
 
-  static async open(stores: Stores, env: NodeJS.ProcessEnv, notice: (text: string) => void = () => {}, options: EngineOptions = {}): Promise<DaemonSession> {
+  static async open(
+    stores: Stores,
+    env: NodeJS.ProcessEnv,
+    notice: (text: string) => void = () => {},
+    options: EngineOptions = {},
+  ): Promise<DaemonSession> {
     const connection = await openSessionBus(env, notice);
     try {
       const client = new DBusClient(connection.bus);
@@ -41,10 +46,13 @@ export class DaemonSession {
   /** Calls back when the sync daemon or the backup service leaves the bus (killed, crashed). */
   onServicesLost(handler: (name: string) => void): Promise<() => Promise<void>> {
     const watched = new Set(['com.meego.msyncd', 'org.sailfishos.backup']);
-    return this.client.subscribe({ interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', sender: 'org.freedesktop.DBus' }, (body) => {
-      const [name, , owner] = body as [string, string, string];
-      if (watched.has(name) && owner === '') handler(name);
-    });
+    return this.client.subscribe(
+      { interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', sender: 'org.freedesktop.DBus' },
+      (body) => {
+        const [name, , owner] = body as [string, string, string];
+        if (watched.has(name) && owner === '') handler(name);
+      },
+    );
   }
 
   async close(): Promise<void> {

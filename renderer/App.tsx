@@ -31,13 +31,34 @@ export function App({ api }: { api: SettingsApi }) {
       page = <AccountsPage navigate={navigate} onBack={() => navigate({ page: 'home' })} />;
       break;
     case 'account':
-      page = <AccountEditorPage key={`${route.accountId ?? 'new'}-${route.provider ?? ''}`} accountId={route.accountId} {...(route.provider ? { provider: route.provider } : {})} onBack={back} onDone={() => navigate({ page: 'backup' })} />;
+      page = (
+        <AccountEditorPage
+          key={`${route.accountId ?? 'new'}-${route.provider ?? ''}`}
+          accountId={route.accountId}
+          {...(route.provider ? { provider: route.provider } : {})}
+          onBack={back}
+          onDone={() => navigate({ page: 'backup' })}
+        />
+      );
       break;
     case 'restore':
-      page = <RestoreConfirmPage accountId={route.accountId} file={route.file} navigate={navigate} onBack={() => navigate({ page: 'backup' })} />;
+      page = (
+        <RestoreConfirmPage
+          accountId={route.accountId}
+          file={route.file}
+          navigate={navigate}
+          onBack={() => navigate({ page: 'backup' })}
+        />
+      );
       break;
     case 'profiles':
-      page = <ProfileInspector {...(route.profile ? { selected: route.profile } : {})} navigate={navigate} onBack={() => navigate({ page: 'home' })} />;
+      page = (
+        <ProfileInspector
+          {...(route.profile ? { selected: route.profile } : {})}
+          navigate={navigate}
+          onBack={() => navigate({ page: 'home' })}
+        />
+      );
       break;
     default:
       page = <SettingsHome navigate={navigate} />;

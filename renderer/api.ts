@@ -30,7 +30,12 @@ export function browserApi(): SettingsApi {
   };
   return buildApi(
     async (name, args) => {
-      const res = await fetch('/api/call', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, args }) });
+      const res = await fetch('/api/call', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name, args }),
+      });
       let body: unknown;
       try {
         body = await res.json();

@@ -12,7 +12,9 @@ export function routeToHash(route: Route): string {
     case 'home':
       return '#/';
     case 'account':
-      return route.accountId === null ? `#/accounts/new${route.provider ? `/${route.provider}` : ''}` : `#/accounts/${route.accountId}`;
+      return route.accountId === null
+        ? `#/accounts/new${route.provider ? `/${route.provider}` : ''}`
+        : `#/accounts/${route.accountId}`;
     case 'restore':
       return `#/backup/restore/${route.accountId}/${encodeURIComponent(route.file)}`;
     case 'profiles':
@@ -25,9 +27,11 @@ export function routeToHash(route: Route): string {
 export function routeFromHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second, third, fourth] = parts;
-  if (first === 'backup' && second === 'restore' && third && fourth) return { page: 'restore', accountId: Number(third), file: fourth };
+  if (first === 'backup' && second === 'restore' && third && fourth)
+    return { page: 'restore', accountId: Number(third), file: fourth };
   if (first === 'backup') return { page: 'backup' };
-  if (first === 'accounts' && second === 'new') return { page: 'account', accountId: null, ...(third ? { provider: third } : {}) };
+  if (first === 'accounts' && second === 'new')
+    return { page: 'account', accountId: null, ...(third ? { provider: third } : {}) };
   if (first === 'accounts' && second && /^\d+$/.test(second)) return { page: 'account', accountId: Number(second) };
   if (first === 'accounts') return { page: 'accounts' };
   if (first === 'profiles') return second ? { page: 'profiles', profile: second } : { page: 'profiles' };

@@ -8,7 +8,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const extra = process.argv.slice(2);
 
 // Requiring "electron" resolves its binary, downloading it on first use; do that quietly in a child.
-const probe = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+const probe = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], {
+  cwd: root,
+  encoding: 'utf8',
+  timeout: 120_000,
+});
 const binary = probe.status === 0 ? probe.stdout.trim() : '';
 
 const run = (command, args) => {
@@ -20,7 +24,11 @@ const run = (command, args) => {
 if (binary) {
   run(binary, ['.', ...extra]);
 } else {
-  const cause = (probe.stderr || probe.stdout || '').split('\n').find((l) => /error|ENOTFOUND|failed/i.test(l))?.trim() || 'it could not be downloaded';
+  const cause =
+    (probe.stderr || probe.stdout || '')
+      .split('\n')
+      .find((l) => /error|ENOTFOUND|failed/i.test(l))
+      ?.trim() || 'it could not be downloaded';
   console.log(`Electron is not available here (${cause.slice(0, 120)}); opening the same UI in browser mode.`);
   run(process.execPath, [path.join(root, 'bin', 'sfbackup.js'), 'ui', ...extra]);
 }

@@ -56,7 +56,9 @@ export class AccountStore {
       this.db.prepare('SELECT COUNT(*) FROM Accounts').get();
     } catch (err) {
       this.db.close();
-      throw new InputError(`Cannot use the accounts database ${file}: ${(err as Error).message}. It was left as it is; restore it from a backup or move it away.`);
+      throw new InputError(
+        `Cannot use the accounts database ${file}: ${(err as Error).message}. It was left as it is; restore it from a backup or move it away.`,
+      );
     }
   }
 
@@ -84,7 +86,10 @@ export class AccountStore {
 
   listAccounts(): AccountRow[] {
     const rows = this.db.prepare('SELECT id, name, provider, enabled FROM Accounts ORDER BY id').all() as Array<{
-      id: number; name: string | null; provider: string | null; enabled: number | null;
+      id: number;
+      name: string | null;
+      provider: string | null;
+      enabled: number | null;
     }>;
     return rows.map((r) => ({ id: r.id, name: r.name ?? '', provider: r.provider ?? '', enabled: r.enabled === 1 }));
   }
@@ -126,7 +131,9 @@ export class AccountTransaction {
   constructor(private readonly db: Database.Database) {}
 
   createAccount(provider: string, name: string, enabled: boolean): number {
-    const info = this.db.prepare('INSERT INTO Accounts (name, provider, enabled) VALUES (?, ?, ?)').run(name, provider, enabled ? 1 : 0);
+    const info = this.db
+      .prepare('INSERT INTO Accounts (name, provider, enabled) VALUES (?, ?, ?)')
+      .run(name, provider, enabled ? 1 : 0);
     const id = Number(info.lastInsertRowid);
     this.change(id, provider).created = true;
     this.set(id, { name: 'global', id: GLOBAL_SERVICE_ID, type: 'global' }, 'name', 's', name);
@@ -155,7 +162,13 @@ export class AccountTransaction {
     this.change(id, provider).deleted = true;
   }
 
-  set(accountId: number, service: { name: string; id: number; type: string }, key: string, type: SettingType, value: SettingValue): void {
+  set(
+    accountId: number,
+    service: { name: string; id: number; type: string },
+    key: string,
+    type: SettingType,
+    value: SettingValue,
+  ): void {
     const text = encodeValue(type, value);
     this.db
       .prepare('INSERT OR REPLACE INTO Settings (account, service, key, type, value) VALUES (?, ?, ?, ?, ?)')
@@ -164,7 +177,9 @@ export class AccountTransaction {
   }
 
   remove(accountId: number, service: { name: string; id: number; type: string }, key: string): void {
-    this.db.prepare('DELETE FROM Settings WHERE account = ? AND service = ? AND key = ?').run(accountId, service.id, key);
+    this.db
+      .prepare('DELETE FROM Settings WHERE account = ? AND service = ? AND key = ?')
+      .run(accountId, service.id, key);
     this.serviceChange(accountId, service).settings.set(key, undefined);
   }
 
@@ -173,7 +188,8 @@ export class AccountTransaction {
   }
 
   private providerOf(id: number): string {
-    const row = this.db.prepare('SELECT provider FROM Accounts WHERE id = ?').get(id) as { provider: string } | undefined;
+    const row = this.db.prepare('SELECT provider FROM Accounts WHERE id = ?').get(id) as
+      { provider: string } | undefined;
     if (!row) throw new InputError(`No account with id ${id}`);
     return row.provider;
   }
@@ -181,7 +197,13 @@ export class AccountTransaction {
   private change(accountId: number, provider?: string): AccountChange {
     let change = this.pending.get(accountId);
     if (!change) {
-      change = { accountId, provider: provider ?? this.providerOf(accountId), created: false, deleted: false, services: new Map() };
+      change = {
+        accountId,
+        provider: provider ?? this.providerOf(accountId),
+        created: false,
+        deleted: false,
+        services: new Map(),
+      };
       this.pending.set(accountId, change);
     }
     return change;

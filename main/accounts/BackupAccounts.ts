@@ -5,7 +5,11 @@ import type { CredentialStore, Credentials } from './credentials.js';
 import type { DescriptionCatalog, ServiceDescription } from './descriptions.js';
 import { GLOBAL_SERVICE_ID } from './schema.js';
 import {
-  resolveBackupsPath, validateDisplayName, validateServerAddress, validateServerPath, validateUsername,
+  resolveBackupsPath,
+  validateDisplayName,
+  validateServerAddress,
+  validateServerPath,
+  validateUsername,
 } from './validation.js';
 
 export const BACKUP_OPERATIONS = ['Backup', 'BackupQuery', 'BackupRestore'] as const;
@@ -40,7 +44,15 @@ export interface NewAccount {
 }
 
 /** Keys `account set` accepts, with how each is validated and where it is stored. */
-const editableKeys = ['name', 'enabled', 'server_address', 'webdav_path', 'username', 'ignore_ssl_errors', 'backups_path'] as const;
+const editableKeys = [
+  'name',
+  'enabled',
+  'server_address',
+  'webdav_path',
+  'username',
+  'ignore_ssl_errors',
+  'backups_path',
+] as const;
 export type EditableKey = (typeof editableKeys)[number];
 
 export function isEditableKey(key: string): key is EditableKey {
@@ -76,7 +88,10 @@ export class BackupAccounts {
   private service(provider: string): ServiceDescription {
     const service = this.catalog.backupService(provider);
     if (!service) {
-      const known = this.catalog.backupProviders().map((p) => p.id).join(', ');
+      const known = this.catalog
+        .backupProviders()
+        .map((p) => p.id)
+        .join(', ');
       throw new InputError(`Unknown backup provider "${provider}" (known: ${known || 'none'})`);
     }
     return service;
@@ -93,9 +108,15 @@ export class BackupAccounts {
     const username = validateUsername(input.username);
     if (!input.password) throw new InputError('Enter the password');
     const name = validateDisplayName(input.name ?? `${username}@${new URL(serverAddress).host}`);
-    const webdavPath = validateServerPath(input.webdavPath ?? defaultWebdavPath(input.provider, serverAddress, username), 'WebDAV path');
+    const webdavPath = validateServerPath(
+      input.webdavPath ?? defaultWebdavPath(input.provider, serverAddress, username),
+      'WebDAV path',
+    );
     const templatePath = service.template.get('backups_path')?.value;
-    const backupsPath = resolveBackupsPath(input.backupsPath ?? (typeof templatePath === 'string' ? templatePath : 'Sailfish OS/Backups'), webdavPath);
+    const backupsPath = resolveBackupsPath(
+      input.backupsPath ?? (typeof templatePath === 'string' ? templatePath : 'Sailfish OS/Backups'),
+      webdavPath,
+    );
 
     const credentialsId = await this.credentials.create({ username, password: input.password });
     const ref = this.serviceRef(input.provider);

@@ -10,7 +10,11 @@ export const ACCOUNT_CHANGED = 'AccountChanged';
 
 /** g_dbus-style escaping of a service type into an object path element. */
 export function escapeObjectPathElement(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `_${b.toString(16).padStart(2, '0')}`)).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `_${b.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 function variant(setting: StoredSetting): dbus.Variant {
@@ -37,6 +41,12 @@ export function emitAccountChanged(client: DBusClient, change: AccountChange): v
   if (types.size === 0) types.add('global');
   const body = accountChangedBody(change);
   for (const type of types) {
-    client.emitSignal(`/ServiceType/${escapeObjectPathElement(type)}`, ACCOUNTS_INTERFACE, ACCOUNT_CHANGED, 'uuubbsa(ssua{sv}as)', body);
+    client.emitSignal(
+      `/ServiceType/${escapeObjectPathElement(type)}`,
+      ACCOUNTS_INTERFACE,
+      ACCOUNT_CHANGED,
+      'uuubbsa(ssua{sv}as)',
+      body,
+    );
   }
 }

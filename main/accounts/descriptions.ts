@@ -141,7 +141,9 @@ export class DescriptionCatalog {
   private load(dir: string, ext: string, add: (file: string) => void): void {
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith(ext)).sort();
+      names = readdirSync(dir)
+        .filter((n) => n.endsWith(ext))
+        .sort();
     } catch {
       return;
     }

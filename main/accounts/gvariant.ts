@@ -19,10 +19,25 @@ const integerRanges: Record<'i' | 'u' | 'x' | 't', [number, number]> = {
 };
 
 const namedEscapes: Record<string, string> = {
-  '\x07': 'a', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v',
+  '\x07': 'a',
+  '\b': 'b',
+  '\f': 'f',
+  '\n': 'n',
+  '\r': 'r',
+  '\t': 't',
+  '\v': 'v',
 };
 const unescapes: Record<string, string> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
 };
 
 /** g_variant_print of a string: single quotes unless the text holds one, then double quotes. */
@@ -115,7 +130,8 @@ class TextReader {
 }
 
 // Type keywords g_variant_print adds when annotating ("uint32 7", "@as []").
-const annotation = /^(?:@[a-z{}()]+|boolean|byte|int16|uint16|int32|uint32|int64|uint64|handle|double|string|objectpath|signature)\s+/;
+const annotation =
+  /^(?:@[a-z{}()]+|boolean|byte|int16|uint16|int32|uint32|int64|uint64|handle|double|string|objectpath|signature)\s+/;
 
 export function decodeValue(type: SettingType, text: string): SettingValue {
   const reader = new TextReader(text.trim().replace(annotation, ''));

@@ -36,12 +36,20 @@ export class SecretServiceStore implements KeyedSecrets {
     try {
       await waitConnected(bus);
       const client = new DBusClient(bus);
-      const [activatable] = (await client.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'ListActivatableNames')) as [string[]];
+      const [activatable] = (await client.call(
+        'org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus',
+        'ListActivatableNames',
+      )) as [string[]];
       if (!(await client.nameHasOwner(SECRETS)) && !activatable.includes(SECRETS)) {
         bus.disconnect();
         return undefined;
       }
-      const [, session] = await client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'OpenSession', 'sv', ['plain', new dbus.Variant('s', '')]);
+      const [, session] = await client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'OpenSession', 'sv', [
+        'plain',
+        new dbus.Variant('s', ''),
+      ]);
       const [collection] = await client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'ReadAlias', 's', ['default']);
       if (scalarText(collection, NO_PROMPT) === NO_PROMPT) {
         bus.disconnect();
@@ -63,7 +71,9 @@ export class SecretServiceStore implements KeyedSecrets {
   }
 
   private async find(id: number): Promise<string | undefined> {
-    const [unlocked, locked] = (await this.client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'SearchItems', 'a{ss}', [this.attributes(id)])) as [string[], string[]];
+    const [unlocked, locked] = (await this.client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'SearchItems', 'a{ss}', [
+      this.attributes(id),
+    ])) as [string[], string[]];
     if (unlocked[0]) return unlocked[0];
     if (locked[0]) throw new KeyringError('The desktop keyring is locked; unlock it and try again.');
     return undefined;
@@ -74,20 +84,37 @@ export class SecretServiceStore implements KeyedSecrets {
       'org.freedesktop.Secret.Item.Label': new dbus.Variant('s', `Backup account password (${credentials.username})`),
       'org.freedesktop.Secret.Item.Attributes': new dbus.Variant('a{ss}', this.attributes(id)),
     };
-    const secret = [this.session, Buffer.alloc(0), Buffer.from(JSON.stringify(credentials), 'utf8'), 'application/json'];
-    const [, prompt] = await this.client.call(SECRETS, this.collection, 'org.freedesktop.Secret.Collection', 'CreateItem', 'a{sv}(oayays)b', [properties, secret, true]);
-    if (scalarText(prompt, NO_PROMPT) !== NO_PROMPT) throw new KeyringError('The desktop keyring is locked; unlock it and try again.');
+    const secret = [
+      this.session,
+      Buffer.alloc(0),
+      Buffer.from(JSON.stringify(credentials), 'utf8'),
+      'application/json',
+    ];
+    const [, prompt] = await this.client.call(
+      SECRETS,
+      this.collection,
+      'org.freedesktop.Secret.Collection',
+      'CreateItem',
+      'a{sv}(oayays)b',
+      [properties, secret, true],
+    );
+    if (scalarText(prompt, NO_PROMPT) !== NO_PROMPT)
+      throw new KeyringError('The desktop keyring is locked; unlock it and try again.');
   }
 
   async read(id: number): Promise<Credentials | undefined> {
     const item = await this.find(id);
     if (!item) return undefined;
-    const [secrets] = (await this.client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'GetSecrets', 'aoo', [[item], this.session])) as [Record<string, [string, Buffer, Buffer, string]>];
+    const [secrets] = (await this.client.call(SECRETS, SERVICE_PATH, SERVICE_IFACE, 'GetSecrets', 'aoo', [
+      [item],
+      this.session,
+    ])) as [Record<string, [string, Buffer, Buffer, string]>];
     const value = secrets[item]?.[2];
     if (!value) return undefined;
     try {
       const parsed = JSON.parse(value.toString('utf8')) as Partial<Credentials>;
-      if (typeof parsed.username === 'string' && typeof parsed.password === 'string') return { username: parsed.username, password: parsed.password };
+      if (typeof parsed.username === 'string' && typeof parsed.password === 'string')
+        return { username: parsed.username, password: parsed.password };
     } catch {
       // not ours
     }

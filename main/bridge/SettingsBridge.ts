@@ -7,7 +7,17 @@ import { resolveBackupsPath, validateServerAddress } from '../accounts/validatio
 import { ProfileChange } from '../buteo/ProfileManager.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { InputError } from '../errors.js';
-import type { AccountView, BackupPage, CallArgs, CallName, CallResult, EventName, EventPayload, ProfileSummary, VaultStateView } from '../ipc/contract.js';
+import type {
+  AccountView,
+  BackupPage,
+  CallArgs,
+  CallName,
+  CallResult,
+  EventName,
+  EventPayload,
+  ProfileSummary,
+  VaultStateView,
+} from '../ipc/contract.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
@@ -67,8 +77,10 @@ export class SettingsBridge {
     this.vaultState = await vault.state();
     this.deviceId = await vault.backupFileDeviceId();
     const now = () => new Date().toISOString();
-    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) => this.emit('vault.operation', { kind, accountId, status });
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, _code: string, error: string) => this.emit('vault.operation', { kind, accountId, status: 'Error', error });
+    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) =>
+      this.emit('vault.operation', { kind, accountId, status });
+    const failure = (kind: 'backup' | 'restore') => (accountId: number, _code: string, error: string) =>
+      this.emit('vault.operation', { kind, accountId, status: 'Error', error });
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
         this.vaultState = { ...this.vaultState, ...changed };
@@ -99,10 +111,25 @@ export class SettingsBridge {
       accountId: p.accountId ?? null,
       client: p.clientPlugin ?? null,
       enabled: p.enabled,
-      schedule: schedule ? { enabled: schedule.enabled, interval: schedule.interval, days: schedule.days, ...(schedule.time ? { time: schedule.time } : {}) } : null,
+      schedule: schedule
+        ? {
+            enabled: schedule.enabled,
+            interval: schedule.interval,
+            days: schedule.days,
+            ...(schedule.time ? { time: schedule.time } : {}),
+          }
+        : null,
       keys: p.keys(),
       running: running.includes(p.name),
-      lastResult: last ? { time: last.time, majorCode: last.majorCode, minorCode: last.minorCode, scheduled: last.scheduled, ...(last.message ? { message: last.message } : {}) } : null,
+      lastResult: last
+        ? {
+            time: last.time,
+            majorCode: last.majorCode,
+            minorCode: last.minorCode,
+            scheduled: last.scheduled,
+            ...(last.message ? { message: last.message } : {}),
+          }
+        : null,
     };
   }
 
@@ -132,7 +159,10 @@ export class SettingsBridge {
   }
 
   private readonly handlers: Handlers = {
-    'providers.list': () => this.stores.catalog.backupProviders().map((p) => ({ id: p.id, name: p.name, description: p.description, icon: p.icon })),
+    'providers.list': () =>
+      this.stores.catalog
+        .backupProviders()
+        .map((p) => ({ id: p.id, name: p.name, description: p.description, icon: p.icon })),
     'accounts.list': () => this.stores.accounts.list().map(accountView),
     'accounts.add': async (input) => {
       const account = await this.stores.accounts.add(input);
@@ -145,10 +175,17 @@ export class SettingsBridge {
     'accounts.update': async (edit) => {
       const { id, password, ...fields } = edit;
       const keys: Array<[string, string | boolean | undefined]> = [
-        ['name', fields.name], ['server_address', fields.serverAddress], ['webdav_path', fields.webdavPath], ['username', fields.username],
-        ['backups_path', fields.backupsPath], ['ignore_ssl_errors', fields.ignoreSslErrors], ['enabled', fields.enabled],
+        ['name', fields.name],
+        ['server_address', fields.serverAddress],
+        ['webdav_path', fields.webdavPath],
+        ['username', fields.username],
+        ['backups_path', fields.backupsPath],
+        ['ignore_ssl_errors', fields.ignoreSslErrors],
+        ['enabled', fields.enabled],
       ];
-      const edits = keys.filter((k): k is [string, string | boolean] => k[1] !== undefined).map(([k, v]): [string, string] => [k, String(v)]);
+      const edits = keys
+        .filter((k): k is [string, string | boolean] => k[1] !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]);
       if (edits.length > 0) await this.stores.accounts.set(id, edits);
       if (password) await this.stores.accounts.setPassword(id, password);
       return accountView(this.stores.accounts.get(id));
@@ -162,7 +199,10 @@ export class SettingsBridge {
       const server = validateServerAddress(serverAddress);
       const webdavPath = defaultWebdavPath(provider, server, username.trim() || 'USER');
       const template = this.stores.catalog.backupService(provider)?.template.get('backups_path')?.value;
-      return { webdavPath, backupsPath: resolveBackupsPath(typeof template === 'string' ? template : 'Sailfish OS/Backups', webdavPath) };
+      return {
+        webdavPath,
+        backupsPath: resolveBackupsPath(typeof template === 'string' ? template : 'Sailfish OS/Backups', webdavPath),
+      };
     },
     'backup.page': () => this.backupPage(),
     'backup.setAuto': (accountId, auto) => {
@@ -205,7 +245,13 @@ export class SettingsBridge {
       const profile = this.stores.profiles.load(name);
       if (!profile) throw new InputError(`No sync profile ${name}`);
       const running = await this.session.msyncd.runningSyncs();
-      const log = this.stores.profiles.results(name).map((r) => ({ time: r.time, majorCode: r.majorCode, minorCode: r.minorCode, scheduled: r.scheduled, ...(r.message ? { message: r.message } : {}) }));
+      const log = this.stores.profiles.results(name).map((r) => ({
+        time: r.time,
+        majorCode: r.majorCode,
+        minorCode: r.minorCode,
+        scheduled: r.scheduled,
+        ...(r.message ? { message: r.message } : {}),
+      }));
       return { summary: this.profileSummary(profile, running), xml: profile.toXml(), log };
     },
     'profiles.run': (name) => this.session.msyncd.startSync(name),

@@ -1,5 +1,10 @@
 // The Backup page's "Automatically back up to" settings ⇄ the Backup profile's Buteo schedule.
-import { INTERVAL_FIRST_DAY_OF_MONTH, KEY_CONNECTION_TYPES, type Schedule, type SyncProfile } from '../buteo/SyncProfile.js';
+import {
+  INTERVAL_FIRST_DAY_OF_MONTH,
+  KEY_CONNECTION_TYPES,
+  type Schedule,
+  type SyncProfile,
+} from '../buteo/SyncProfile.js';
 import type { AutoBackup } from '../ipc/contract.js';
 
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];

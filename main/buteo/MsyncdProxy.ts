@@ -81,21 +81,30 @@ export class MsyncdProxy {
   }
 
   onTransferProgress(handler: (event: TransferProgressEvent) => void): Promise<() => Promise<void>> {
-    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'transferProgress', path: MSYNCD_PATH }, (body) => {
-      const [profile, db, type, mime, committed] = body as [string, number, number, string, number];
-      handler({ profile, db, type, mime, committed });
-    });
+    return this.client.subscribe(
+      { interface: MSYNCD_INTERFACE, member: 'transferProgress', path: MSYNCD_PATH },
+      (body) => {
+        const [profile, db, type, mime, committed] = body as [string, number, number, string, number];
+        handler({ profile, db, type, mime, committed });
+      },
+    );
   }
 
   onResultsAvailable(handler: (profile: string, resultsXml: string) => void): Promise<() => Promise<void>> {
-    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'resultsAvailable', path: MSYNCD_PATH }, (body) => {
-      handler(scalarText(body[0]), scalarText(body[1]));
-    });
+    return this.client.subscribe(
+      { interface: MSYNCD_INTERFACE, member: 'resultsAvailable', path: MSYNCD_PATH },
+      (body) => {
+        handler(scalarText(body[0]), scalarText(body[1]));
+      },
+    );
   }
 
   onProfileChanged(handler: (profile: string, change: number, xml: string) => void): Promise<() => Promise<void>> {
-    return this.client.subscribe({ interface: MSYNCD_INTERFACE, member: 'signalProfileChanged', path: MSYNCD_PATH }, (body) => {
-      handler(scalarText(body[0]), Number(body[1]), scalarText(body[2]));
-    });
+    return this.client.subscribe(
+      { interface: MSYNCD_INTERFACE, member: 'signalProfileChanged', path: MSYNCD_PATH },
+      (body) => {
+        handler(scalarText(body[0]), Number(body[1]), scalarText(body[2]));
+      },
+    );
   }
 }

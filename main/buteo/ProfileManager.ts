@@ -5,7 +5,14 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../fsAtomic.js';
 import { BACKUP_OPERATIONS, type BackupOperation } from '../accounts/BackupAccounts.js';
-import { ProfileFormatError, SyncProfile, KEY_ACCOUNT_ID, KEY_DISPLAY_NAME, KEY_ENABLED, KEY_USE_ACCOUNTS } from './SyncProfile.js';
+import {
+  ProfileFormatError,
+  SyncProfile,
+  KEY_ACCOUNT_ID,
+  KEY_DISPLAY_NAME,
+  KEY_ENABLED,
+  KEY_USE_ACCOUNTS,
+} from './SyncProfile.js';
 import { LOG_ENTRIES_KEPT, parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
 
 export interface ProfileProblem {
@@ -78,7 +85,9 @@ export class ProfileManager {
   list(): SyncProfile[] {
     let names: string[];
     try {
-      names = readdirSync(this.profileDir).filter((n) => n.endsWith('.xml')).sort();
+      names = readdirSync(this.profileDir)
+        .filter((n) => n.endsWith('.xml'))
+        .sort();
     } catch {
       return [];
     }
@@ -124,7 +133,8 @@ export class ProfileManager {
       let profile = this.load(name);
       if (!profile) {
         const template = this.template(templateName);
-        if (!template) throw new InputError(`No sync profile template ${templateName} for provider ${account.provider}`);
+        if (!template)
+          throw new InputError(`No sync profile template ${templateName} for provider ${account.provider}`);
         profile = template.clone();
         profile.name = name;
       }

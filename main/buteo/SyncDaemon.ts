@@ -120,7 +120,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
   }
 
   private pump(): void {
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const request = this.queue[i]!;
       if (request.exclusive && [...this.running.values()].some((r) => r.exclusive)) {
         i++;
@@ -141,7 +141,20 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
         continue;
       }
       const message = `Interrupted: the sync daemon stopped during this run (started ${run.started}).`;
-      this.finish(run.profile, { time: run.started, majorCode: MajorCode.Failed, minorCode: MinorCode.Aborted, scheduled: false, message, targets: [] }, SyncStatus.Aborted, message, MinorCode.Aborted);
+      this.finish(
+        run.profile,
+        {
+          time: run.started,
+          majorCode: MajorCode.Failed,
+          minorCode: MinorCode.Aborted,
+          scheduled: false,
+          message,
+          targets: [],
+        },
+        SyncStatus.Aborted,
+        message,
+        MinorCode.Aborted,
+      );
     }
     return runs.map((r) => r.profile);
   }
@@ -161,11 +174,19 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     const { name } = request;
     let lastActivity = Date.now();
     let lastTransferSignal = 0;
-    const watchdog = setInterval(() => {
-      if (Date.now() - lastActivity > this.pluginTimeoutMs) {
-        controller.abort(new BackupError(MinorCode.PluginTimeout, `No progress for ${Math.round(this.pluginTimeoutMs / 1000)} s; the operation was stopped.`));
-      }
-    }, Math.min(1000, this.pluginTimeoutMs));
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() - lastActivity > this.pluginTimeoutMs) {
+          controller.abort(
+            new BackupError(
+              MinorCode.PluginTimeout,
+              `No progress for ${Math.round(this.pluginTimeoutMs / 1000)} s; the operation was stopped.`,
+            ),
+          );
+        }
+      },
+      Math.min(1000, this.pluginTimeoutMs),
+    );
     watchdog.unref();
     const started = this.clock.now();
     let results: SyncResults;
@@ -196,13 +217,32 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
         },
       });
       if (controller.signal.aborted) throw controller.signal.reason;
-      results = { time: started.toISOString(), majorCode: MajorCode.Success, minorCode: MinorCode.NoError, scheduled: request.scheduled, targets: [{ name: client, local: outcome.local, remote: outcome.remote }], ...(outcome.message ? { message: outcome.message } : {}) };
+      results = {
+        time: started.toISOString(),
+        majorCode: MajorCode.Success,
+        minorCode: MinorCode.NoError,
+        scheduled: request.scheduled,
+        targets: [{ name: client, local: outcome.local, remote: outcome.remote }],
+        ...(outcome.message ? { message: outcome.message } : {}),
+      };
       this.finish(name, results, SyncStatus.Done, outcome.message ?? '', 0);
     } catch (caught) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
-      const err = reason instanceof BackupError ? reason : isAbortError(reason) ? BackupError.aborted() : new BackupError(MinorCode.InternalError, errorMessage(reason), { cause: reason });
+      const err =
+        reason instanceof BackupError
+          ? reason
+          : isAbortError(reason)
+            ? BackupError.aborted()
+            : new BackupError(MinorCode.InternalError, errorMessage(reason), { cause: reason });
       const cancelled = err.minorCode === MinorCode.Aborted;
-      results = { time: started.toISOString(), majorCode: cancelled ? MajorCode.Cancelled : MajorCode.Failed, minorCode: err.minorCode, scheduled: request.scheduled, message: err.message, targets: [] };
+      results = {
+        time: started.toISOString(),
+        majorCode: cancelled ? MajorCode.Cancelled : MajorCode.Failed,
+        minorCode: err.minorCode,
+        scheduled: request.scheduled,
+        message: err.message,
+        targets: [],
+      };
       this.finish(name, results, statusForMinorCode(err.minorCode), err.message, err.minorCode);
     } finally {
       clearInterval(watchdog);
@@ -245,9 +285,16 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     this.stopped = true;
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
     for (const request of this.queue.splice(0)) {
-      this.emit('syncStatus', request.name, SyncStatus.Cancelled, 'The sync daemon is shutting down', MinorCode.Aborted);
+      this.emit(
+        'syncStatus',
+        request.name,
+        SyncStatus.Cancelled,
+        'The sync daemon is shutting down',
+        MinorCode.Aborted,
+      );
     }
-    for (const run of this.running.values()) run.controller.abort(BackupError.aborted('The sync daemon is shutting down.'));
+    for (const run of this.running.values())
+      run.controller.abort(BackupError.aborted('The sync daemon is shutting down.'));
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 }

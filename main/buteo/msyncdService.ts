@@ -62,15 +62,24 @@ export class MsyncdInterface extends dbus.interface.Interface {
   }
 
   allVisibleSyncProfiles(): string[] {
-    return this.daemon.profiles.list().filter((p) => !p.hidden).map((p) => p.toXml());
+    return this.daemon.profiles
+      .list()
+      .filter((p) => !p.hidden)
+      .map((p) => p.toXml());
   }
 
   syncProfilesByKey(key: string, value: string): string[] {
-    return this.daemon.profiles.list().filter((p) => p.keyValues(key).includes(value)).map((p) => p.toXml());
+    return this.daemon.profiles
+      .list()
+      .filter((p) => p.keyValues(key).includes(value))
+      .map((p) => p.toXml());
   }
 
   syncProfilesByType(type: string): string[] {
-    return this.daemon.profiles.list().filter((p) => p.type === type).map((p) => p.toXml());
+    return this.daemon.profiles
+      .list()
+      .filter((p) => p.type === type)
+      .map((p) => p.toXml());
   }
 
   updateProfile(xml: string): boolean {

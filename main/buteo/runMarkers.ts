@@ -27,7 +27,10 @@ export class RunMarkers {
 
   mark(profile: string, started: Date): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileSync(path.join(this.dir, profile), JSON.stringify({ profile, started: started.toISOString(), pid: process.pid }));
+    writeFileSync(
+      path.join(this.dir, profile),
+      JSON.stringify({ profile, started: started.toISOString(), pid: process.pid }),
+    );
   }
 
   clear(profile: string): void {

@@ -1,5 +1,10 @@
 // When a Buteo schedule next fires (buteo-syncfw SyncSchedule semantics, simplified to what the Backup page sets).
-import { INTERVAL_FIRST_DAY_OF_MONTH, INTERVAL_LAST_DAY_OF_MONTH, INTERVAL_MONTHLY, type Schedule } from './SyncProfile.js';
+import {
+  INTERVAL_FIRST_DAY_OF_MONTH,
+  INTERVAL_LAST_DAY_OF_MONTH,
+  INTERVAL_MONTHLY,
+  type Schedule,
+} from './SyncProfile.js';
 
 function parseTime(time: string | undefined): [number, number, number] {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time ?? '');
@@ -28,7 +33,11 @@ export function nextRun(schedule: Schedule, after: Date): Date | undefined {
   const time = parseTime(schedule.time);
   const days = schedule.days.length > 0 ? new Set(schedule.days) : new Set([1, 2, 3, 4, 5, 6, 7]);
 
-  if (schedule.interval === INTERVAL_FIRST_DAY_OF_MONTH || schedule.interval === INTERVAL_LAST_DAY_OF_MONTH || schedule.interval === INTERVAL_MONTHLY) {
+  if (
+    schedule.interval === INTERVAL_FIRST_DAY_OF_MONTH ||
+    schedule.interval === INTERVAL_LAST_DAY_OF_MONTH ||
+    schedule.interval === INTERVAL_MONTHLY
+  ) {
     for (let i = 0; i < 3; i++) {
       const y = after.getFullYear();
       const m = after.getMonth() + i;
@@ -44,7 +53,8 @@ export function nextRun(schedule: Schedule, after: Date): Date | undefined {
 
   if (schedule.interval > 0 && !schedule.time) {
     let candidate = new Date(after.getTime() + schedule.interval * 60_000);
-    for (let i = 0; i < 8 && !days.has(isoWeekday(candidate)); i++) candidate = atTime(new Date(candidate.getTime() + 86_400_000), [0, 0, 0]);
+    for (let i = 0; i < 8 && !days.has(isoWeekday(candidate)); i++)
+      candidate = atTime(new Date(candidate.getTime() + 86_400_000), [0, 0, 0]);
     return candidate;
   }
 

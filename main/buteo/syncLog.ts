@@ -51,7 +51,12 @@ export function resultsToElement(r: SyncResults): XmlElement {
   return element(
     'syncresults',
     attrs,
-    r.targets.map((t) => element('target', { name: t.name }, [element('local', countsAttrs(t.local)), element('remote', countsAttrs(t.remote))])),
+    r.targets.map((t) =>
+      element('target', { name: t.name }, [
+        element('local', countsAttrs(t.local)),
+        element('remote', countsAttrs(t.remote)),
+      ]),
+    ),
   );
 }
 

@@ -80,7 +80,7 @@ export function parseXml(text: string): XmlElement {
 }
 
 export function serializeXml(root: XmlElement): string {
-  const body = (builder.build([toRaw(root)])).trim();
+  const body = builder.build([toRaw(root)]).trim();
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
 }
 

@@ -25,11 +25,15 @@ export function publicAccount(a: BackupAccount) {
 
 function accountLines(a: BackupAccount): string[] {
   const p = publicAccount(a);
-  return Object.entries(p).map(([k, v]) => `${k.padEnd(18)} ${typeof v === 'object' ? Object.values(v).join(', ') || '-' : String(v)}`);
+  return Object.entries(p).map(
+    ([k, v]) => `${k.padEnd(18)} ${typeof v === 'object' ? Object.values(v).join(', ') || '-' : String(v)}`,
+  );
 }
 
 export function providers(cli: Cli): void {
-  const list = cli.stores.catalog.backupProviders().map((p) => ({ id: p.id, name: p.name, description: p.description, service: `${p.id}-backup` }));
+  const list = cli.stores.catalog
+    .backupProviders()
+    .map((p) => ({ id: p.id, name: p.name, description: p.description, service: `${p.id}-backup` }));
   cli.out.result(list, () => list.map((p) => `${p.id.padEnd(12)} ${p.name.padEnd(12)} ${p.description}`));
 }
 
@@ -42,7 +46,8 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
       const server = args.string('server');
       const user = args.string('user');
       if (!provider || !server || !user) throw new InputError('account add needs --provider, --server and --user');
-      if (!args.flag('password-stdin')) throw new InputError('Give the password on standard input with --password-stdin (never as an argument)');
+      if (!args.flag('password-stdin'))
+        throw new InputError('Give the password on standard input with --password-stdin (never as an argument)');
       const password = await readSecretFromStdin();
       await cli.announceAccountChanges();
       const created = await accounts.add({
@@ -61,7 +66,16 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     case 'list':
     case undefined: {
       const list = accounts.list().map(publicAccount);
-      cli.out.result(list, () => (list.length === 0 ? ['No backup accounts. Add one with: sfbackup account add --provider nextcloud --server URL --user NAME --password-stdin'] : list.map((a) => `${String(a.id).padEnd(4)} ${a.provider.padEnd(10)} ${a.name}  ${a.server_address}  ${a.backups_path}`)));
+      cli.out.result(list, () =>
+        list.length === 0
+          ? [
+              'No backup accounts. Add one with: sfbackup account add --provider nextcloud --server URL --user NAME --password-stdin',
+            ]
+          : list.map(
+              (a) =>
+                `${String(a.id).padEnd(4)} ${a.provider.padEnd(10)} ${a.name}  ${a.server_address}  ${a.backups_path}`,
+            ),
+      );
       return;
     }
     case 'show': {
@@ -77,7 +91,8 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
         return [pair.slice(0, eq), pair.slice(eq + 1)];
       });
       const wantsPassword = args.flag('password-stdin');
-      if (edits.length === 0 && !wantsPassword) throw new InputError('account set needs KEY=VALUE pairs or --password-stdin');
+      if (edits.length === 0 && !wantsPassword)
+        throw new InputError('account set needs KEY=VALUE pairs or --password-stdin');
       await cli.announceAccountChanges();
       let updated = edits.length > 0 ? await accounts.set(id, edits) : accounts.get(id);
       if (wantsPassword) {

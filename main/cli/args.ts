@@ -9,6 +9,7 @@ export interface CommandArgs {
 
 export function parseAccountId(text: string | undefined): number {
   const id = Number(text);
-  if (!text || !Number.isInteger(id) || id <= 0 || id > 2147483647) throw new InputError(`"${text ?? ''}" is not an account id`);
+  if (!text || !Number.isInteger(id) || id <= 0 || id > 2147483647)
+    throw new InputError(`"${text ?? ''}" is not an account id`);
   return id;
 }

@@ -9,7 +9,8 @@ export async function daemon(cli: Cli): Promise<void> {
   try {
     const engine = await Engine.start(cli.stores, connection.bus);
     cli.out.note(`com.meego.msyncd and org.sailfishos.backup are running on ${connection.address}`);
-    if (connection.privateDaemon) cli.out.note(`Other tools can reach them with: export DBUS_SESSION_BUS_ADDRESS='${connection.address}'`);
+    if (connection.privateDaemon)
+      cli.out.note(`Other tools can reach them with: export DBUS_SESSION_BUS_ADDRESS='${connection.address}'`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     cli.out.note('Stopping: cancelling running operations…');
     await engine.stop();

@@ -60,18 +60,30 @@ function makeOutput(json: boolean): Output {
 
 async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs): Promise<void> {
   switch (command) {
-    case 'daemon': return daemon(cli);
-    case 'providers': return providers(cli);
-    case 'account': return account(cli, args);
-    case 'units': return units(cli, args);
-    case 'profiles': return profiles(cli, args);
-    case 'backup': return backup(cli, args);
-    case 'backups': return backups(cli, args);
-    case 'restore': return restore(cli, args);
-    case 'sync': return sync(cli, args);
-    case 'status': return status(cli);
-    case 'ui': return ui(cli, args);
-    default: throw new InputError(command ? `Unknown command "${command}"\n${usage}` : usage);
+    case 'daemon':
+      return daemon(cli);
+    case 'providers':
+      return providers(cli);
+    case 'account':
+      return account(cli, args);
+    case 'units':
+      return units(cli, args);
+    case 'profiles':
+      return profiles(cli, args);
+    case 'backup':
+      return backup(cli, args);
+    case 'backups':
+      return backups(cli, args);
+    case 'restore':
+      return restore(cli, args);
+    case 'sync':
+      return sync(cli, args);
+    case 'status':
+      return status(cli);
+    case 'ui':
+      return ui(cli, args);
+    default:
+      throw new InputError(command ? `Unknown command "${command}"\n${usage}` : usage);
   }
 }
 
@@ -103,9 +115,11 @@ export async function main(argv: string[]): Promise<number> {
     const message = errorMessage(err).split('\n')[0] ?? 'failed';
     const exitCode = err instanceof OperationFailed ? err.exitCode : err instanceof InputError ? 2 : 1;
     const code = err instanceof OperationFailed ? err.code : err instanceof BackupError ? err.minorCode : undefined;
-    if (out.json) process.stdout.write(JSON.stringify({ error: message, ...(code !== undefined ? { code } : {}) }) + '\n');
+    if (out.json)
+      process.stdout.write(JSON.stringify({ error: message, ...(code !== undefined ? { code } : {}) }) + '\n');
     process.stderr.write(`sfbackup: ${message}\n`);
-    if (command === undefined && err instanceof InputError) process.stderr.write(errorMessage(err).split('\n').slice(1).join('\n') + '\n');
+    if (command === undefined && err instanceof InputError)
+      process.stderr.write(errorMessage(err).split('\n').slice(1).join('\n') + '\n');
     return exitCode;
   } finally {
     await cli.close();

@@ -50,12 +50,16 @@ async function runVaultOperation(
   let resolve!: (status: string) => void;
   const finished = new Promise<string>((r) => (resolve = r));
   const offs = await Promise.all([
-    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))((id, _code, text) => {
-      if (id === accountId) error = text;
-    }),
-    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))((id, status) => {
-      if (id === accountId && terminal.has(status)) resolve(status);
-    }),
+    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
+      (id, _code, text) => {
+        if (id === accountId) error = text;
+      },
+    ),
+    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
+      (id, status) => {
+        if (id === accountId && terminal.has(status)) resolve(status);
+      },
+    ),
     showVaultProgress(vault),
     session.onServicesLost((name) => {
       error = `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`;
@@ -82,18 +86,25 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
   const session = await cli.daemon();
   const outcome = await runVaultOperation(session, id, 'backup', () => session.vault.backupToCloud(id));
   const result = await lastResult(session, profiles.Backup.name);
-  if (outcome.status === 'Canceled') throw new OperationFailed('Backup cancelled; nothing was left on the server.', 130, result?.minorCode);
-  if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
+  if (outcome.status === 'Canceled')
+    throw new OperationFailed('Backup cancelled; nothing was left on the server.', 130, result?.minorCode);
+  if (outcome.status !== 'Finished')
+    throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
   const file = /Uploaded (\S+)/.exec(result?.message ?? '')?.[1];
   const account = cli.stores.accounts.get(id);
-  cli.out.result({ account: id, status: 'Finished', file, folder: account.backupsPath }, () => `Backed up to ${account.name}: ${file ?? 'done'}`);
+  cli.out.result(
+    { account: id, status: 'Finished', file, folder: account.backupsPath },
+    () => `Backed up to ${account.name}: ${file ?? 'done'}`,
+  );
 }
 
 export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
   const id = parseAccountId(args.positionals[0]);
   const session = await cli.daemon();
   const list = await listCloudBackups(session, cli.stores, id);
-  cli.out.result(list, () => (list.length === 0 ? ['No previous backups found'] : list.map((b) => `${b.name}${b.date ? `  ${b.date}` : ''}`)));
+  cli.out.result(list, () =>
+    list.length === 0 ? ['No previous backups found'] : list.map((b) => `${b.name}${b.date ? `  ${b.date}` : ''}`),
+  );
 }
 
 export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
@@ -103,10 +114,16 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
   const to = args.string('to');
   ensureAccountProfiles(cli.stores, id);
   const session = await cli.daemon();
-  const outcome = await runVaultOperation(session, id, 'restore', () => session.vault.restoreFromCloud(id, file, to ? path.resolve(to) : undefined));
-  if (outcome.status === 'Canceled') throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
+  const outcome = await runVaultOperation(session, id, 'restore', () =>
+    session.vault.restoreFromCloud(id, file, to ? path.resolve(to) : undefined),
+  );
+  if (outcome.status === 'Canceled')
+    throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
   if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
-  cli.out.result({ account: id, status: 'Finished', file, to: to ? path.resolve(to) : null }, () => `Restored ${file}${to ? ` into ${path.resolve(to)}` : ''}`);
+  cli.out.result(
+    { account: id, status: 'Finished', file, to: to ? path.resolve(to) : null },
+    () => `Restored ${file}${to ? ` into ${path.resolve(to)}` : ''}`,
+  );
 }
 
 export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
@@ -115,8 +132,12 @@ export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const session = await cli.daemon();
   const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
-  if (run.status !== SyncStatus.Done) throw new OperationFailed(`${profile}: ${name}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
-  cli.out.result({ profile, status: name, message: run.message }, () => `${profile}: ${name}${run.message ? ` (${run.message})` : ''}`);
+  if (run.status !== SyncStatus.Done)
+    throw new OperationFailed(`${profile}: ${name}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
+  cli.out.result(
+    { profile, status: name, message: run.message },
+    () => `${profile}: ${name}${run.message ? ` (${run.message})` : ''}`,
+  );
 }
 
 export async function status(cli: Cli): Promise<void> {
@@ -127,14 +148,22 @@ export async function status(cli: Cli): Promise<void> {
     try {
       const client = new DBusClient(connection.bus);
       const msyncd = new MsyncdProxy(client);
-      if (await msyncd.isRunning()) daemon = { running: await msyncd.runningSyncs(), vault: await new VaultProxy(client).state() };
+      if (await msyncd.isRunning())
+        daemon = { running: await msyncd.runningSyncs(), vault: await new VaultProxy(client).state() };
     } finally {
       await connection.close();
     }
   }
-  const profiles = stores.profiles.list().map((p) => ({ name: p.name, last: stores.profiles.results(p.name).at(-1) ?? null }));
+  const profiles = stores.profiles
+    .list()
+    .map((p) => ({ name: p.name, last: stores.profiles.results(p.name).at(-1) ?? null }));
   cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles }, () => [
-    daemon ? `Sync daemon running; active: ${daemon.running.join(', ') || 'none'}` : 'No sync daemon on the session bus (commands start one for their run)',
-    ...profiles.map((p) => `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${['success', 'failed', 'cancelled'][p.last.majorCode]}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`),
+    daemon
+      ? `Sync daemon running; active: ${daemon.running.join(', ') || 'none'}`
+      : 'No sync daemon on the session bus (commands start one for their run)',
+    ...profiles.map(
+      (p) =>
+        `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${['success', 'failed', 'cancelled'][p.last.majorCode]}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,
+    ),
   ]);
 }

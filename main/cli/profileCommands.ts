@@ -33,8 +33,13 @@ export async function profiles(cli: Cli, args: CommandArgs): Promise<void> {
     case 'list':
     case undefined: {
       const list = stores.profiles.list().map((p) => profileSummary(stores, p));
-      for (const problem of stores.profiles.problems) cli.out.note(`warning: skipped ${problem.file}: ${problem.message}`);
-      cli.out.result(list, () => list.map((p) => `${p.name.padEnd(32)} account ${String(p.accountid ?? '-').padEnd(4)} ${p.enabled ? 'enabled ' : 'disabled'} ${p.schedule?.enabled ? `scheduled ${p.schedule.time ?? ''}` : ''}`.trimEnd()));
+      for (const problem of stores.profiles.problems)
+        cli.out.note(`warning: skipped ${problem.file}: ${problem.message}`);
+      cli.out.result(list, () =>
+        list.map((p) =>
+          `${p.name.padEnd(32)} account ${String(p.accountid ?? '-').padEnd(4)} ${p.enabled ? 'enabled ' : 'disabled'} ${p.schedule?.enabled ? `scheduled ${p.schedule.time ?? ''}` : ''}`.trimEnd(),
+        ),
+      );
       return;
     }
     case 'show': {
@@ -48,7 +53,13 @@ export async function profiles(cli: Cli, args: CommandArgs): Promise<void> {
       if (!arg) throw new InputError('profiles log needs a profile name');
       if (!stores.profiles.load(arg)) throw new InputError(`No sync profile ${arg}`);
       const results = stores.profiles.results(arg);
-      cli.out.result(results, () => (results.length === 0 ? ['No runs yet'] : results.map((r) => `${r.time}  ${['success', 'failed', 'cancelled'][r.majorCode] ?? r.majorCode}${r.minorCode ? ` (${r.minorCode})` : ''}${r.scheduled ? '  scheduled' : ''}  ${r.message ?? ''}`.trimEnd())));
+      cli.out.result(results, () =>
+        results.length === 0
+          ? ['No runs yet']
+          : results.map((r) =>
+              `${r.time}  ${['success', 'failed', 'cancelled'][r.majorCode] ?? r.majorCode}${r.minorCode ? ` (${r.minorCode})` : ''}${r.scheduled ? '  scheduled' : ''}  ${r.message ?? ''}`.trimEnd(),
+            ),
+      );
       return;
     }
     default:
@@ -75,7 +86,11 @@ export function units(cli: Cli, args: CommandArgs): void {
     case 'list':
     case undefined: {
       const list = store.list();
-      cli.out.result(list, () => (list.length === 0 ? ['Nothing is backed up yet. Add a folder with: sfbackup units add PATH'] : list.map((u) => `${u.name.padEnd(20)} ${u.path}`)));
+      cli.out.result(list, () =>
+        list.length === 0
+          ? ['Nothing is backed up yet. Add a folder with: sfbackup units add PATH']
+          : list.map((u) => `${u.name.padEnd(20)} ${u.path}`),
+      );
       return;
     }
     default:

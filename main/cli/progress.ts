@@ -2,23 +2,32 @@
 import type { VaultState } from '../vault/vaultTypes.js';
 import type { VaultProxy } from '../vault/VaultProxy.js';
 
-export async function showVaultProgress(vault: VaultProxy, stream: NodeJS.WriteStream = process.stderr): Promise<() => Promise<void>> {
+export async function showVaultProgress(
+  vault: VaultProxy,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<() => Promise<void>> {
   const state: Partial<VaultState> = {};
   let lastLine = '';
   let lastAt = 0;
   const tty = stream.isTTY === true;
   let trailing: NodeJS.Timeout | undefined;
   const print = (force: boolean) => {
-    const pct = state.progress !== undefined && state.progress > 0 && state.progress < 1 ? ` ${Math.round(state.progress * 100)}%` : '';
+    const pct =
+      state.progress !== undefined && state.progress > 0 && state.progress < 1
+        ? ` ${Math.round(state.progress * 100)}%`
+        : '';
     const line = `${state.statusText || state.status || ''}${pct}`;
     const now = Date.now();
     if (!line || line === lastLine) return;
     if (!force && now - lastAt < 250) {
       // Throttled, not dropped: the latest line still shows once the window has passed.
-      trailing ??= setTimeout(() => {
-        trailing = undefined;
-        print(true);
-      }, 250 - (now - lastAt));
+      trailing ??= setTimeout(
+        () => {
+          trailing = undefined;
+          print(true);
+        },
+        250 - (now - lastAt),
+      );
       return;
     }
     lastLine = line;

@@ -22,7 +22,14 @@ export function openInChromium(url: string): boolean {
   const browser = browsers.find((b) => existsSync(b));
   if (!browser) return false;
   const profile = mkdtempSync(path.join(os.tmpdir(), 'sfbackup-ui-'));
-  const args = [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  const args = [
+    `--app=${url}`,
+    `--user-data-dir=${profile}`,
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   const child = spawn(browser, args, { stdio: 'ignore', detached: true });
   child.on('error', () => {});
@@ -32,7 +39,8 @@ export function openInChromium(url: string): boolean {
 
 export async function ui(cli: Cli, args: CommandArgs): Promise<void> {
   const staticDir = rendererDir(cli.stores.paths.assetsDir);
-  if (!existsSync(path.join(staticDir, 'index.html'))) throw new InputError(`The UI is not built (${staticDir}); run "npm run build" first`);
+  if (!existsSync(path.join(staticDir, 'index.html')))
+    throw new InputError(`The UI is not built (${staticDir}); run "npm run build" first`);
   const portText = args.string('port');
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`"${portText}" is not a port`);
@@ -40,7 +48,8 @@ export async function ui(cli: Cli, args: CommandArgs): Promise<void> {
   const bridge = await SettingsBridge.attach(cli.stores, session);
   const server = await UiServer.start({ bridge, staticDir, port });
   cli.out.result({ url: server.url }, () => `Settings UI: ${server.url}`);
-  if (!args.flag('no-open') && !openInChromium(server.url)) cli.out.note('No Chromium found; open the address above in your browser.');
+  if (!args.flag('no-open') && !openInChromium(server.url))
+    cli.out.note('No Chromium found; open the address above in your browser.');
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   await server.close();
   await bridge.close();

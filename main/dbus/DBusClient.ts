@@ -58,7 +58,14 @@ export class DBusClient {
   }
 
   async nameHasOwner(name: string): Promise<boolean> {
-    const [owned] = await this.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'NameHasOwner', 's', [name]);
+    const [owned] = await this.call(
+      'org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus',
+      'NameHasOwner',
+      's',
+      [name],
+    );
     return owned === true;
   }
 
@@ -75,7 +82,9 @@ export class DBusClient {
     await this.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'AddMatch', 's', [rule]);
     return async () => {
       this.bus.off('message', listener);
-      await this.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RemoveMatch', 's', [rule]).catch(() => {});
+      await this.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RemoveMatch', 's', [
+        rule,
+      ]).catch(() => {});
     };
   }
 

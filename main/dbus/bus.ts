@@ -34,7 +34,9 @@ export class PrivateBusDaemon {
         const line = out.split('\n')[0];
         if (out.includes('\n') && line) resolve(line.trim());
       });
-      child.once('exit', (code) => reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)));
+      child.once('exit', (code) =>
+        reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)),
+      );
     });
     const resolved = await Promise.race([address, spawnError]);
     child.stdout?.removeAllListeners('data');

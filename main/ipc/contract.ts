@@ -5,7 +5,12 @@ import { z } from 'zod';
 const accountId = z.number().int().positive().max(2147483647);
 const shortText = z.string().max(1000);
 const profileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/);
-const backupFile = z.string().min(1).max(255).regex(/^[^/\\\p{Cc}]+$/u).refine((n) => n !== '.' && n !== '..');
+const backupFile = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\p{Cc}]+$/u)
+  .refine((n) => n !== '.' && n !== '..');
 
 export const accountSchema = z.object({
   id: accountId,
@@ -84,7 +89,9 @@ export const profileSummarySchema = z.object({
   accountId: z.number().nullable(),
   client: z.string().nullable(),
   enabled: z.boolean(),
-  schedule: z.object({ enabled: z.boolean(), time: z.string().optional(), interval: z.number(), days: z.array(z.number()) }).nullable(),
+  schedule: z
+    .object({ enabled: z.boolean(), time: z.string().optional(), interval: z.number(), days: z.array(z.number()) })
+    .nullable(),
   keys: z.array(z.tuple([z.string(), z.string()])),
   running: z.boolean(),
   lastResult: syncResultSchema.nullable(),
@@ -121,7 +128,10 @@ export const calls = {
   'backup.cancel': { args: z.tuple([]), result: z.null() },
   'backup.list': { args: z.tuple([accountId]), result: z.array(cloudBackupSchema) },
   'backup.restore': { args: z.tuple([accountId, backupFile]), result: z.null() },
-  'units.add': { args: z.tuple([z.string().min(1).max(4096)]), result: z.object({ name: z.string(), path: z.string() }) },
+  'units.add': {
+    args: z.tuple([z.string().min(1).max(4096)]),
+    result: z.object({ name: z.string(), path: z.string() }),
+  },
   'units.remove': { args: z.tuple([z.string().min(1).max(4096)]), result: z.null() },
   'profiles.list': { args: z.tuple([]), result: z.array(profileSummarySchema) },
   'profiles.get': {
@@ -139,9 +149,27 @@ export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']
 /** Events pushed to the UI as they happen (from D-Bus signals; no polling). */
 export const events = {
   'vault.state': vaultStateSchema,
-  'vault.operation': z.object({ kind: z.enum(['backup', 'restore']), accountId: z.number(), status: z.string(), error: z.string().optional() }),
-  'sync.status': z.object({ profile: z.string(), status: z.number(), message: z.string(), moreDetails: z.number(), at: z.string() }),
-  'sync.transfer': z.object({ profile: z.string(), db: z.number(), type: z.number(), mime: z.string(), committed: z.number(), at: z.string() }),
+  'vault.operation': z.object({
+    kind: z.enum(['backup', 'restore']),
+    accountId: z.number(),
+    status: z.string(),
+    error: z.string().optional(),
+  }),
+  'sync.status': z.object({
+    profile: z.string(),
+    status: z.number(),
+    message: z.string(),
+    moreDetails: z.number(),
+    at: z.string(),
+  }),
+  'sync.transfer': z.object({
+    profile: z.string(),
+    db: z.number(),
+    type: z.number(),
+    mime: z.string(),
+    committed: z.number(),
+    at: z.string(),
+  }),
   'profiles.changed': z.object({ profile: z.string(), change: z.number() }),
   'accounts.changed': z.object({}),
 } as const;

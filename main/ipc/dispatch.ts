@@ -8,11 +8,15 @@ export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: Ca
 
 /** Arguments that do not fit the contract are refused before anything runs. */
 export function validateCall(name: unknown, args: unknown): { name: keyof typeof calls; args: unknown[] } | CallError {
-  if (typeof name !== 'string' || !isCallName(name)) return { message: `Unknown call ${JSON.stringify(name)?.slice(0, 80)}`, code: 'unknown-call' };
+  if (typeof name !== 'string' || !isCallName(name))
+    return { message: `Unknown call ${JSON.stringify(name)?.slice(0, 80)}`, code: 'unknown-call' };
   const parsed = calls[name].args.safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { message: `Invalid arguments for ${name}: ${issue ? `${issue.path.join('.') || 'arguments'}: ${issue.message}` : 'rejected'}`, code: 'invalid-arguments' };
+    return {
+      message: `Invalid arguments for ${name}: ${issue ? `${issue.path.join('.') || 'arguments'}: ${issue.message}` : 'rejected'}`,
+      code: 'invalid-arguments',
+    };
   }
   return { name, args: parsed.data };
 }

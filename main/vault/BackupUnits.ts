@@ -43,7 +43,8 @@ export class BackupUnits {
     if (nested) throw new InputError(`${absolute} overlaps the unit "${nested.name}" (${nested.path})`);
     const unitName = name?.trim() || path.basename(absolute) || 'Root';
     if (!isUnitName(unitName)) throw new InputError(`"${unitName}" cannot be a unit name`);
-    if (units.some((u) => u.name === unitName)) throw new InputError(`A unit named "${unitName}" exists already; pass another name`);
+    if (units.some((u) => u.name === unitName))
+      throw new InputError(`A unit named "${unitName}" exists already; pass another name`);
     const unit = { name: unitName, path: absolute };
     this.save([...units, unit]);
     return unit;

@@ -30,9 +30,18 @@ interface Operation {
 }
 
 const finalStatuses = new Set<number>([
-  SyncStatus.Error, SyncStatus.Done, SyncStatus.Aborted, SyncStatus.Cancelled, SyncStatus.NotPossible,
-  SyncStatus.AuthenticationFailure, SyncStatus.DatabaseFailure, SyncStatus.ConnectionError, SyncStatus.ServerFailure,
-  SyncStatus.BadRequest, SyncStatus.PluginError, SyncStatus.PluginTimeout,
+  SyncStatus.Error,
+  SyncStatus.Done,
+  SyncStatus.Aborted,
+  SyncStatus.Cancelled,
+  SyncStatus.NotPossible,
+  SyncStatus.AuthenticationFailure,
+  SyncStatus.DatabaseFailure,
+  SyncStatus.ConnectionError,
+  SyncStatus.ServerFailure,
+  SyncStatus.BadRequest,
+  SyncStatus.PluginError,
+  SyncStatus.PluginTimeout,
 ]);
 
 export class Vault extends EventEmitter<VaultEvents> {
@@ -54,7 +63,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
     // Whatever a killed vault left behind is temporary: half-written archives, downloads, staging.
     for (const name of await readdir(this.workDir)) {
-      if (/^sailfish_backup_.*\.tar(\.part)?$/.test(name) || name === 'restore') await rm(path.join(this.workDir, name), { recursive: true, force: true });
+      if (/^sailfish_backup_.*\.tar(\.part)?$/.test(name) || name === 'restore')
+        await rm(path.join(this.workDir, name), { recursive: true, force: true });
     }
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
   }
@@ -82,7 +92,11 @@ export class Vault extends EventEmitter<VaultEvents> {
   private async profileFor(accountId: number, op: 'Backup' | 'BackupRestore'): Promise<SyncProfile> {
     const xmls = await this.msyncd.syncProfilesByKey('accountid', String(accountId));
     const profile = xmls.map((x) => SyncProfile.parse(x)).find((p) => p.name.endsWith(`.${op}-${accountId}`));
-    if (!profile) throw new VaultError('NotFound', `Account ${accountId} has no ${op} sync profile; open the Backup page (or run "sfbackup profiles create ${accountId}") first.`);
+    if (!profile)
+      throw new VaultError(
+        'NotFound',
+        `Account ${accountId} has no ${op} sync profile; open the Backup page (or run "sfbackup profiles create ${accountId}") first.`,
+      );
     return profile;
   }
 
@@ -98,7 +112,11 @@ export class Vault extends EventEmitter<VaultEvents> {
     const profile = await this.profileFor(accountId, 'Backup');
     const op = this.begin('cloudBackup', accountId, profile.name);
     if (!(await this.msyncd.startSync(profile.name))) {
-      await this.fail(op, 'NotPossible', `The sync daemon refused to start ${profile.name}: it is disabled or already running.`);
+      await this.fail(
+        op,
+        'NotPossible',
+        `The sync daemon refused to start ${profile.name}: it is disabled or already running.`,
+      );
       throw new VaultError('Failed', `Could not start ${profile.name}`);
     }
   }
@@ -110,7 +128,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     const accountId = SyncProfile.parse(xml).accountId;
     if (accountId === undefined) throw new VaultError('InvalidArgs', `Profile ${profileId} has no account id`);
     let op = this.current;
-    if (op && (op.profile !== profileId || op.phase !== 'starting')) throw new VaultError('Busy', 'A backup or restore is already running.');
+    if (op && (op.profile !== profileId || op.phase !== 'starting'))
+      throw new VaultError('Busy', 'A backup or restore is already running.');
     op ??= this.begin('cloudBackup', accountId, profileId); // a scheduled run, started by the daemon
     // Cancelled before the daemon had queued the run: its abort missed the plugin, so say it here.
     if (op.controller.signal.aborted) throw new VaultError('Canceled', 'The backup was cancelled.');
@@ -136,15 +155,18 @@ export class Vault extends EventEmitter<VaultEvents> {
         await rm(file, { force: true });
         // A cancel also aborts the plugin's run, whose end finishes the operation; a failure ends it here,
         // and the plugin hears of it from the status signal.
-        if (!op.controller.signal.aborted && !isAbortError(err)) await this.fail(op, 'Error', `Could not create the backup file: ${diskMessage(err, this.workDir)}`);
+        if (!op.controller.signal.aborted && !isAbortError(err))
+          await this.fail(op, 'Error', `Could not create the backup file: ${diskMessage(err, this.workDir)}`);
       },
     );
     return file;
   }
 
   async restoreFromCloud(accountId: number, fileName: string, targetDir?: string): Promise<void> {
-    if (!isBackupFileName(fileName)) throw new VaultError('InvalidArgs', `"${fileName.slice(0, 80)}" is not a backup file name`);
-    if (targetDir !== undefined && !path.isAbsolute(targetDir)) throw new VaultError('InvalidArgs', 'The restore folder must be an absolute path');
+    if (!isBackupFileName(fileName))
+      throw new VaultError('InvalidArgs', `"${fileName.slice(0, 80)}" is not a backup file name`);
+    if (targetDir !== undefined && !path.isAbsolute(targetDir))
+      throw new VaultError('InvalidArgs', 'The restore folder must be an absolute path');
     if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
     const profile = await this.profileFor(accountId, 'BackupRestore');
     const op = this.begin('cloudRestore', accountId, profile.name);
@@ -158,7 +180,8 @@ export class Vault extends EventEmitter<VaultEvents> {
       op.phase = 'transfer';
       op.transferStarted = Date.now();
       this.setState({ status: 'DownloadingBackup', statusText: 'Downloading' });
-      if (!(await this.msyncd.startSync(profile.name))) throw new Error(`The sync daemon refused to start ${profile.name}`);
+      if (!(await this.msyncd.startSync(profile.name)))
+        throw new Error(`The sync daemon refused to start ${profile.name}`);
     } catch (err) {
       await this.fail(op, 'Error', errorMessage(err));
       throw new VaultError('Failed', errorMessage(err));
@@ -176,7 +199,9 @@ export class Vault extends EventEmitter<VaultEvents> {
 
   setCloudBackups(profileId: string, backups: string[], accountId: number): void {
     const clean = backups.filter(isBackupFileName);
-    clean.sort((a, b) => (backupFileDate(b)?.getTime() ?? 0) - (backupFileDate(a)?.getTime() ?? 0) || b.localeCompare(a));
+    clean.sort(
+      (a, b) => (backupFileDate(b)?.getTime() ?? 0) - (backupFileDate(a)?.getTime() ?? 0) || b.localeCompare(a),
+    );
     this.cloudBackupLists.set(accountId, clean);
     this.emit('cloudBackupsChanged', accountId, clean);
   }
@@ -188,7 +213,10 @@ export class Vault extends EventEmitter<VaultEvents> {
   private onSyncStatus(event: SyncStatusEvent): void {
     const op = this.current;
     if (!op || event.profile !== op.profile) return;
-    if (event.status === SyncStatus.Progress && (event.moreDetails === ProgressDetail.Sending || event.moreDetails === ProgressDetail.Receiving)) {
+    if (
+      event.status === SyncStatus.Progress &&
+      (event.moreDetails === ProgressDetail.Sending || event.moreDetails === ProgressDetail.Receiving)
+    ) {
       const bytes = parseTransferMessage(event.message);
       if (!bytes) return;
       const verb = op.kind === 'cloudBackup' ? 'Uploading' : 'Downloading';
@@ -204,7 +232,9 @@ export class Vault extends EventEmitter<VaultEvents> {
       return;
     }
     const cancelled = event.status === SyncStatus.Aborted || event.status === SyncStatus.Cancelled;
-    void (cancelled ? this.finishCanceled(op) : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
+    void (cancelled
+      ? this.finishCanceled(op)
+      : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
   }
 
   private async unpack(op: Operation): Promise<void> {
@@ -226,7 +256,8 @@ export class Vault extends EventEmitter<VaultEvents> {
       await this.succeed(op, refused > 0 ? `Finished (${refused} unsafe entries skipped)` : 'Finished');
     } catch (err) {
       if (op.controller.signal.aborted) await this.finishCanceled(op);
-      else await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
+      else
+        await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
     }
   }
 
@@ -290,7 +321,10 @@ export class Vault extends EventEmitter<VaultEvents> {
       onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
     }).then(
       () => this.succeed(op),
-      (err: unknown) => (op.controller.signal.aborted ? this.finishCanceled(op) : this.fail(op, 'Error', `Could not write the backup file: ${errorMessage(err)}`)),
+      (err: unknown) =>
+        op.controller.signal.aborted
+          ? this.finishCanceled(op)
+          : this.fail(op, 'Error', `Could not write the backup file: ${errorMessage(err)}`),
     );
     return file;
   }

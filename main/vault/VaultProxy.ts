@@ -56,7 +56,9 @@ export class VaultProxy {
   }
 
   async state(): Promise<VaultState> {
-    const [all] = await this.client.call(VAULT_SERVICE, VAULT_PATH, 'org.freedesktop.DBus.Properties', 'GetAll', 's', [VAULT_INTERFACE]);
+    const [all] = await this.client.call(VAULT_SERVICE, VAULT_PATH, 'org.freedesktop.DBus.Properties', 'GetAll', 's', [
+      VAULT_INTERFACE,
+    ]);
     const props = all as Record<string, { value: unknown }>;
     return {
       status: scalarText(props.status?.value, 'Idle') as VaultState['status'],
@@ -68,12 +70,16 @@ export class VaultProxy {
   }
 
   onStateChanged(handler: (changed: Partial<VaultState>) => void): Promise<() => Promise<void>> {
-    return this.client.subscribe({ interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', path: VAULT_PATH }, (body) => {
-      if (body[0] !== VAULT_INTERFACE) return;
-      const changed: Record<string, unknown> = {};
-      for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>)) changed[key] = variant.value;
-      handler(changed);
-    });
+    return this.client.subscribe(
+      { interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', path: VAULT_PATH },
+      (body) => {
+        if (body[0] !== VAULT_INTERFACE) return;
+        const changed: Record<string, unknown> = {};
+        for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>))
+          changed[key] = variant.value;
+        handler(changed);
+      },
+    );
   }
 
   private onAccountSignal(member: string, handler: (body: unknown[]) => void): Promise<() => Promise<void>> {

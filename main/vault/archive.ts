@@ -30,7 +30,11 @@ export function isUnitName(name: string): boolean {
  * Writes the units into `file` through a temporary `.part` name, so a cancelled or failed run never
  * leaves something that looks like a finished archive.
  */
-export async function createArchive(units: ArchiveUnit[], file: string, options: CreateOptions = {}): Promise<ArchiveProgress> {
+export async function createArchive(
+  units: ArchiveUnit[],
+  file: string,
+  options: CreateOptions = {},
+): Promise<ArchiveProgress> {
   const roots = units.map((u) => ({ name: u.name, rel: realpathSync(u.path).replace(/^\/+/, '') }));
   roots.sort((a, b) => b.rel.length - a.rel.length);
   const progress: ArchiveProgress = { unit: '', files: 0, bytes: 0 };
@@ -125,13 +129,18 @@ function refusalReason(entry: ReadEntry): string | undefined {
     const target = entry.linkpath ?? '';
     if (target.startsWith('/')) return 'symlink to an absolute path';
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(parts.join('/')), target));
-    if (resolved === '..' || resolved.startsWith('../') || resolved.split('/')[0] !== parts[0]) return 'symlink out of its unit';
+    if (resolved === '..' || resolved.startsWith('../') || resolved.split('/')[0] !== parts[0])
+      return 'symlink out of its unit';
   }
   return undefined;
 }
 
 /** Unpacks into `dir` (a fresh staging folder) and refuses anything that could land outside it. */
-export async function extractArchive(file: string, dir: string, options: { signal?: AbortSignal; onEntry?: (unit: string, files: number) => void } = {}): Promise<ExtractResult> {
+export async function extractArchive(
+  file: string,
+  dir: string,
+  options: { signal?: AbortSignal; onEntry?: (unit: string, files: number) => void } = {},
+): Promise<ExtractResult> {
   const result: ExtractResult = { units: [], files: 0, refused: [] };
   const units = new Set<string>();
   await new Promise<void>((resolve, reject) => {

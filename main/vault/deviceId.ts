@@ -17,7 +17,11 @@ function firstReadable(files: string[]): string | undefined {
 }
 
 export function deviceId(model: string, uid: string): string {
-  const safeModel = model.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}._-]/gu, '') || 'Desktop';
+  const safeModel =
+    model
+      .trim()
+      .replace(/\s+/g, '-')
+      .replace(/[^\p{L}\p{N}._-]/gu, '') || 'Desktop';
   const hash = createHash('sha256').update(uid).digest('base64url').slice(0, 12);
   return `${safeModel}_${hash}`;
 }

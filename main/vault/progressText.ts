@@ -27,11 +27,16 @@ export interface RateSample {
 }
 
 export function transferLine(verb: string, sample: RateSample): string {
-  const parts = [sample.total ? `${verb} ${formatBytes(sample.done)} of ${formatBytes(sample.total)}` : `${verb} ${formatBytes(sample.done)}`];
+  const parts = [
+    sample.total
+      ? `${verb} ${formatBytes(sample.done)} of ${formatBytes(sample.total)}`
+      : `${verb} ${formatBytes(sample.done)}`,
+  ];
   if (sample.elapsedMs >= 500 && sample.done > 0) {
     const rate = sample.done / (sample.elapsedMs / 1000);
     parts.push(`${formatBytes(rate)}/s`);
-    if (sample.total && sample.total > sample.done) parts.push(`${formatDuration((sample.total - sample.done) / rate)} left`);
+    if (sample.total && sample.total > sample.done)
+      parts.push(`${formatDuration((sample.total - sample.done) / rate)} left`);
   }
   return parts.join(' · ');
 }

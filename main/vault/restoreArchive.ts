@@ -22,10 +22,16 @@ export async function restoreArchive(plan: RestorePlan): Promise<number> {
   await mkdir(plan.stagingRoot, { recursive: true, mode: 0o700 });
   const staging = await mkdtemp(path.join(plan.stagingRoot, 'stage-'));
   try {
-    const result = await extractArchive(plan.archive, staging, { signal: plan.signal, onEntry: (unit) => plan.onUnit(unit) });
+    const result = await extractArchive(plan.archive, staging, {
+      signal: plan.signal,
+      onEntry: (unit) => plan.onUnit(unit),
+    });
     const targets = result.units.map((unit) => [unit, plan.targetOf(unit)] as const);
     const unknown = targets.filter(([, target]) => !target).map(([unit]) => unit);
-    if (unknown.length > 0) throw new Error(`The backup holds folders this computer does not back up (${unknown.join(', ')}); restore them with --to DIR.`);
+    if (unknown.length > 0)
+      throw new Error(
+        `The backup holds folders this computer does not back up (${unknown.join(', ')}); restore them with --to DIR.`,
+      );
     plan.beforeApply();
     for (const [unit, target] of targets) {
       await cp(path.join(staging, unit), target!, { recursive: true, force: true, verbatimSymlinks: true });

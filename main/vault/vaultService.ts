@@ -16,7 +16,8 @@ const MAX_LIST = 100_000;
 function asDBusError(err: unknown): dbus.DBusError {
   if (err instanceof dbus.DBusError) return err;
   if (err instanceof VaultError) {
-    const name = err.kind === 'InvalidArgs' ? 'org.freedesktop.DBus.Error.InvalidArgs' : `${VAULT_INTERFACE}.Error.${err.kind}`;
+    const name =
+      err.kind === 'InvalidArgs' ? 'org.freedesktop.DBus.Error.InvalidArgs' : `${VAULT_INTERFACE}.Error.${err.kind}`;
     return new dbus.DBusError(name, err.message);
   }
   return new dbus.DBusError(`${VAULT_INTERFACE}.Error.Failed`, errorMessage(err));

@@ -1,6 +1,7 @@
 // What the backup service says about itself: its state, its events, its refusals.
 
-export type VaultStatus = 'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
+export type VaultStatus =
+  'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
 
 export interface VaultState {
   status: VaultStatus;

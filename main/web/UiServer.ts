@@ -76,7 +76,13 @@ export class UiServer {
     await once(this.server, 'close').catch(() => {});
   }
 
-  private send(res: http.ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, {
       'Content-Type': type,
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -115,12 +121,16 @@ export class UiServer {
     const url = new URL(req.url ?? '/', this.origin);
     if (!this.trustedRequest(req)) return this.send(res, 403, 'text/plain', 'Forbidden: wrong host or origin');
     const isPage = req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html');
-    const authorized = this.tokenMatches(this.cookieToken(req)) || (isPage && this.tokenMatches(url.searchParams.get('token') ?? undefined));
+    const authorized =
+      this.tokenMatches(this.cookieToken(req)) ||
+      (isPage && this.tokenMatches(url.searchParams.get('token') ?? undefined));
     if (!authorized) return this.send(res, 401, 'text/plain', 'Unauthorized: open the address sfbackup ui printed');
 
     if (isPage) {
       const html = await readFile(path.join(this.options.staticDir, 'index.html'));
-      return this.send(res, 200, types['.html']!, html, { 'Set-Cookie': `${COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/` });
+      return this.send(res, 200, types['.html']!, html, {
+        'Set-Cookie': `${COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
+      });
     }
     if (url.pathname === '/api/call' && req.method === 'POST') return this.call(req, res);
     if (url.pathname === '/api/events' && req.method === 'GET') return this.events(req, res);
@@ -140,7 +150,8 @@ export class UiServer {
   }
 
   private async call(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return this.send(res, 415, 'text/plain', 'Expected application/json');
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return this.send(res, 415, 'text/plain', 'Expected application/json');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
@@ -152,16 +163,33 @@ export class UiServer {
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      return this.send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { message: 'The request is not valid JSON', code: 'invalid-arguments' } }));
+      return this.send(
+        res,
+        400,
+        'application/json',
+        JSON.stringify({ ok: false, error: { message: 'The request is not valid JSON', code: 'invalid-arguments' } }),
+      );
     }
-    const { name, args } = (typeof body === 'object' && body !== null ? body : {}) as { name?: unknown; args?: unknown };
+    const { name, args } = (typeof body === 'object' && body !== null ? body : {}) as {
+      name?: unknown;
+      args?: unknown;
+    };
     const outcome = await dispatchCall(this.options.bridge, name, args);
-    const status = outcome.ok ? 200 : outcome.error.code === 'invalid-arguments' || outcome.error.code === 'unknown-call' ? 400 : 422;
+    const status = outcome.ok
+      ? 200
+      : outcome.error.code === 'invalid-arguments' || outcome.error.code === 'unknown-call'
+        ? 400
+        : 422;
     return this.send(res, status, 'application/json', JSON.stringify(outcome));
   }
 
   private events(req: http.IncomingMessage, res: http.ServerResponse): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.write(': connected\n\n');
     this.streams.add(res);
     req.on('close', () => this.streams.delete(res));

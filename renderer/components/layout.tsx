@@ -53,7 +53,12 @@ export function ComboBox<T extends string>(props: {
   return (
     <div className="combo">
       <label htmlFor={id}>{props.label}</label>
-      <select id={id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
+      <select
+        id={id}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value as T)}
+      >
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -67,7 +72,14 @@ export function ComboBox<T extends string>(props: {
 
 export function ProgressBar({ value, label }: { value: number; label: string }) {
   return (
-    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(value * 100)}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(value * 100)}
+    >
       <div className="progress-fill" style={{ width: `${Math.round(value * 100)}%` }} />
     </div>
   );

@@ -40,7 +40,17 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
         setLists((l) => ({ ...l, [account.id]: { loading: true, items: l[account.id]?.items ?? [] } }));
         api.backup.list(account.id).then(
           (items) => setLists((l) => ({ ...l, [account.id]: { loading: false, items } })),
-          (err: unknown) => setLists((l) => ({ ...l, [account.id]: { loading: false, items: [], error: /connect/i.test(messageOf(err)) ? `Cannot connect to cloud service. ${messageOf(err)}` : messageOf(err) } })),
+          (err: unknown) =>
+            setLists((l) => ({
+              ...l,
+              [account.id]: {
+                loading: false,
+                items: [],
+                error: /connect/i.test(messageOf(err))
+                  ? `Cannot connect to cloud service. ${messageOf(err)}`
+                  : messageOf(err),
+              },
+            })),
         );
       }
     },
@@ -55,7 +65,12 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   useEvent('accounts.changed', () => void load());
   useEvent('vault.operation', (e) => {
     if (e.status === 'UploadingBackup' || e.status === 'Preparing') return;
-    setOperation({ kind: e.kind, accountId: e.accountId, status: e.status, ...(e.error ? { error: /Cannot connect/.test(e.error) ? `${CONNECT_ERROR} ${e.error}` : e.error } : {}) });
+    setOperation({
+      kind: e.kind,
+      accountId: e.accountId,
+      status: e.status,
+      ...(e.error ? { error: /Cannot connect/.test(e.error) ? `${CONNECT_ERROR} ${e.error}` : e.error } : {}),
+    });
     if (e.kind === 'backup' && e.status === 'Finished' && page) refreshLists(page);
   });
 
@@ -77,10 +92,19 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   }
 
   const unitsText = page.units.map((u) => u.name).join(', ') || 'nothing yet';
-  const vaultBusy = vault.status === 'Preparing' || vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup';
+  const vaultBusy =
+    vault.status === 'Preparing' || vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup';
   const busy = operation?.status === 'Running' || vaultBusy;
   // A backup already under way when the page opened (a scheduled one, or from the CLI) shows too.
-  const shown: OperationView | undefined = operation ?? (vaultBusy ? { kind: vault.status === 'DownloadingBackup' ? 'restore' : 'backup', accountId: page.autoAccountId ?? page.accounts[0]?.id ?? 0, status: 'Running' } : undefined);
+  const shown: OperationView | undefined =
+    operation ??
+    (vaultBusy
+      ? {
+          kind: vault.status === 'DownloadingBackup' ? 'restore' : 'backup',
+          accountId: page.autoAccountId ?? page.accounts[0]?.id ?? 0,
+          status: 'Running',
+        }
+      : undefined);
   const act = async (work: () => Promise<unknown>) => {
     setActionError(undefined);
     try {
@@ -90,12 +114,15 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
     }
   };
   const backupProfile = (accountId: number) => page.accounts.find((a) => a.id === accountId)?.profiles.Backup;
-  const setAuto = (accountId: number | null, auto: AutoBackup) => void act(async () => setPage(await api.backup.setAuto(accountId, auto)));
+  const setAuto = (accountId: number | null, auto: AutoBackup) =>
+    void act(async () => setPage(await api.backup.setAuto(accountId, auto)));
 
   return (
     <main>
       <PageHeader title="Backup" onBack={onBack} />
-      <Info>Create a backup to protect your personal data. Use it later to restore your device just the way it was.</Info>
+      <Info>
+        Create a backup to protect your personal data. Use it later to restore your device just the way it was.
+      </Info>
       {page.accounts.length === 0 ? (
         <div className="empty">
           <Info>Backing up to the cloud needs a cloud storage account.</Info>
@@ -107,7 +134,12 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
         </div>
       ) : (
         <>
-          <AutoBackupSection page={page} unitsText={unitsText} onChange={setAuto} onAddAccount={() => navigate({ page: 'account', accountId: null })} />
+          <AutoBackupSection
+            page={page}
+            unitsText={unitsText}
+            onChange={setAuto}
+            onAddAccount={() => navigate({ page: 'account', accountId: null })}
+          />
           <Section title="Manual backup">
             <ManualBackupSection
               accounts={page.accounts}
@@ -131,7 +163,10 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
                 operation={shown}
                 onCancel={() => void act(() => api.backup.cancel())}
                 onViewLog={() => {
-                  const name = shown.kind === 'backup' ? backupProfile(shown.accountId) : page.accounts.find((a) => a.id === shown.accountId)?.profiles.BackupRestore;
+                  const name =
+                    shown.kind === 'backup'
+                      ? backupProfile(shown.accountId)
+                      : page.accounts.find((a) => a.id === shown.accountId)?.profiles.BackupRestore;
                   navigate({ page: 'profiles', ...(name ? { profile: name } : {}) });
                 }}
               />
@@ -151,7 +186,13 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
             />
           </Section>
           <Section title="Restore device">
-            <RestoreSection accounts={page.accounts} lists={lists} busy={busy} onChoose={(accountId, file) => navigate({ page: 'restore', accountId, file })} onRefresh={() => refreshLists(page)} />
+            <RestoreSection
+              accounts={page.accounts}
+              lists={lists}
+              busy={busy}
+              onChoose={(accountId, file) => navigate({ page: 'restore', accountId, file })}
+              onRefresh={() => refreshLists(page)}
+            />
           </Section>
         </>
       )}

@@ -7,7 +7,24 @@ import { ErrorText, Hint, PageHeader, Section } from '../components/layout';
 import { resultWords, weekdays } from '../format';
 import type { Navigate } from '../navigation';
 
-const statusWords = ['queued', 'started', 'progress', 'error', 'done', 'aborted', 'cancelled', 'stopping', 'not possible', 'authentication failure', 'database failure', 'connection error', 'server failure', 'bad request', 'plugin error', 'plugin timeout'];
+const statusWords = [
+  'queued',
+  'started',
+  'progress',
+  'error',
+  'done',
+  'aborted',
+  'cancelled',
+  'stopping',
+  'not possible',
+  'authentication failure',
+  'database failure',
+  'connection error',
+  'server failure',
+  'bad request',
+  'plugin error',
+  'plugin timeout',
+];
 
 interface FeedLine {
   at: string;
@@ -20,7 +37,15 @@ function scheduleText(s: ProfileSummary['schedule']): string {
   return `${s.enabled ? 'on' : 'off'} · ${s.time ?? ''} ${s.interval > 0 ? `interval ${s.interval} min` : days}`.trim();
 }
 
-export function ProfileInspector({ selected, navigate, onBack }: { selected?: string; navigate: Navigate; onBack: () => void }) {
+export function ProfileInspector({
+  selected,
+  navigate,
+  onBack,
+}: {
+  selected?: string;
+  navigate: Navigate;
+  onBack: () => void;
+}) {
   const api = useApi();
   const [profiles, setProfiles] = useState<ProfileSummary[]>();
   const [detail, setDetail] = useState<CallResult<'profiles.get'>>();
@@ -35,7 +60,10 @@ export function ProfileInspector({ selected, navigate, onBack }: { selected?: st
 
   const push = (line: FeedLine) => setFeed((f) => [line, ...f].slice(0, 100));
   useEvent('sync.status', (e) => {
-    push({ at: e.at, text: `${e.profile}: ${statusWords[e.status] ?? e.status}${e.message ? ` — ${e.message}` : ''}${e.moreDetails ? ` (${e.moreDetails})` : ''}` });
+    push({
+      at: e.at,
+      text: `${e.profile}: ${statusWords[e.status] ?? e.status}${e.message ? ` — ${e.message}` : ''}${e.moreDetails ? ` (${e.moreDetails})` : ''}`,
+    });
     if (e.status !== 2) load();
   });
   useEvent('sync.transfer', (e) => push({ at: e.at, text: `${e.profile}: transferProgress ${e.committed} KiB` }));
@@ -46,7 +74,9 @@ export function ProfileInspector({ selected, navigate, onBack }: { selected?: st
       <PageHeader title="Sync profiles" onBack={onBack} />
       {error && <ErrorText>{error}</ErrorText>}
       {!profiles && !error && <Hint>Loading…</Hint>}
-      {profiles && profiles.length === 0 && <Hint>No sync profiles yet. They are created when a backup account is added.</Hint>}
+      {profiles && profiles.length === 0 && (
+        <Hint>No sync profiles yet. They are created when a backup account is added.</Hint>
+      )}
       {profiles && profiles.length > 0 && (
         <table className="profiles" aria-label="Sync profiles">
           <thead>
@@ -61,14 +91,22 @@ export function ProfileInspector({ selected, navigate, onBack }: { selected?: st
             {profiles.map((p) => (
               <tr key={p.name} aria-selected={p.name === selected}>
                 <td>
-                  <button type="button" className="link" onClick={() => navigate({ page: 'profiles', profile: p.name })}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => navigate({ page: 'profiles', profile: p.name })}
+                  >
                     {p.name}
                   </button>
                   {p.running && <span className="badge">running</span>}
                 </td>
                 <td>{p.accountId ?? '–'}</td>
                 <td>{scheduleText(p.schedule)}</td>
-                <td>{p.lastResult ? `${resultWords[p.lastResult.majorCode] ?? p.lastResult.majorCode}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}` : 'never run'}</td>
+                <td>
+                  {p.lastResult
+                    ? `${resultWords[p.lastResult.majorCode] ?? p.lastResult.majorCode}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}`
+                    : 'never run'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -77,10 +115,24 @@ export function ProfileInspector({ selected, navigate, onBack }: { selected?: st
       {detail && (
         <Section title={detail.summary.name}>
           <div className="actions">
-            <button type="button" onClick={() => void api.profiles.run(detail.summary.name).then((ok) => !ok && setError(`${detail.summary.name} did not start: it is disabled, unknown or already running.`), (err: unknown) => setError(messageOf(err)))}>
+            <button
+              type="button"
+              onClick={() =>
+                void api.profiles.run(detail.summary.name).then(
+                  (ok) =>
+                    !ok &&
+                    setError(`${detail.summary.name} did not start: it is disabled, unknown or already running.`),
+                  (err: unknown) => setError(messageOf(err)),
+                )
+              }
+            >
               Run
             </button>
-            <button type="button" disabled={!detail.summary.running} onClick={() => void api.profiles.abort(detail.summary.name)}>
+            <button
+              type="button"
+              disabled={!detail.summary.running}
+              onClick={() => void api.profiles.abort(detail.summary.name)}
+            >
               Abort
             </button>
           </div>

@@ -40,7 +40,8 @@ describe('accounts shared with ag-tool', () => {
 
   // ag-tool exits 0 even when it fails, so every check reads its output.
   const agTool = (...args: string[]) => run('ag-tool', args, { env }).then((r) => r.stdout + r.stderr);
-  const cli = (args: string[], input?: string) => runCli(['--data-dir', dataDir, ...args], { env, ...(input ? { input } : {}) });
+  const cli = (args: string[], input?: string) =>
+    runCli(['--data-dir', dataDir, ...args], { env, ...(input ? { input } : {}) });
 
   it('lists the shipped providers and backup services', async () => {
     expect(await agTool('list-providers')).toMatch(/nextcloud[\s\S]*owncloud|owncloud[\s\S]*nextcloud/);
@@ -50,15 +51,38 @@ describe('accounts shared with ag-tool', () => {
 
   it('sees an account the app created, with its provider, service and backups_path, and no password', async () => {
     const signals: unknown[][] = [];
-    const off = await new DBusClient(conn).subscribe({ interface: 'com.google.code.AccountsSSO.Accounts', member: 'AccountChanged' }, (body) => signals.push(body));
-    const added = await cli(['--json', 'account', 'add', '--provider', 'nextcloud', '--server', 'https://cloud.example.org', '--user', 'bob', '--password-stdin', '--name', "Bob's cloud"], 'hunter2\n');
+    const off = await new DBusClient(conn).subscribe(
+      { interface: 'com.google.code.AccountsSSO.Accounts', member: 'AccountChanged' },
+      (body) => signals.push(body),
+    );
+    const added = await cli(
+      [
+        '--json',
+        'account',
+        'add',
+        '--provider',
+        'nextcloud',
+        '--server',
+        'https://cloud.example.org',
+        '--user',
+        'bob',
+        '--password-stdin',
+        '--name',
+        "Bob's cloud",
+      ],
+      'hunter2\n',
+    );
     expect(added.code, added.stderr).toBe(0);
     const id = (JSON.parse(added.stdout) as { id: number }).id;
 
     expect(await agTool('list-accounts')).toMatch(new RegExp(`${id}\\s+nextcloud\\s+Bob's cloud`));
     expect(await agTool('list-enabled', String(id))).toContain('nextcloud-backup');
-    expect(await agTool('get-service', String(id), 'nextcloud-backup', 'string:backups_path')).toContain('backups_path = /remote.php/dav/files/bob/Sailfish OS/Backups');
-    expect(await agTool('get-account', String(id), 'string:server_address')).toContain('server_address = https://cloud.example.org');
+    expect(await agTool('get-service', String(id), 'nextcloud-backup', 'string:backups_path')).toContain(
+      'backups_path = /remote.php/dav/files/bob/Sailfish OS/Backups',
+    );
+    expect(await agTool('get-account', String(id), 'string:server_address')).toContain(
+      'server_address = https://cloud.example.org',
+    );
     const settings = await agTool('list-settings', String(id));
     expect(settings).toContain('CredentialsId');
     expect(settings).not.toContain('hunter2');
@@ -74,15 +98,28 @@ describe('accounts shared with ag-tool', () => {
   it('shows an account ag-tool created, with settings ag-tool wrote', async () => {
     const out = await agTool('create-account', 'owncloud', 'Made by ag-tool', 'enable');
     expect(out).not.toMatch(/error|fail/i);
-    const listed = JSON.parse((await cli(['--json', 'account', 'list'])).stdout) as Array<{ id: number; name: string; provider: string; backups_path: string }>;
+    const listed = JSON.parse((await cli(['--json', 'account', 'list'])).stdout) as Array<{
+      id: number;
+      name: string;
+      provider: string;
+      backups_path: string;
+    }>;
     const mine = listed.find((a) => a.name === 'Made by ag-tool');
     expect(mine).toBeDefined();
     expect(mine!.provider).toBe('owncloud');
     await agTool('update-account', String(mine!.id), 'string:server_address=https://oc.example.net');
     await agTool('update-account', String(mine!.id), 'string:username=carol');
-    await agTool('update-service', String(mine!.id), 'owncloud-backup', "string:backups_path=/remote.php/dav/files/carol/it's here");
+    await agTool(
+      'update-service',
+      String(mine!.id),
+      'owncloud-backup',
+      "string:backups_path=/remote.php/dav/files/carol/it's here",
+    );
     await agTool('enable-service', String(mine!.id), 'owncloud-backup');
-    const shown = JSON.parse((await cli(['--json', 'account', 'show', String(mine!.id)])).stdout) as Record<string, unknown>;
+    const shown = JSON.parse((await cli(['--json', 'account', 'show', String(mine!.id)])).stdout) as Record<
+      string,
+      unknown
+    >;
     expect(shown).toMatchObject({
       server_address: 'https://oc.example.net',
       username: 'carol',
@@ -94,12 +131,53 @@ describe('accounts shared with ag-tool', () => {
 
   it('refuses bad input with a clear message and writes nothing', async () => {
     const before = (await cli(['--json', 'account', 'list'])).stdout;
-    const traversal = await cli(['account', 'add', '--provider', 'webdav', '--server', 'https://dav.example.com', '--user', 'dave', '--password-stdin', '--backups-path', '/files/../../etc'], 'pw\n');
+    const traversal = await cli(
+      [
+        'account',
+        'add',
+        '--provider',
+        'webdav',
+        '--server',
+        'https://dav.example.com',
+        '--user',
+        'dave',
+        '--password-stdin',
+        '--backups-path',
+        '/files/../../etc',
+      ],
+      'pw\n',
+    );
     expect(traversal.code).toBe(2);
     expect(traversal.stderr).toContain('cannot contain ".." segments');
-    const scheme = await cli(['account', 'add', '--provider', 'webdav', '--server', 'ftp://dav.example.com', '--user', 'dave', '--password-stdin'], 'pw\n');
+    const scheme = await cli(
+      [
+        'account',
+        'add',
+        '--provider',
+        'webdav',
+        '--server',
+        'ftp://dav.example.com',
+        '--user',
+        'dave',
+        '--password-stdin',
+      ],
+      'pw\n',
+    );
     expect(scheme.stderr).toContain('must start with https:// or http://');
-    const provider = await cli(['account', 'add', '--provider', 'dropbox', '--server', 'https://x.example', '--user', 'dave', '--password-stdin'], 'pw\n');
+    const provider = await cli(
+      [
+        'account',
+        'add',
+        '--provider',
+        'dropbox',
+        '--server',
+        'https://x.example',
+        '--user',
+        'dave',
+        '--password-stdin',
+      ],
+      'pw\n',
+    );
     expect(provider.stderr).toContain('Unknown backup provider "dropbox"');
     expect((await cli(['--json', 'account', 'list'])).stdout).toBe(before);
   });

@@ -12,7 +12,7 @@ describe('GVariant text, as libaccounts stores setting values', () => {
 
   it('reads back what it writes, for every supported type', () => {
     const cases: Array<[Parameters<typeof encodeValue>[0], Parameters<typeof encodeValue>[1]]> = [
-      ['s', "quote ' and \" and \\ and ünïcode ✓"],
+      ['s', 'quote \' and " and \\ and ünïcode ✓'],
       ['b', true],
       ['b', false],
       ['u', 4294967295],

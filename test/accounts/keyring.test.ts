@@ -21,7 +21,13 @@ describe('passwords in the desktop keyring (Secret Service)', () => {
     server = await startRclone({ user: 'kim', password: 'from the keyring' });
     const home = tempDir('sfb-home-');
     mkdirSync(path.join(home, 'run'), { mode: 0o700 });
-    const keyringEnv = { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, 'share'), XDG_RUNTIME_DIR: path.join(home, 'run'), DBUS_SESSION_BUS_ADDRESS: bus.address };
+    const keyringEnv = {
+      ...process.env,
+      HOME: home,
+      XDG_DATA_HOME: path.join(home, 'share'),
+      XDG_RUNTIME_DIR: path.join(home, 'run'),
+      DBUS_SESSION_BUS_ADDRESS: bus.address,
+    };
     // --unlock reads the login password on stdin and creates the login keyring, the default collection.
     // A keyring daemon that has not made its login collection in 15 s (seen once on a loaded
     // machine) is started again, once, before the test gives up and says what it printed.
@@ -32,7 +38,10 @@ describe('passwords in the desktop keyring (Secret Service)', () => {
         keyring.kill('SIGTERM');
         await once(keyring, 'exit');
       }
-      keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env: keyringEnv, stdio: ['pipe', 'ignore', 'pipe'] });
+      keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+        env: keyringEnv,
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
       keyring.stderr!.on('data', (d: Buffer) => (said += d.toString()));
       keyring.stdin!.end('login password');
       for (let i = 0; i < 150 && !store && keyring.exitCode === null; i++) {
@@ -40,7 +49,10 @@ describe('passwords in the desktop keyring (Secret Service)', () => {
         if (!store) await new Promise((r) => setTimeout(r, 100));
       }
     }
-    expect(store, `gnome-keyring-daemon serves the default collection (exit ${keyring.exitCode}; said: ${said.trim()})`).toBeDefined();
+    expect(
+      store,
+      `gnome-keyring-daemon serves the default collection (exit ${keyring.exitCode}; said: ${said.trim()})`,
+    ).toBeDefined();
     store!.close();
     dataDir = tempDir();
     env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address });
@@ -56,7 +68,23 @@ describe('passwords in the desktop keyring (Secret Service)', () => {
   });
 
   it('stores the password in the keyring, not in the file, and uses it to reach the server', async () => {
-    const add = await runCli(['--data-dir', dataDir, '--json', 'account', 'add', '--provider', 'webdav', '--server', server.url, '--user', 'kim', '--password-stdin'], { env, input: 'from the keyring\n' });
+    const add = await runCli(
+      [
+        '--data-dir',
+        dataDir,
+        '--json',
+        'account',
+        'add',
+        '--provider',
+        'webdav',
+        '--server',
+        server.url,
+        '--user',
+        'kim',
+        '--password-stdin',
+      ],
+      { env, input: 'from the keyring\n' },
+    );
     expect(add.code, add.stderr).toBe(0);
     const file = path.join(dataDir, 'credentials', 'credentials.json');
     if (existsSync(file)) expect(readFileSync(file, 'utf8')).not.toContain('from the keyring');

@@ -56,7 +56,11 @@ describe('ProfileManager', () => {
   it("creates an account's three profiles from the provider's templates, as DESIGN §2 describes", () => {
     const manager = new ProfileManager(tempDir(), templates);
     const created = manager.createForAccount({ id: 4, provider: 'nextcloud', name: 'Work cloud' });
-    expect(Object.values(created).map((p) => p.name)).toEqual(['nextcloud.Backup-4', 'nextcloud.BackupQuery-4', 'nextcloud.BackupRestore-4']);
+    expect(Object.values(created).map((p) => p.name)).toEqual([
+      'nextcloud.Backup-4',
+      'nextcloud.BackupQuery-4',
+      'nextcloud.BackupRestore-4',
+    ]);
     const backup = manager.load('nextcloud.Backup-4')!;
     expect(backup.key('displayname')).toBe('nextcloud.Backup-Work cloud');
     expect(backup.key('accountid')).toBe('4');
@@ -85,21 +89,42 @@ describe('ProfileManager', () => {
 
   it('refuses names that could escape the profile folder', () => {
     const manager = new ProfileManager(tempDir(), templates);
-    for (const name of ['../x', 'a/b', '', '.hidden', 'a..b']) expect(() => manager.load(name)).toThrow(/not a valid sync profile name/);
+    for (const name of ['../x', 'a/b', '', '.hidden', 'a..b'])
+      expect(() => manager.load(name)).toThrow(/not a valid sync profile name/);
   });
 
   it('keeps the last five results in Buteo synclog format and sets a damaged log aside', () => {
     const dir = tempDir();
     const manager = new ProfileManager(dir, templates);
     for (let i = 0; i < 7; i++) {
-      manager.appendResults('webdav.Backup-1', { time: `2026-01-0${i + 1}T02:00:00.000Z`, majorCode: i === 6 ? 1 : 0, minorCode: i === 6 ? 502 : 0, scheduled: true, targets: [{ name: 'webdav-backup', local: { added: 0, deleted: 0, modified: 0 }, remote: { added: 1, deleted: 0, modified: 0 } }] });
+      manager.appendResults('webdav.Backup-1', {
+        time: `2026-01-0${i + 1}T02:00:00.000Z`,
+        majorCode: i === 6 ? 1 : 0,
+        minorCode: i === 6 ? 502 : 0,
+        scheduled: true,
+        targets: [
+          {
+            name: 'webdav-backup',
+            local: { added: 0, deleted: 0, modified: 0 },
+            remote: { added: 1, deleted: 0, modified: 0 },
+          },
+        ],
+      });
     }
     const xml = readFileSync(path.join(dir, 'logs', 'webdav.Backup-1.log.xml'), 'utf8');
     const log = parseSyncLog(xml);
     expect(log.name).toBe('webdav.Backup-1');
-    expect(log.results.map((r) => r.time.slice(0, 10))).toEqual(['2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07']);
+    expect(log.results.map((r) => r.time.slice(0, 10))).toEqual([
+      '2026-01-03',
+      '2026-01-04',
+      '2026-01-05',
+      '2026-01-06',
+      '2026-01-07',
+    ]);
     expect(xml).toMatch(/<syncresults time="2026-01-07T02:00:00.000Z" majorcode="1" minorcode="502" scheduled="true">/);
-    expect(xml).toMatch(/<target name="webdav-backup">\s*<local added="0" deleted="0" modified="0"\s*\/>\s*<remote added="1" deleted="0" modified="0"\s*\/>/);
+    expect(xml).toMatch(
+      /<target name="webdav-backup">\s*<local added="0" deleted="0" modified="0"\s*\/>\s*<remote added="1" deleted="0" modified="0"\s*\/>/,
+    );
 
     writeFileSync(path.join(dir, 'logs', 'webdav.Backup-1.log.xml'), '<synclog name="webdav.Backup-1"><syncresults');
     expect(manager.results('webdav.Backup-1')).toEqual([]);

@@ -18,12 +18,18 @@ describe('when a Buteo schedule fires next', () => {
   });
 
   it('fires on the first and last day of the month', () => {
-    expect(nextRun({ enabled: true, time: '02:00:00', interval: INTERVAL_FIRST_DAY_OF_MONTH, days: [] }, at(2026, 11, 26))).toEqual(at(2026, 12, 1, 2, 0));
-    expect(nextRun({ enabled: true, time: '02:00:00', interval: INTERVAL_LAST_DAY_OF_MONTH, days: [] }, at(2027, 2, 10))).toEqual(at(2027, 2, 28, 2, 0));
+    expect(
+      nextRun({ enabled: true, time: '02:00:00', interval: INTERVAL_FIRST_DAY_OF_MONTH, days: [] }, at(2026, 11, 26)),
+    ).toEqual(at(2026, 12, 1, 2, 0));
+    expect(
+      nextRun({ enabled: true, time: '02:00:00', interval: INTERVAL_LAST_DAY_OF_MONTH, days: [] }, at(2027, 2, 10)),
+    ).toEqual(at(2027, 2, 28, 2, 0));
   });
 
   it('fires every N minutes for interval schedules, and never when disabled', () => {
-    expect(nextRun({ enabled: true, time: undefined, interval: 90, days: [] }, at(2026, 11, 26, 10))).toEqual(at(2026, 11, 26, 11, 30));
+    expect(nextRun({ enabled: true, time: undefined, interval: 90, days: [] }, at(2026, 11, 26, 10))).toEqual(
+      at(2026, 11, 26, 11, 30),
+    );
     expect(nextRun({ enabled: false, time: '02:00:00', interval: 0, days: [1] }, at(2026, 11, 26))).toBeUndefined();
   });
 });

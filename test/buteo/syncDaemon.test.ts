@@ -88,11 +88,17 @@ describe('the sync daemon', () => {
   });
 
   it('turns plugin errors into Buteo statuses and results', async () => {
-    const { daemon, statuses } = setup({ failures: { 'webdav-backup': new BackupError(MinorCode.AuthenticationFailure, 'wrong password') } });
+    const { daemon, statuses } = setup({
+      failures: { 'webdav-backup': new BackupError(MinorCode.AuthenticationFailure, 'wrong password') },
+    });
     daemon.startSync('webdav.Backup-1');
     await tick();
     expect(statuses.at(-1)).toEqual(['webdav.Backup-1', SyncStatus.AuthenticationFailure, 402]);
-    expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 1, minorCode: 402, message: 'wrong password' });
+    expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({
+      majorCode: 1,
+      minorCode: 402,
+      message: 'wrong password',
+    });
   });
 
   it('aborts a running profile and cancels a queued one', async () => {
@@ -103,8 +109,15 @@ describe('the sync daemon', () => {
     daemon.abortSync('webdav.Backup-2');
     daemon.abortSync('webdav.Backup-1');
     await tick();
-    expect(statuses.filter(([p]) => p === 'webdav.Backup-2').map(([, s]) => s)).toEqual([SyncStatus.Queued, SyncStatus.Cancelled]);
-    expect(statuses.filter(([p]) => p === 'webdav.Backup-1').at(-1)).toEqual(['webdav.Backup-1', SyncStatus.Aborted, 501]);
+    expect(statuses.filter(([p]) => p === 'webdav.Backup-2').map(([, s]) => s)).toEqual([
+      SyncStatus.Queued,
+      SyncStatus.Cancelled,
+    ]);
+    expect(statuses.filter(([p]) => p === 'webdav.Backup-1').at(-1)).toEqual([
+      'webdav.Backup-1',
+      SyncStatus.Aborted,
+      501,
+    ]);
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 2, minorCode: 501 });
   });
 

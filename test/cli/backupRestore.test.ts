@@ -14,7 +14,10 @@ import { filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
 
 const servers = {
   'rclone serve webdav': { start: () => startRclone({ user: 'alice', password: 'correct horse' }), provider: 'webdav' },
-  'Apache mod_dav (Nextcloud layout)': { start: () => startApache({ user: 'alice', password: 'correct horse' }), provider: 'nextcloud' },
+  'Apache mod_dav (Nextcloud layout)': {
+    start: () => startApache({ user: 'alice', password: 'correct horse' }),
+    provider: 'nextcloud',
+  },
 };
 
 describe.each(Object.entries(servers))('backup and restore through %s', (_label, kind) => {
@@ -49,14 +52,36 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
   });
 
   it('backs up, lists and restores byte-identical files, leaving no temporary file anywhere', async () => {
-    const add = await runCli(['--data-dir', dataDir, '--json', 'account', 'add', '--provider', kind.provider, '--server', server.url, '--user', 'alice', '--password-stdin', '--backups-path', 'Sailfish OS/Backups'], { env, input: 'correct horse\n' });
+    const add = await runCli(
+      [
+        '--data-dir',
+        dataDir,
+        '--json',
+        'account',
+        'add',
+        '--provider',
+        kind.provider,
+        '--server',
+        server.url,
+        '--user',
+        'alice',
+        '--password-stdin',
+        '--backups-path',
+        'Sailfish OS/Backups',
+      ],
+      { env, input: 'correct horse\n' },
+    );
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     const account = JSON.parse(add.stdout) as { id: number; backups_path: string };
     expect(account.backups_path).toBe(`${server.webdavPath === '/' ? '' : server.webdavPath}/Sailfish OS/Backups`);
 
     const created = await cli('--json', 'profiles', 'create', String(account.id));
-    expect(JSON.parse(created.stdout)).toEqual([`${kind.provider}.Backup-${account.id}`, `${kind.provider}.BackupQuery-${account.id}`, `${kind.provider}.BackupRestore-${account.id}`]);
+    expect(JSON.parse(created.stdout)).toEqual([
+      `${kind.provider}.Backup-${account.id}`,
+      `${kind.provider}.BackupQuery-${account.id}`,
+      `${kind.provider}.BackupRestore-${account.id}`,
+    ]);
     expect((await cli('units', 'add', unitDir)).code).toBe(0);
 
     const backup = await cli('--json', 'backup', String(account.id));
@@ -96,6 +121,8 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
 
     const log = await cli('--json', 'profiles', 'log', `${kind.provider}.Backup-${account.id}`);
     expect(JSON.parse(log.stdout)).toMatchObject([{ majorCode: 0, minorCode: 0 }]);
-    expect(existsSync(path.join(dataDir, 'msyncd', 'sync', 'logs', `${kind.provider}.Backup-${account.id}.log.xml`))).toBe(true);
+    expect(
+      existsSync(path.join(dataDir, 'msyncd', 'sync', 'logs', `${kind.provider}.Backup-${account.id}.log.xml`)),
+    ).toBe(true);
   });
 });

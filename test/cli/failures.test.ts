@@ -18,9 +18,13 @@ describe('failures end cleanly, with Buteo codes and plain words', () => {
   let slow: WebDavServer;
   let dataDir: string;
   const env = cliEnv();
-  const cli = (args: string[], input?: string) => runCli(['--data-dir', dataDir, ...args], { env, ...(input ? { input } : {}) });
+  const cli = (args: string[], input?: string) =>
+    runCli(['--data-dir', dataDir, ...args], { env, ...(input ? { input } : {}) });
   const addAccount = async (url: string, password: string): Promise<number> => {
-    const r = await cli(['--json', 'account', 'add', '--provider', 'webdav', '--server', url, '--user', 'alice', '--password-stdin'], `${password}\n`);
+    const r = await cli(
+      ['--json', 'account', 'add', '--provider', 'webdav', '--server', url, '--user', 'alice', '--password-stdin'],
+      `${password}\n`,
+    );
     expect(r.code, r.stderr).toBe(0);
     return (JSON.parse(r.stdout) as { id: number }).id;
   };
@@ -84,7 +88,10 @@ describe('failures end cleanly, with Buteo codes and plain words', () => {
 
   it('cancels mid-upload on Ctrl-C: status cancelled (501), nothing on the server, nothing on disk', async () => {
     const id = await addAccount(slow.url, 'right');
-    const r = await runCli(['--data-dir', dataDir, 'backup', String(id)], { env, signalAfter: { match: /Uploading/, signal: 'SIGINT' } });
+    const r = await runCli(['--data-dir', dataDir, 'backup', String(id)], {
+      env,
+      signalAfter: { match: /Uploading/, signal: 'SIGINT' },
+    });
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('Backup cancelled');
     expect(await lastLog(`webdav.Backup-${id}`)).toMatchObject({ majorCode: 2, minorCode: 501 });
@@ -103,7 +110,10 @@ describe('failures end cleanly, with Buteo codes and plain words', () => {
     const listed = await cli(['--json', 'backups', String(id)]);
     const file = (JSON.parse(listed.stdout) as Array<{ name: string }>)[0]!.name;
     const target = tempDir();
-    const r = await runCli(['--data-dir', dataDir, 'restore', String(id), file, '--to', target], { env, signalAfter: { match: /Downloading/, signal: 'SIGINT' } });
+    const r = await runCli(['--data-dir', dataDir, 'restore', String(id), file, '--to', target], {
+      env,
+      signalAfter: { match: /Downloading/, signal: 'SIGINT' },
+    });
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('Restore cancelled');
     expect(await lastLog(`webdav.BackupRestore-${id}`)).toMatchObject({ majorCode: 2, minorCode: 501 });

@@ -34,64 +34,206 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
   });
 
   const gdbus = (...args: string[]) => run('gdbus', args, { env }).then((r) => r.stdout);
-  const dbusSend = (...args: string[]) => run('dbus-send', ['--session', '--print-reply', ...args], { env }).then(
-    (r) => ({ ok: true, out: r.stdout }),
-    (e: { stderr?: string }) => ({ ok: false, out: e.stderr ?? '' }),
-  );
+  const dbusSend = (...args: string[]) =>
+    run('dbus-send', ['--session', '--print-reply', ...args], { env }).then(
+      (r) => ({ ok: true, out: r.stdout }),
+      (e: { stderr?: string }) => ({ ok: false, out: e.stderr ?? '' }),
+    );
 
   it('introspects every sync daemon member from the design', async () => {
-    const xml = await gdbus('introspect', '--session', '--dest', 'com.meego.msyncd', '--object-path', '/synchronizer', '--xml');
-    for (const method of ['startSync', 'abortSync', 'runningSyncs', 'syncProfile', 'allVisibleSyncProfiles', 'syncProfilesByKey', 'syncProfilesByType', 'updateProfile', 'removeProfile', 'getLastSyncResult', 'setSyncSchedule']) {
+    const xml = await gdbus(
+      'introspect',
+      '--session',
+      '--dest',
+      'com.meego.msyncd',
+      '--object-path',
+      '/synchronizer',
+      '--xml',
+    );
+    for (const method of [
+      'startSync',
+      'abortSync',
+      'runningSyncs',
+      'syncProfile',
+      'allVisibleSyncProfiles',
+      'syncProfilesByKey',
+      'syncProfilesByType',
+      'updateProfile',
+      'removeProfile',
+      'getLastSyncResult',
+      'setSyncSchedule',
+    ]) {
       expect(xml).toContain(`<method name="${method}"`);
     }
-    for (const signal of ['syncStatus', 'signalProfileChanged', 'resultsAvailable', 'transferProgress']) expect(xml).toContain(`<signal name="${signal}">`);
-    expect(xml).toMatch(/<signal name="syncStatus">\s*<arg type="s"[^>]*\/>\s*<arg type="i"[^>]*\/>\s*<arg type="s"[^>]*\/>\s*<arg type="i"/);
+    for (const signal of ['syncStatus', 'signalProfileChanged', 'resultsAvailable', 'transferProgress'])
+      expect(xml).toContain(`<signal name="${signal}">`);
+    expect(xml).toMatch(
+      /<signal name="syncStatus">\s*<arg type="s"[^>]*\/>\s*<arg type="i"[^>]*\/>\s*<arg type="s"[^>]*\/>\s*<arg type="i"/,
+    );
   });
 
   it('introspects every backup service member from the seed and the design', async () => {
-    const xml = await gdbus('introspect', '--session', '--dest', 'org.sailfishos.backup', '--object-path', '/sailfishbackup', '--xml');
-    for (const method of ['backupFileDeviceId', 'createBackupForSyncProfile', 'setCloudBackups', 'backupToCloud', 'restoreFromCloud', 'backupToFile', 'restoreFromFile', 'cancel']) {
+    const xml = await gdbus(
+      'introspect',
+      '--session',
+      '--dest',
+      'org.sailfishos.backup',
+      '--object-path',
+      '/sailfishbackup',
+      '--xml',
+    );
+    for (const method of [
+      'backupFileDeviceId',
+      'createBackupForSyncProfile',
+      'setCloudBackups',
+      'backupToCloud',
+      'restoreFromCloud',
+      'backupToFile',
+      'restoreFromFile',
+      'cancel',
+    ]) {
       expect(xml).toContain(`<method name="${method}"`);
     }
-    for (const signal of ['cloudBackupStatusChanged', 'cloudBackupError', 'cloudRestoreStatusChanged', 'cloudRestoreError', 'fileBackupStatusChanged']) expect(xml).toContain(`<signal name="${signal}">`);
-    for (const prop of ['status', 'statusText', 'progress', 'canCancel', 'error']) expect(xml).toContain(`<property name="${prop}"`);
-    const id = await gdbus('call', '--session', '--dest', 'org.sailfishos.backup', '--object-path', '/sailfishbackup', '--method', 'org.sailfishos.backup.backupFileDeviceId');
+    for (const signal of [
+      'cloudBackupStatusChanged',
+      'cloudBackupError',
+      'cloudRestoreStatusChanged',
+      'cloudRestoreError',
+      'fileBackupStatusChanged',
+    ])
+      expect(xml).toContain(`<signal name="${signal}">`);
+    for (const prop of ['status', 'statusText', 'progress', 'canCancel', 'error'])
+      expect(xml).toContain(`<property name="${prop}"`);
+    const id = await gdbus(
+      'call',
+      '--session',
+      '--dest',
+      'org.sailfishos.backup',
+      '--object-path',
+      '/sailfishbackup',
+      '--method',
+      'org.sailfishos.backup.backupFileDeviceId',
+    );
     expect(id.trim()).toBe("('Test-Desktop_abcdefghijkl',)");
-    const status = await gdbus('call', '--session', '--dest', 'org.sailfishos.backup', '--object-path', '/sailfishbackup', '--method', 'org.freedesktop.DBus.Properties.Get', 'org.sailfishos.backup', 'status');
+    const status = await gdbus(
+      'call',
+      '--session',
+      '--dest',
+      'org.sailfishos.backup',
+      '--object-path',
+      '/sailfishbackup',
+      '--method',
+      'org.freedesktop.DBus.Properties.Get',
+      'org.sailfishos.backup',
+      'status',
+    );
     expect(status).toContain("'Idle'");
   });
 
   it('answers wrong argument types and bad values with D-Bus errors and keeps serving', async () => {
-    const wrongType = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.startSync', 'int32:5');
+    const wrongType = await dbusSend(
+      '--dest=com.meego.msyncd',
+      '/synchronizer',
+      'com.meego.msyncd.startSync',
+      'int32:5',
+    );
     expect(wrongType.ok).toBe(false);
     expect(wrongType.out).toMatch(/UnknownMethod|InvalidArgs/);
-    const traversal = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.syncProfile', 'string:../../etc/passwd');
+    const traversal = await dbusSend(
+      '--dest=com.meego.msyncd',
+      '/synchronizer',
+      'com.meego.msyncd.syncProfile',
+      'string:../../etc/passwd',
+    );
     expect(traversal.ok).toBe(false);
     expect(traversal.out).toContain('InvalidArgs');
-    const badXml = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.updateProfile', 'string:<profile');
+    const badXml = await dbusSend(
+      '--dest=com.meego.msyncd',
+      '/synchronizer',
+      'com.meego.msyncd.updateProfile',
+      'string:<profile',
+    );
     expect(badXml.out).toContain('InvalidArgs');
-    const badAccount = await dbusSend('--dest=org.sailfishos.backup', '/sailfishbackup', 'org.sailfishos.backup.backupToCloud', 'int32:-3');
+    const badAccount = await dbusSend(
+      '--dest=org.sailfishos.backup',
+      '/sailfishbackup',
+      'org.sailfishos.backup.backupToCloud',
+      'int32:-3',
+    );
     expect(badAccount.out).toContain('InvalidArgs');
-    const noProfile = await dbusSend('--dest=org.sailfishos.backup', '/sailfishbackup', 'org.sailfishos.backup.backupToCloud', 'int32:42');
+    const noProfile = await dbusSend(
+      '--dest=org.sailfishos.backup',
+      '/sailfishbackup',
+      'org.sailfishos.backup.backupToCloud',
+      'int32:42',
+    );
     expect(noProfile.out).toContain('NotFound');
-    const badName = await dbusSend('--dest=org.sailfishos.backup', '/sailfishbackup', 'org.sailfishos.backup.restoreFromCloud', 'int32:1', 'string:../x.tar');
+    const badName = await dbusSend(
+      '--dest=org.sailfishos.backup',
+      '/sailfishbackup',
+      'org.sailfishos.backup.restoreFromCloud',
+      'int32:1',
+      'string:../x.tar',
+    );
     expect(badName.out).toContain('InvalidArgs');
-    const huge = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.startSync', `string:${'a'.repeat(100_000)}`);
+    const huge = await dbusSend(
+      '--dest=com.meego.msyncd',
+      '/synchronizer',
+      'com.meego.msyncd.startSync',
+      `string:${'a'.repeat(100_000)}`,
+    );
     expect(huge.out).toContain('InvalidArgs');
 
-    const unknown = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.startSync', 'string:nextcloud.Backup-99');
+    const unknown = await dbusSend(
+      '--dest=com.meego.msyncd',
+      '/synchronizer',
+      'com.meego.msyncd.startSync',
+      'string:nextcloud.Backup-99',
+    );
     expect(unknown.out).toContain('boolean false');
     const alive = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.runningSyncs');
     expect(alive.ok).toBe(true);
   });
 
   it('stores, lists and removes profiles sent over the bus, with change signals', async () => {
-    const xml = '<profile name="nextcloud.Backup-7" type="sync"><key name="accountid" value="7"/><key name="x-unknown" value="kept"/><profile name="nextcloud-backup" type="client"/></profile>';
-    const updated = await gdbus('call', '--session', '--dest', 'com.meego.msyncd', '--object-path', '/synchronizer', '--method', 'com.meego.msyncd.updateProfile', xml);
+    const xml =
+      '<profile name="nextcloud.Backup-7" type="sync"><key name="accountid" value="7"/><key name="x-unknown" value="kept"/><profile name="nextcloud-backup" type="client"/></profile>';
+    const updated = await gdbus(
+      'call',
+      '--session',
+      '--dest',
+      'com.meego.msyncd',
+      '--object-path',
+      '/synchronizer',
+      '--method',
+      'com.meego.msyncd.updateProfile',
+      xml,
+    );
     expect(updated.trim()).toBe('(true,)');
-    const back = await gdbus('call', '--session', '--dest', 'com.meego.msyncd', '--object-path', '/synchronizer', '--method', 'com.meego.msyncd.syncProfilesByKey', 'accountid', '7');
+    const back = await gdbus(
+      'call',
+      '--session',
+      '--dest',
+      'com.meego.msyncd',
+      '--object-path',
+      '/synchronizer',
+      '--method',
+      'com.meego.msyncd.syncProfilesByKey',
+      'accountid',
+      '7',
+    );
     expect(back).toContain('x-unknown');
-    const removed = await gdbus('call', '--session', '--dest', 'com.meego.msyncd', '--object-path', '/synchronizer', '--method', 'com.meego.msyncd.removeProfile', 'nextcloud.Backup-7');
+    const removed = await gdbus(
+      'call',
+      '--session',
+      '--dest',
+      'com.meego.msyncd',
+      '--object-path',
+      '/synchronizer',
+      '--method',
+      'com.meego.msyncd.removeProfile',
+      'nextcloud.Backup-7',
+    );
     expect(removed.trim()).toBe('(true,)');
     expect(stores.profiles.load('nextcloud.Backup-7')).toBeUndefined();
   });

@@ -30,14 +30,23 @@ describe('the Settings UI in Chromium', () => {
     unitDir = path.join(tempDir(), 'Documents');
     makeUnitTree(unitDir, 6 * 1024 * 1024);
     const dataDir = tempDir();
-    ui = spawn(process.execPath, ['bin/sfbackup.js', '--data-dir', dataDir, '--json', 'ui', '--no-open'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    ui = spawn(process.execPath, ['bin/sfbackup.js', '--data-dir', dataDir, '--json', 'ui', '--no-open'], {
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     ui.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 200 && !out.includes('"url"'); i++) await new Promise((r) => setTimeout(r, 50));
     url = (JSON.parse(out) as { url: string }).url;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
     page.on('console', (m) => m.type() === 'error' && !m.text().includes('favicon') && consoleErrors.push(m.text()));
@@ -73,7 +82,14 @@ describe('the Settings UI in Chromium', () => {
 
     await page.getByLabel('Add folder').fill(unitDir);
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await expect.poll(() => page.getByText(/will be backed up: Documents/).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/will be backed up: Documents/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await expect.poll(() => page.getByText('No previous backups found').isVisible()).toBe(true);
     await shot('backup-page');
 
@@ -81,7 +97,11 @@ describe('the Settings UI in Chromium', () => {
     await page.getByRole('button', { name: 'Back up now' }).click();
     let shotWhileRunning = false;
     for (let i = 0; i < 600; i++) {
-      const line = (await page.locator('.status-line').textContent().catch(() => null)) ?? '';
+      const line =
+        (await page
+          .locator('.status-line')
+          .textContent()
+          .catch(() => null)) ?? '';
       if (line) stages.add(line.replace(/ [\d.]+ [kMG]?B.*$/, ''));
       if (!shotWhileRunning && /Uploading \d/.test(line)) {
         await shot('backup-running');
@@ -97,7 +117,9 @@ describe('the Settings UI in Chromium', () => {
     const [file] = readdirSync(path.join(server.root, 'Phone backups', 'Sailfish', onServer[0]!));
     expect(file).toMatch(/^sailfish_backup_.*Z\.tar$/);
 
-    const backupRow = page.getByRole('list', { name: /^Backups on / }).getByRole('button', { name: new RegExp(file!.slice(0, 24)) });
+    const backupRow = page
+      .getByRole('list', { name: /^Backups on / })
+      .getByRole('button', { name: new RegExp(file!.slice(0, 24)) });
     await expect.poll(() => backupRow.isVisible()).toBe(true);
     await shot('backup-finished');
 
@@ -118,6 +140,6 @@ describe('the Settings UI in Chromium', () => {
     await page.evaluate("window.location.hash = '#/accounts'");
     await expect.poll(() => page.getByRole('list', { name: 'Accounts' }).isVisible()).toBe(true);
     await shot('accounts');
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([]);
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
 });

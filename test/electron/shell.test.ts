@@ -35,7 +35,7 @@ describe('the main window', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     const html = readFileSync(path.join(import.meta.dirname, '../../renderer/index.html'), 'utf8');
-    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     // frame-ancestors is not allowed in a meta tag; everything else must match.
     expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
   });
@@ -51,9 +51,13 @@ describe('the main window', () => {
 describe('IPC handlers', () => {
   let world: World;
   const handlers = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>>();
-  const ipc: IpcMainLike = { handle: (channel, fn) => handlers.set(channel, fn), removeHandler: (channel) => handlers.delete(channel) };
+  const ipc: IpcMainLike = {
+    handle: (channel, fn) => handlers.set(channel, fn),
+    removeHandler: (channel) => handlers.delete(channel),
+  };
   const event = (url: string) => ({ senderFrame: { url } }) as unknown as IpcMainInvokeEvent;
-  const invoke = (name: CallName, url: string, ...args: unknown[]) => handlers.get(CALL_PREFIX + name)!(event(url), ...args) as Promise<CallOutcome>;
+  const invoke = (name: CallName, url: string, ...args: unknown[]) =>
+    handlers.get(CALL_PREFIX + name)!(event(url), ...args) as Promise<CallOutcome>;
 
   beforeAll(async () => {
     world = await startWorld();
@@ -62,27 +66,46 @@ describe('IPC handlers', () => {
   afterAll(() => world?.close());
 
   it('registers one handler per contract channel', () => {
-    expect([...handlers.keys()].sort()).toEqual(Object.keys(calls).map((c) => CALL_PREFIX + c).sort());
+    expect([...handlers.keys()].sort()).toEqual(
+      Object.keys(calls)
+        .map((c) => CALL_PREFIX + c)
+        .sort(),
+    );
   });
 
   it('answers its own page', async () => {
     const providers = await invoke('providers.list', appUrl);
     expect(providers).toMatchObject({ ok: true });
-    expect((providers as { result: Array<{ id: string }> }).result.map((p) => p.id)).toEqual(['nextcloud', 'owncloud', 'webdav']);
+    expect((providers as { result: Array<{ id: string }> }).result.map((p) => p.id)).toEqual([
+      'nextcloud',
+      'owncloud',
+      'webdav',
+    ]);
   });
 
   it.each(Object.keys(calls) as CallName[])('%s refuses a foreign sender and malformed arguments', async (name) => {
     const foreign = await invoke(name, 'https://evil.example/', ...[]);
-    expect(foreign).toEqual({ ok: false, error: { message: expect.stringContaining('Refused') as string, code: 'forbidden' } });
+    expect(foreign).toEqual({
+      ok: false,
+      error: { message: expect.stringContaining('Refused') as string, code: 'forbidden' },
+    });
     const tooMany = await invoke(name, appUrl, { bogus: true }, 'x', -1, null);
     expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
     const wrongType = await invoke(name, appUrl, Symbol.for('x').toString(), { nested: { deeper: [1, 2, 3] } });
     expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
   });
 
-  it('keeps working after bad calls, and refuses bad values with the engine\'s own words', async () => {
-    const bad = await invoke('accounts.add', appUrl, { provider: 'webdav', serverAddress: 'ftp://x', username: 'u', password: 'p' });
-    expect(bad).toMatchObject({ ok: false, error: { message: expect.stringContaining('https:// or http://') as string } });
+  it("keeps working after bad calls, and refuses bad values with the engine's own words", async () => {
+    const bad = await invoke('accounts.add', appUrl, {
+      provider: 'webdav',
+      serverAddress: 'ftp://x',
+      username: 'u',
+      password: 'p',
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('https:// or http://') as string },
+    });
     expect(await invoke('accounts.list', appUrl)).toEqual({ ok: true, result: [] });
   });
 });

@@ -27,7 +27,9 @@ describe('cancelling and queueing', () => {
       closeSync(fd);
     }
     world.stores.units.add(bigUnit);
-    accountId = (await world.stores.accounts.add({ provider: 'webdav', serverAddress: server.url, username: 'c', password: 'p' })).id;
+    accountId = (
+      await world.stores.accounts.add({ provider: 'webdav', serverAddress: server.url, username: 'c', password: 'p' })
+    ).id;
     ensureAccountProfiles(world.stores, accountId);
   });
 
@@ -37,12 +39,17 @@ describe('cancelling and queueing', () => {
   });
 
   /** Starts an operation, cancels it once the vault's status text matches, and waits for the end. */
-  async function cancelWhen(start: () => Promise<void>, when: (s: Partial<VaultState>) => boolean, kind: 'backup' | 'restore'): Promise<string[]> {
+  async function cancelWhen(
+    start: () => Promise<void>,
+    when: (s: Partial<VaultState>) => boolean,
+    kind: 'backup' | 'restore',
+  ): Promise<string[]> {
     const { vault } = world.session;
     const seen: string[] = [];
     let cancelled = false;
     const ended = new Promise<string>((resolve) => {
-      const handler = (id: number, status: string) => id === accountId && ['Finished', 'Error', 'Canceled'].includes(status) && resolve(status);
+      const handler = (id: number, status: string) =>
+        id === accountId && ['Finished', 'Error', 'Canceled'].includes(status) && resolve(status);
       void (kind === 'backup' ? vault.onCloudBackupStatusChanged(handler) : vault.onCloudRestoreStatusChanged(handler));
     });
     const off = await vault.onStateChanged((s) => {
@@ -71,18 +78,32 @@ describe('cancelling and queueing', () => {
       expect(seen.at(-1)).toBe('Canceled');
       expect(vaultFiles()).toEqual([]);
       expect(filesBelow(server.root)).toEqual([]);
-      expect(world.stores.profiles.results(`webdav.Backup-${accountId}`).at(-1)).toMatchObject({ majorCode: 2, minorCode: 501 });
+      expect(world.stores.profiles.results(`webdav.Backup-${accountId}`).at(-1)).toMatchObject({
+        majorCode: 2,
+        minorCode: 501,
+      });
     }
   });
 
   it('cancels while downloading and while unpacking, changing no file', async () => {
-    const done = await cancelWhen(() => world.session.vault.backupToCloud(accountId), () => false, 'backup');
+    const done = await cancelWhen(
+      () => world.session.vault.backupToCloud(accountId),
+      () => false,
+      'backup',
+    );
     expect(done.at(-1)).toBe('Finished');
     const file = readdirSync(path.dirname(path.join(server.root, filesBelow(server.root)[0]!)))[0]!;
     const before = readdirSync(bigUnit).length;
-    for (const when of [(s: Partial<VaultState>) => s.status === 'DownloadingBackup', (s: Partial<VaultState>) => s.statusText === 'Unpacking' || s.statusText?.startsWith('Restoring:') === true]) {
+    for (const when of [
+      (s: Partial<VaultState>) => s.status === 'DownloadingBackup',
+      (s: Partial<VaultState>) => s.statusText === 'Unpacking' || s.statusText?.startsWith('Restoring:') === true,
+    ]) {
       const target = tempDir();
-      const seen = await cancelWhen(() => world.session.vault.restoreFromCloud(accountId, file, target), when, 'restore');
+      const seen = await cancelWhen(
+        () => world.session.vault.restoreFromCloud(accountId, file, target),
+        when,
+        'restore',
+      );
       expect(seen.at(-1)).toBe('Canceled');
       expect(readdirSync(target)).toEqual([]);
       expect(vaultFiles()).toEqual([]);
@@ -97,7 +118,13 @@ describe('cancelling and queueing', () => {
     world.stores.units.add(small);
     const profiles: string[] = [];
     for (let i = 0; i < 50; i++) {
-      const a = await world.stores.accounts.add({ provider: 'webdav', serverAddress: server.url, username: 'c', password: 'p', backupsPath: `/load/${i}` });
+      const a = await world.stores.accounts.add({
+        provider: 'webdav',
+        serverAddress: server.url,
+        username: 'c',
+        password: 'p',
+        backupsPath: `/load/${i}`,
+      });
       const p = ensureAccountProfiles(world.stores, a.id);
       profiles.push(p.Backup.name, p.BackupQuery.name);
     }

@@ -35,7 +35,9 @@ describe.skipIf(!canMount)('a full disk', () => {
     mkdirSync(unit);
     writeFileSync(path.join(unit, 'random.bin'), randomBytes(12 * 1024 * 1024));
     world.stores.units.add(unit);
-    accountId = (await world.stores.accounts.add({ provider: 'webdav', serverAddress: server.url, username: 'd', password: 'p' })).id;
+    accountId = (
+      await world.stores.accounts.add({ provider: 'webdav', serverAddress: server.url, username: 'd', password: 'p' })
+    ).id;
     ensureAccountProfiles(world.stores, accountId);
   });
 
@@ -58,7 +60,8 @@ describe.skipIf(!canMount)('a full disk', () => {
     // Put a backup bigger than the free space on the server, through WebDAV so its cache knows.
     const auth = { Authorization: `Basic ${Buffer.from('d:p').toString('base64')}` };
     const folder = `${server.url}/Sailfish%20OS/Backups/${encodeURIComponent(world.session.engine!.vault.deviceId)}`;
-    for (const dir of [`${server.url}/Sailfish%20OS`, `${server.url}/Sailfish%20OS/Backups`, folder]) await fetch(dir, { method: 'MKCOL', headers: auth });
+    for (const dir of [`${server.url}/Sailfish%20OS`, `${server.url}/Sailfish%20OS/Backups`, folder])
+      await fetch(dir, { method: 'MKCOL', headers: auth });
     const put = await fetch(`${folder}/${name}`, { method: 'PUT', headers: auth, body: randomBytes(12 * 1024 * 1024) });
     expect(put.status).toBeLessThan(300);
     const target = path.join(small, 'restore-here');

@@ -35,11 +35,17 @@ describe('HTTP faults', () => {
     dataDir = tempDir();
     const env = { DBUS_SESSION_BUS_ADDRESS: bus.address };
     stores = openStores(resolvePaths({ dataDir, env }), env);
-    session = await DaemonSession.open(stores, env, () => {}, { scheduleCheckMs: 0, deviceId: 'Faults_000000000000', idleTimeoutMs: 1500 });
+    session = await DaemonSession.open(stores, env, () => {}, {
+      scheduleCheckMs: 0,
+      deviceId: 'Faults_000000000000',
+      idleTimeoutMs: 1500,
+    });
     const unit = path.join(tempDir(), 'Docs');
     makeUnitTree(unit, 100_000);
     stores.units.add(unit);
-    accountId = (await stores.accounts.add({ provider: 'webdav', serverAddress: proxy.url, username: 'f', password: 'p' })).id;
+    accountId = (
+      await stores.accounts.add({ provider: 'webdav', serverAddress: proxy.url, username: 'f', password: 'p' })
+    ).id;
     ensureAccountProfiles(stores, accountId);
     expect((await runProfileToEnd(session, `webdav.Backup-${accountId}`)).status).toBe(SyncStatus.Done);
     backupFile = readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000'))[0]!;
@@ -75,40 +81,55 @@ describe('HTTP faults', () => {
     ['GET', 'BackupRestore'],
   ];
 
-  it.each(cases.flatMap(([method, op]) => statuses.map((status) => [method, op, status] as const)))('%s during %s answered with HTTP %i', async (method, op, status) => {
-    const before = serverFiles().filter((n) => !n.startsWith('.'));
-    proxy.fault = { method, status };
-    if (method === 'MKCOL') {
-      // Through the server, so its directory cache knows: the backup must create the folders again.
-      const gone = await fetch(`${server.url}/Sailfish%20OS/`, { method: 'DELETE', headers: { Authorization: `Basic ${Buffer.from('f:p').toString('base64')}` } });
-      expect(gone.status).toBeLessThan(300);
-    }
-    proxy.seen.length = 0;
-    const result = await run(op);
-    proxy.fault = undefined;
-    const missingFolderIsEmpty = status === 404 && method === 'PROPFIND';
-    if (missingFolderIsEmpty || (method === 'MKCOL' && status === 409) || (method === 'MKCOL' && status === 405)) {
-      // A 404 listing means "no backups yet"; the run may then succeed or fail further on, but never silently lie.
-      expect([SyncStatus.Done, SyncStatus.Error, SyncStatus.AuthenticationFailure]).toContain(result.status);
-    } else {
-      expect(result.status).toBe(status === 401 ? SyncStatus.AuthenticationFailure : SyncStatus.Error);
-      expect(result.details).toBe(status === 401 ? MinorCode.AuthenticationFailure : MinorCode.InternalError);
-      expect(result.message).toMatch(status === 401 ? /refused the user name or password/ : status === 404 && method === 'GET' ? /is not on the server/ : new RegExp(String(status)));
-    }
-    // Whole backups only under final names; temporary uploads removed; nothing partial restored.
-    const after = serverFiles();
-    expect(after.filter((n) => n.startsWith('.'))).toEqual([]);
-    for (const name of after) expect(name).toMatch(/^sailfish_backup_.*Z\.tar$/);
-    if (method === 'MKCOL') expect(after.length).toBeLessThanOrEqual(1);
-    else expect(after.length).toBeGreaterThanOrEqual(before.length);
-    expect(result.leftovers).toEqual([]);
-    expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
-    // …and the next run works.
-    const next = await run(op === 'BackupRestore' ? 'BackupQuery' : op);
-    expect(next.status, next.message).toBe(SyncStatus.Done);
-    if (op === 'Backup') expect((await run('Backup')).status).toBe(SyncStatus.Done);
-    backupFile = readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000')).filter((n) => !n.startsWith('.'))[0] ?? backupFile;
-  });
+  it.each(cases.flatMap(([method, op]) => statuses.map((status) => [method, op, status] as const)))(
+    '%s during %s answered with HTTP %i',
+    async (method, op, status) => {
+      const before = serverFiles().filter((n) => !n.startsWith('.'));
+      proxy.fault = { method, status };
+      if (method === 'MKCOL') {
+        // Through the server, so its directory cache knows: the backup must create the folders again.
+        const gone = await fetch(`${server.url}/Sailfish%20OS/`, {
+          method: 'DELETE',
+          headers: { Authorization: `Basic ${Buffer.from('f:p').toString('base64')}` },
+        });
+        expect(gone.status).toBeLessThan(300);
+      }
+      proxy.seen.length = 0;
+      const result = await run(op);
+      proxy.fault = undefined;
+      const missingFolderIsEmpty = status === 404 && method === 'PROPFIND';
+      if (missingFolderIsEmpty || (method === 'MKCOL' && status === 409) || (method === 'MKCOL' && status === 405)) {
+        // A 404 listing means "no backups yet"; the run may then succeed or fail further on, but never silently lie.
+        expect([SyncStatus.Done, SyncStatus.Error, SyncStatus.AuthenticationFailure]).toContain(result.status);
+      } else {
+        expect(result.status).toBe(status === 401 ? SyncStatus.AuthenticationFailure : SyncStatus.Error);
+        expect(result.details).toBe(status === 401 ? MinorCode.AuthenticationFailure : MinorCode.InternalError);
+        expect(result.message).toMatch(
+          status === 401
+            ? /refused the user name or password/
+            : status === 404 && method === 'GET'
+              ? /is not on the server/
+              : new RegExp(String(status)),
+        );
+      }
+      // Whole backups only under final names; temporary uploads removed; nothing partial restored.
+      const after = serverFiles();
+      expect(after.filter((n) => n.startsWith('.'))).toEqual([]);
+      for (const name of after) expect(name).toMatch(/^sailfish_backup_.*Z\.tar$/);
+      if (method === 'MKCOL') expect(after.length).toBeLessThanOrEqual(1);
+      else expect(after.length).toBeGreaterThanOrEqual(before.length);
+      expect(result.leftovers).toEqual([]);
+      expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
+      // …and the next run works.
+      const next = await run(op === 'BackupRestore' ? 'BackupQuery' : op);
+      expect(next.status, next.message).toBe(SyncStatus.Done);
+      if (op === 'Backup') expect((await run('Backup')).status).toBe(SyncStatus.Done);
+      backupFile =
+        readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000')).filter(
+          (n) => !n.startsWith('.'),
+        )[0] ?? backupFile;
+    },
+  );
 
   it('treats garbage instead of a listing as an error, not as "no backups"', async () => {
     proxy.fault = { method: 'PROPFIND', garbage: true };

@@ -23,9 +23,11 @@ describe('recovery from dying processes', () => {
   let dataDir: string;
   let unit: string;
   let env: NodeJS.ProcessEnv;
-  const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}) => runCli(['--data-dir', dataDir, ...args], { env, ...options });
+  const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}) =>
+    runCli(['--data-dir', dataDir, ...args], { env, ...options });
   const startDaemon = () => startDaemonProcess(dataDir, env);
-  const lastLog = async (profile: string) => (JSON.parse((await cli(['--json', 'profiles', 'log', profile])).stdout) as LogEntry[]).at(-1);
+  const lastLog = async (profile: string) =>
+    (JSON.parse((await cli(['--json', 'profiles', 'log', profile])).stdout) as LogEntry[]).at(-1);
   const finalNames = () => filesBelow(server.root).filter((f) => !path.basename(f).startsWith('.'));
 
   beforeAll(async () => {
@@ -36,7 +38,14 @@ describe('recovery from dying processes', () => {
     unit = path.join(tempDir(), 'Music');
     makeUnitTree(unit, 10 * 1024 * 1024);
     expect((await cli(['units', 'add', unit])).code).toBe(0);
-    expect((await cli(['account', 'add', '--provider', 'webdav', '--server', server.url, '--user', 'r', '--password-stdin'], { input: 'p\n' })).code).toBe(0);
+    expect(
+      (
+        await cli(
+          ['account', 'add', '--provider', 'webdav', '--server', server.url, '--user', 'r', '--password-stdin'],
+          { input: 'p\n' },
+        )
+      ).code,
+    ).toBe(0);
     daemon = await startDaemon();
   });
 
@@ -50,12 +59,19 @@ describe('recovery from dying processes', () => {
   });
 
   it('the sync daemon killed mid-upload: the client is told, the log says so, the next run succeeds', async () => {
-    const running = runCli(['--data-dir', dataDir, 'backup', '1'], { env, onStderr: (text) => /Uploading/.test(text) && daemon?.kill('SIGKILL') });
+    const running = runCli(['--data-dir', dataDir, 'backup', '1'], {
+      env,
+      onStderr: (text) => /Uploading/.test(text) && daemon?.kill('SIGKILL'),
+    });
     const r = await running;
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('left the bus');
     daemon = await startDaemon();
-    expect(await lastLog('webdav.Backup-1')).toMatchObject({ majorCode: 1, minorCode: 501, message: expect.stringContaining('Interrupted') as string });
+    expect(await lastLog('webdav.Backup-1')).toMatchObject({
+      majorCode: 1,
+      minorCode: 501,
+      message: expect.stringContaining('Interrupted') as string,
+    });
     const status = JSON.parse((await cli(['--json', 'status'])).stdout) as { daemon: { running: string[] } };
     expect(status.daemon.running).toEqual([]);
     expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
@@ -78,7 +94,9 @@ describe('recovery from dying processes', () => {
 
     const [file] = readdirSync(path.dirname(path.join(server.root, before[0]!)));
     const target = tempDir();
-    const download = await cli(['restore', '1', file!, '--to', target], { onStderr: (text) => void (/Downloading/.test(text) && server.stop()) });
+    const download = await cli(['restore', '1', file!, '--to', target], {
+      onStderr: (text) => void (/Downloading/.test(text) && server.stop()),
+    });
     expect(download.code).toBe(1);
     expect(await lastLog('webdav.BackupRestore-1')).toMatchObject({ majorCode: 1, minorCode: 502 });
     expect(readdirSync(target)).toEqual([]);
@@ -99,13 +117,19 @@ describe('recovery from dying processes', () => {
     for (let i = 0; i < 30_000; i++) writeFileSync(path.join(big, `frame-${i}.txt`), `frame ${i}\n`);
     expect((await cli(['units', 'add', big])).code).toBe(0);
     const before = finalNames();
-    const r = await cli(['backup', '1'], { onStderr: (text) => /Backing up: Films/.test(text) && daemon?.kill('SIGKILL') });
+    const r = await cli(['backup', '1'], {
+      onStderr: (text) => /Backing up: Films/.test(text) && daemon?.kill('SIGKILL'),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('left the bus');
     expect(filesBelow(path.join(dataDir, 'vault')).length).toBeGreaterThan(0); // the killed vault's leftovers
     daemon = await startDaemon();
     expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
-    expect(await lastLog('webdav.Backup-1')).toMatchObject({ majorCode: 1, minorCode: 501, message: expect.stringContaining('Interrupted') as string });
+    expect(await lastLog('webdav.Backup-1')).toMatchObject({
+      majorCode: 1,
+      minorCode: 501,
+      message: expect.stringContaining('Interrupted') as string,
+    });
     expect(finalNames()).toEqual(before);
     expect((await cli(['units', 'remove', big])).code).toBe(0);
   });

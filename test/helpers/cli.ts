@@ -11,9 +11,20 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; onStderr?: (text: string) => void; signalAfter?: { match: RegExp; signal: NodeJS.Signals } } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    onStderr?: (text: string) => void;
+    signalAfter?: { match: RegExp; signal: NodeJS.Signals };
+  } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -44,10 +55,14 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Runs `sfbackup daemon` in its own process and resolves once both services are on the bus. */
 export async function startDaemonProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'daemon'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'daemon'], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let said = '';
   child.stderr.on('data', (d: Buffer) => (said += d.toString()));
-  for (let i = 0; i < 200 && !said.includes('are running') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && !said.includes('are running') && child.exitCode === null; i++)
+    await new Promise((r) => setTimeout(r, 50));
   if (!said.includes('are running')) throw new Error(`sfbackup daemon did not start: ${said.trim()}`);
   return child;
 }

@@ -4,7 +4,8 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Fault = { method: string; status: number } | { method: string; garbage: true } | { method: string; hang: true };
+export type Fault =
+  { method: string; status: number } | { method: string; garbage: true } | { method: string; hang: true };
 
 export class FaultProxy {
   fault: Fault | undefined;
@@ -46,10 +47,13 @@ export class FaultProxy {
       res.end(`injected ${fault.status}`);
       return;
     }
-    const upstream = http.request({ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }

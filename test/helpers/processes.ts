@@ -61,10 +61,27 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function startRclone(options: { user: string; password: string; bwlimit?: string; port?: number; root?: string; tls?: { cert: string; key: string } }): Promise<WebDavServer> {
+export async function startRclone(options: {
+  user: string;
+  password: string;
+  bwlimit?: string;
+  port?: number;
+  root?: string;
+  tls?: { cert: string; key: string };
+}): Promise<WebDavServer> {
   const root = options.root ?? tempDir('sfb-rclone-');
   const port = options.port ?? (await freePort());
-  const args = ['serve', 'webdav', root, '--addr', `127.0.0.1:${port}`, '--user', options.user, '--pass', options.password];
+  const args = [
+    'serve',
+    'webdav',
+    root,
+    '--addr',
+    `127.0.0.1:${port}`,
+    '--user',
+    options.user,
+    '--pass',
+    options.password,
+  ];
   if (options.bwlimit) args.push('--bwlimit', options.bwlimit);
   if (options.tls) args.push('--cert', options.tls.cert, '--key', options.tls.key);
   let child = spawn('rclone', args, { stdio: 'ignore' });

@@ -19,7 +19,10 @@ export async function startWorld(dataDir = tempDir()): Promise<World> {
   const bus = await PrivateBusDaemon.start();
   const env = { DBUS_SESSION_BUS_ADDRESS: bus.address };
   const stores = openStores(resolvePaths({ dataDir, env }), env);
-  const session = await DaemonSession.open(stores, env, () => {}, { deviceId: 'Test-Desktop_0123456789ab', scheduleCheckMs: 0 });
+  const session = await DaemonSession.open(stores, env, () => {}, {
+    deviceId: 'Test-Desktop_0123456789ab',
+    scheduleCheckMs: 0,
+  });
   const bridge = await SettingsBridge.attach(stores, session);
   return {
     bus,

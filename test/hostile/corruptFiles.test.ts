@@ -13,7 +13,26 @@ describe('damaged files', () => {
   it('reports a truncated accounts database and leaves it untouched', async () => {
     const dataDir = tempDir();
     const env = cliEnv();
-    expect((await runCli(['--data-dir', dataDir, 'account', 'add', '--provider', 'webdav', '--server', 'https://dav.example', '--user', 'u', '--password-stdin'], { env, input: 'p\n' })).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          [
+            '--data-dir',
+            dataDir,
+            'account',
+            'add',
+            '--provider',
+            'webdav',
+            '--server',
+            'https://dav.example',
+            '--user',
+            'u',
+            '--password-stdin',
+          ],
+          { env, input: 'p\n' },
+        )
+      ).code,
+    ).toBe(0);
     const db = path.join(dataDir, 'accounts', 'accounts.db');
     // Fold the WAL in, then cut the file in half.
     const sqlite = new Database(db);
@@ -33,20 +52,24 @@ describe('damaged files', () => {
     const dataDir = tempDir();
     const stores = openStores(resolvePaths({ dataDir, env: {} }), {});
     const accounts = stores.accounts;
-    return accounts.add({ provider: 'webdav', serverAddress: 'https://dav.example', username: 'u', password: 'p' }).then((a) => {
-      const sqlite = new Database(path.join(dataDir, 'accounts', 'accounts.db'));
-      sqlite.prepare("UPDATE Settings SET value = 'maybe' WHERE key = 'ignore_ssl_errors'").run();
-      sqlite.prepare("INSERT INTO Settings (account, service, key, type, value) VALUES (?, 0, 'weird', 'a{sv}', '{}')").run(a.id);
-      sqlite.prepare("UPDATE Settings SET value = 'not quoted' WHERE key = 'webdav_path'").run();
-      sqlite.close();
-      const shown = accounts.get(a.id);
-      expect(shown.ignoreSslErrors).toBe(false);
-      expect(shown.serverAddress).toBe('https://dav.example');
-      expect(shown.webdavPath).toBe('/');
-      const problems = stores.accountStore.problems.map((p) => p.key).sort();
-      expect(problems).toEqual(expect.arrayContaining(['ignore_ssl_errors', 'weird', 'webdav_path']));
-      stores.close();
-    });
+    return accounts
+      .add({ provider: 'webdav', serverAddress: 'https://dav.example', username: 'u', password: 'p' })
+      .then((a) => {
+        const sqlite = new Database(path.join(dataDir, 'accounts', 'accounts.db'));
+        sqlite.prepare("UPDATE Settings SET value = 'maybe' WHERE key = 'ignore_ssl_errors'").run();
+        sqlite
+          .prepare("INSERT INTO Settings (account, service, key, type, value) VALUES (?, 0, 'weird', 'a{sv}', '{}')")
+          .run(a.id);
+        sqlite.prepare("UPDATE Settings SET value = 'not quoted' WHERE key = 'webdav_path'").run();
+        sqlite.close();
+        const shown = accounts.get(a.id);
+        expect(shown.ignoreSslErrors).toBe(false);
+        expect(shown.serverAddress).toBe('https://dav.example');
+        expect(shown.webdavPath).toBe('/');
+        const problems = stores.accountStore.problems.map((p) => p.key).sort();
+        expect(problems).toEqual(expect.arrayContaining(['ignore_ssl_errors', 'weird', 'webdav_path']));
+        stores.close();
+      });
   });
 
   it('refuses a damaged units file with its path, and does not rewrite it', async () => {

@@ -51,7 +51,14 @@ describe('hostile WebDAV listings', () => {
     const env = { DBUS_SESSION_BUS_ADDRESS: bus.address };
     stores = openStores(resolvePaths({ dataDir: tempDir(), env }), env);
     session = await DaemonSession.open(stores, env, () => {}, { scheduleCheckMs: 0, deviceId: device });
-    accountId = (await stores.accounts.add({ provider: 'webdav', serverAddress: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, username: 'h', password: 'p' })).id;
+    accountId = (
+      await stores.accounts.add({
+        provider: 'webdav',
+        serverAddress: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        username: 'h',
+        password: 'p',
+      })
+    ).id;
     ensureAccountProfiles(stores, accountId);
   });
 
@@ -90,7 +97,9 @@ describe('hostile WebDAV listings', () => {
 
   it('refuses to restore a name that would leave the restore folder, before asking the server', async () => {
     for (const name of ['../../etc/passwd', '/etc/passwd', '..', 'a/b.tar', 'x\u0000y.tar']) {
-      await expect(session.vault.restoreFromCloud(accountId, name)).rejects.toThrow(/not a backup file name|InvalidArgs|null byte/);
+      await expect(session.vault.restoreFromCloud(accountId, name)).rejects.toThrow(
+        /not a backup file name|InvalidArgs|null byte/,
+      );
     }
     // A name the server offers is only ever a file name inside the restore folder.
     const profile = stores.profiles.load(`webdav.BackupRestore-${accountId}`)!;
@@ -116,9 +125,11 @@ describe('hostile WebDAV listings', () => {
   });
 
   it('refuses entity tricks, deep nesting and oversized answers with a clear error', async () => {
-    answer = () => `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "${'x'.repeat(1000)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><d:multistatus xmlns:d="DAV:"><d:response><d:href>&b;</d:href></d:response></d:multistatus>`;
+    answer = () =>
+      `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "${'x'.repeat(1000)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><d:multistatus xmlns:d="DAV:"><d:response><d:href>&b;</d:href></d:response></d:multistatus>`;
     await expect(listCloudBackups(session, stores, accountId)).rejects.toThrow(/DOCTYPE/);
-    answer = () => `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">${'<d:x>'.repeat(20_000)}${'</d:x>'.repeat(20_000)}</d:multistatus>`;
+    answer = () =>
+      `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">${'<d:x>'.repeat(20_000)}${'</d:x>'.repeat(20_000)}</d:multistatus>`;
     await expect(listCloudBackups(session, stores, accountId)).rejects.toThrow(/listing|nested|deep/i);
     const huge = `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>${'y'.repeat(70 * 1024 * 1024)}</d:href></d:response></d:multistatus>`;
     answer = () => huge;

@@ -25,13 +25,20 @@ describe('Accounts page', () => {
     const { unmount } = first.render(<AccountsPage navigate={noop} onBack={noop} />);
     expect(screen.getByText('Loading…')).toBeTruthy();
     unmount();
-    const second = fakeApi({ 'accounts.list': () => Promise.reject(new Error('The accounts database is damaged')), 'providers.list': () => providers });
+    const second = fakeApi({
+      'accounts.list': () => Promise.reject(new Error('The accounts database is damaged')),
+      'providers.list': () => providers,
+    });
     second.render(<AccountsPage navigate={noop} onBack={noop} />);
     expect((await screen.findByRole('alert')).textContent).toContain('damaged');
   });
 
   it('lists accounts and removes one only after a confirmation', async () => {
-    const fake = fakeApi({ 'accounts.list': () => [account], 'providers.list': () => providers, 'accounts.remove': () => null });
+    const fake = fakeApi({
+      'accounts.list': () => [account],
+      'providers.list': () => providers,
+      'accounts.remove': () => null,
+    });
     fake.render(<AccountsPage navigate={noop} onBack={noop} />);
     expect(await screen.findByText('Home cloud')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Remove Home cloud' }));
@@ -59,7 +66,11 @@ describe('Adding an account', () => {
 
   it("fills the advanced dialog with Sailfish's defaults, validates paths, and saves the chosen backups path", async () => {
     const onDone = vi.fn();
-    const fake = fakeApi({ 'providers.list': () => providers, 'accounts.defaults': defaults, 'accounts.add': (input) => ({ ...account, backupsPath: input.backupsPath ?? '' }) });
+    const fake = fakeApi({
+      'providers.list': () => providers,
+      'accounts.defaults': defaults,
+      'accounts.add': (input) => ({ ...account, backupsPath: input.backupsPath ?? '' }),
+    });
     fake.render(<AccountEditorPage accountId={null} provider="nextcloud" onDone={onDone} onBack={noop} />);
     await userEvent.type(screen.getByLabelText('Server address'), 'https://cloud.example.com');
     await userEvent.type(screen.getByLabelText('Username'), 'alice');
@@ -82,12 +93,24 @@ describe('Adding an account', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     await userEvent.click(screen.getByRole('button', { name: 'Add account' }));
     const add = fake.calls.find(([c]) => c === 'accounts.add');
-    expect(add?.[1][0]).toMatchObject({ provider: 'nextcloud', serverAddress: 'https://cloud.example.com', username: 'alice', password: 'pw', backupsPath: '/remote.php/dav/files/alice/Phone', webdavPath: '/remote.php/dav/files/alice', ignoreSslErrors: false });
+    expect(add?.[1][0]).toMatchObject({
+      provider: 'nextcloud',
+      serverAddress: 'https://cloud.example.com',
+      username: 'alice',
+      password: 'pw',
+      backupsPath: '/remote.php/dav/files/alice/Phone',
+      webdavPath: '/remote.php/dav/files/alice',
+      ignoreSslErrors: false,
+    });
     expect(onDone).toHaveBeenCalled();
   });
 
   it('shows what the engine refused', async () => {
-    const { render } = fakeApi({ 'providers.list': () => providers, 'accounts.defaults': defaults, 'accounts.add': () => Promise.reject(new Error('Unknown backup provider "nextcloud"')) });
+    const { render } = fakeApi({
+      'providers.list': () => providers,
+      'accounts.defaults': defaults,
+      'accounts.add': () => Promise.reject(new Error('Unknown backup provider "nextcloud"')),
+    });
     render(<AccountEditorPage accountId={null} provider="nextcloud" onDone={noop} onBack={noop} />);
     await userEvent.type(screen.getByLabelText('Server address'), 'cloud.example.com');
     await userEvent.type(screen.getByLabelText('Username'), 'alice');

@@ -15,9 +15,18 @@ const summary: ProfileSummary = {
   client: 'nextcloud-backup',
   enabled: true,
   schedule: { enabled: true, time: '02:00:00', interval: 0, days: [1, 2, 3, 4, 5, 6, 7] },
-  keys: [['accountid', '1'], ['destinationtype', 'online']],
+  keys: [
+    ['accountid', '1'],
+    ['destinationtype', 'online'],
+  ],
   running: false,
-  lastResult: { time: '2026-11-26T02:00:00.000Z', majorCode: 1, minorCode: 402, scheduled: true, message: 'The server refused the user name or password.' },
+  lastResult: {
+    time: '2026-11-26T02:00:00.000Z',
+    majorCode: 1,
+    minorCode: 402,
+    scheduled: true,
+    message: 'The server refused the user name or password.',
+  },
 };
 
 describe('Profile inspector', () => {
@@ -33,7 +42,11 @@ describe('Profile inspector', () => {
   it('shows a profile’s keys, schedule, log and XML, runs it, and follows live signals', async () => {
     const fake = fakeApi({
       'profiles.list': () => [summary],
-      'profiles.get': () => ({ summary, xml: '<profile name="nextcloud.Backup-1" type="sync"/>', log: [summary.lastResult!] }),
+      'profiles.get': () => ({
+        summary,
+        xml: '<profile name="nextcloud.Backup-1" type="sync"/>',
+        log: [summary.lastResult!],
+      }),
       'profiles.run': () => true,
     });
     fake.render(<ProfileInspector selected="nextcloud.Backup-1" navigate={noop} onBack={noop} />);
@@ -42,15 +55,34 @@ describe('Profile inspector', () => {
     expect(screen.getByRole('list', { name: 'Results log' }).textContent).toContain('Failed (402)');
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));
     expect(fake.calls).toContainEqual(['profiles.run', ['nextcloud.Backup-1']]);
-    act(() => fake.emit('sync.status', { profile: 'nextcloud.Backup-1', status: 2, message: '1048576/2097152 bytes', moreDetails: 202, at: new Date().toISOString() }));
-    act(() => fake.emit('sync.transfer', { profile: 'nextcloud.Backup-1', db: 1, type: 1, mime: 'application/x-tar', committed: 1024, at: new Date().toISOString() }));
+    act(() =>
+      fake.emit('sync.status', {
+        profile: 'nextcloud.Backup-1',
+        status: 2,
+        message: '1048576/2097152 bytes',
+        moreDetails: 202,
+        at: new Date().toISOString(),
+      }),
+    );
+    act(() =>
+      fake.emit('sync.transfer', {
+        profile: 'nextcloud.Backup-1',
+        db: 1,
+        type: 1,
+        mime: 'application/x-tar',
+        committed: 1024,
+        at: new Date().toISOString(),
+      }),
+    );
     const feed = screen.getByRole('list', { name: 'Live signals' }).textContent ?? '';
     expect(feed).toContain('nextcloud.Backup-1: progress — 1048576/2097152 bytes (202)');
     expect(feed).toContain('transferProgress 1024 KiB');
   });
 
   it('shows errors', async () => {
-    fakeApi({ 'profiles.list': () => Promise.reject(new Error('No sync daemon')) }).render(<ProfileInspector navigate={noop} onBack={noop} />);
+    fakeApi({ 'profiles.list': () => Promise.reject(new Error('No sync daemon')) }).render(
+      <ProfileInspector navigate={noop} onBack={noop} />,
+    );
     expect((await screen.findByRole('alert')).textContent).toContain('No sync daemon');
   });
 });
@@ -59,13 +91,25 @@ describe('Restore confirmation', () => {
   const file = 'sailfish_backup_2026-11-20T08-40-00Z.tar';
 
   it('restores after the user confirms, with progress, then Finished', async () => {
-    const fake = fakeApi({ 'accounts.list': () => [account], 'backup.restore': () => null, 'backup.cancel': () => null });
+    const fake = fakeApi({
+      'accounts.list': () => [account],
+      'backup.restore': () => null,
+      'backup.cancel': () => null,
+    });
     fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
     expect(await screen.findByText('Home cloud (Nextcloud)')).toBeTruthy();
     expect(fake.calls.some(([c]) => c === 'backup.restore')).toBe(false);
     await userEvent.click(screen.getByRole('button', { name: 'Restore' }));
     expect(fake.calls).toContainEqual(['backup.restore', [1, file]]);
-    act(() => fake.emit('vault.state', { status: 'DownloadingBackup', statusText: 'Downloading 1.0 MB of 4.0 MB', progress: 0.25, canCancel: true, error: '' }));
+    act(() =>
+      fake.emit('vault.state', {
+        status: 'DownloadingBackup',
+        statusText: 'Downloading 1.0 MB of 4.0 MB',
+        progress: 0.25,
+        canCancel: true,
+        error: '',
+      }),
+    );
     expect(screen.getByText('Downloading 1.0 MB of 4.0 MB')).toBeTruthy();
     expect(screen.getByRole('progressbar', { name: 'Restore progress' }).getAttribute('aria-valuenow')).toBe('25');
     act(() => fake.emit('vault.operation', { kind: 'restore', accountId: 1, status: 'Finished' }));
@@ -76,7 +120,14 @@ describe('Restore confirmation', () => {
     const fake = fakeApi({ 'accounts.list': () => [account], 'backup.restore': () => null });
     fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Restore' }));
-    act(() => fake.emit('vault.operation', { kind: 'restore', accountId: 1, status: 'Error', error: 'The backup sailfish_backup_2026-11-20T08-40-00Z.tar is not on the server.' }));
+    act(() =>
+      fake.emit('vault.operation', {
+        kind: 'restore',
+        accountId: 1,
+        status: 'Error',
+        error: 'The backup sailfish_backup_2026-11-20T08-40-00Z.tar is not on the server.',
+      }),
+    );
     expect(screen.getByRole('alert').textContent).toContain('is not on the server');
   });
 });

@@ -3,7 +3,15 @@ import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import { ApiContext } from '../../renderer/ApiContext';
-import { buildApi, type CallArgs, type CallName, type CallResult, type EventName, type EventPayload, type SettingsApi } from '../../main/ipc/contract';
+import {
+  buildApi,
+  type CallArgs,
+  type CallName,
+  type CallResult,
+  type EventName,
+  type EventPayload,
+  type SettingsApi,
+} from '../../main/ipc/contract';
 
 afterEach(cleanup);
 
@@ -49,7 +57,11 @@ export const account = {
   backupsPath: '/remote.php/dav/files/alice/Sailfish OS/Backups',
   backupEnabled: true,
   hasPassword: true,
-  profiles: { Backup: 'nextcloud.Backup-1', BackupQuery: 'nextcloud.BackupQuery-1', BackupRestore: 'nextcloud.BackupRestore-1' },
+  profiles: {
+    Backup: 'nextcloud.Backup-1',
+    BackupQuery: 'nextcloud.BackupQuery-1',
+    BackupRestore: 'nextcloud.BackupRestore-1',
+  },
 };
 
 export const idle = { status: 'Idle' as const, statusText: '', progress: 0, canCancel: false, error: '' };

@@ -46,8 +46,24 @@ describe('passwords stay secret', () => {
     const unit = path.join(tempDir(), 'Notes');
     makeUnitTree(unit, 10_000);
     await cli(['units', 'add', unit]);
-    await cli(['--json', 'account', 'add', '--provider', 'webdav', '--server', server.url, '--user', 'sec', '--password-stdin'], `${SECRET}\n`);
-    await cli(['account', 'add', '--provider', 'webdav', '--server', `https://sec:${SECRET}@example.com`, '--user', 'sec', '--password-stdin'], `${SECRET}\n`);
+    await cli(
+      ['--json', 'account', 'add', '--provider', 'webdav', '--server', server.url, '--user', 'sec', '--password-stdin'],
+      `${SECRET}\n`,
+    );
+    await cli(
+      [
+        'account',
+        'add',
+        '--provider',
+        'webdav',
+        '--server',
+        `https://sec:${SECRET}@example.com`,
+        '--user',
+        'sec',
+        '--password-stdin',
+      ],
+      `${SECRET}\n`,
+    );
     await cli(['account', 'list']);
     await cli(['--json', 'account', 'show', '1']);
     await cli(['--json', 'backup', '1']);
@@ -75,10 +91,14 @@ describe('passwords stay secret', () => {
   });
 
   it('keeps it out of what the UI receives', async () => {
-    const added = await dispatchCall(world.bridge, 'accounts.add', [{ provider: 'webdav', serverAddress: server.url, username: 'sec', password: SECRET }]);
+    const added = await dispatchCall(world.bridge, 'accounts.add', [
+      { provider: 'webdav', serverAddress: server.url, username: 'sec', password: SECRET },
+    ]);
     const listed = await dispatchCall(world.bridge, 'accounts.list', []);
     const page = await dispatchCall(world.bridge, 'backup.page', []);
-    const bad = await dispatchCall(world.bridge, 'accounts.add', [{ provider: 'webdav', serverAddress: `https://x:${SECRET}@h.example`, username: 'sec', password: SECRET }]);
+    const bad = await dispatchCall(world.bridge, 'accounts.add', [
+      { provider: 'webdav', serverAddress: `https://x:${SECRET}@h.example`, username: 'sec', password: SECRET },
+    ]);
     for (const outcome of [added, listed, page, bad]) expect(JSON.stringify(outcome)).not.toContain(SECRET);
     expect(bad.ok).toBe(false);
   });

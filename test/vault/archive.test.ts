@@ -7,7 +7,12 @@ import { createArchive, extractArchive } from '../../main/vault/archive.js';
 import { tempDir } from '../helpers/processes.js';
 import { makeUnitTree, readTree } from '../helpers/tree.js';
 
-type Entry = { path: string; type: 'File' | 'Directory' | 'SymbolicLink' | 'CharacterDevice' | 'Link'; body?: string; linkpath?: string };
+type Entry = {
+  path: string;
+  type: 'File' | 'Directory' | 'SymbolicLink' | 'CharacterDevice' | 'Link';
+  body?: string;
+  linkpath?: string;
+};
 
 /** A tar file written header by header, so it can hold what a well-behaved tool never writes. */
 function craftTar(file: string, entries: Entry[]): void {
@@ -15,7 +20,15 @@ function craftTar(file: string, entries: Entry[]): void {
   for (const e of entries) {
     const body = Buffer.from(e.body ?? '');
     const header = Buffer.alloc(512);
-    new Header({ path: e.path, type: e.type, size: e.type === 'File' ? body.length : 0, mode: e.type === 'Directory' ? 0o755 : 0o644, mtime: new Date(), ...(e.linkpath ? { linkpath: e.linkpath } : {}), ...(e.type === 'CharacterDevice' ? { devmaj: 1, devmin: 3 } : {}) }).encode(header, 0);
+    new Header({
+      path: e.path,
+      type: e.type,
+      size: e.type === 'File' ? body.length : 0,
+      mode: e.type === 'Directory' ? 0o755 : 0o644,
+      mtime: new Date(),
+      ...(e.linkpath ? { linkpath: e.linkpath } : {}),
+      ...(e.type === 'CharacterDevice' ? { devmaj: 1, devmin: 3 } : {}),
+    }).encode(header, 0);
     blocks.push(header);
     if (e.type === 'File') blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
@@ -32,7 +45,13 @@ describe('backup archives', () => {
     mkdirSync(music, { recursive: true });
     writeFileSync(path.join(music, 'song.ogg'), 'la la la');
     const file = path.join(base, 'b.tar');
-    const progress = await createArchive([{ name: 'Documents', path: docs }, { name: 'Music', path: music }], file);
+    const progress = await createArchive(
+      [
+        { name: 'Documents', path: docs },
+        { name: 'Music', path: music },
+      ],
+      file,
+    );
     expect(progress.files).toBe(5);
     const out = tempDir();
     const result = await extractArchive(file, out);
@@ -48,7 +67,10 @@ describe('backup archives', () => {
     makeUnitTree(path.join(base, 'unit'), 20_000_000);
     const controller = new AbortController();
     const file = path.join(base, 'b.tar');
-    const run = createArchive([{ name: 'unit', path: path.join(base, 'unit') }], file, { signal: controller.signal, onProgress: () => controller.abort() });
+    const run = createArchive([{ name: 'unit', path: path.join(base, 'unit') }], file, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await expect(run).rejects.toThrow();
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.part`)).toBe(false);

@@ -48,7 +48,12 @@ describe('org.sailfishos.backup', () => {
   });
 
   it('shows a cloud backup live: status, progress, transfer signals, then Finished', async () => {
-    const account = await stores.accounts.add({ provider: 'webdav', serverAddress: server.url, username: 'u', password: 'p' });
+    const account = await stores.accounts.add({
+      provider: 'webdav',
+      serverAddress: server.url,
+      username: 'u',
+      password: 'p',
+    });
     ensureAccountProfiles(stores, account.id);
     const states: Array<Partial<VaultState>> = [];
     const statuses: string[] = [];
@@ -58,7 +63,9 @@ describe('org.sailfishos.backup', () => {
       await vault.onCloudBackupStatusChanged((id, status) => id === account.id && statuses.push(status)),
       await msyncd.onTransferProgress((e) => e.profile === `webdav.Backup-${account.id}` && kib.push(e.committed)),
     ];
-    const done = new Promise<void>((resolve) => void vault.onCloudBackupStatusChanged((id, s) => s === 'Finished' && resolve()));
+    const done = new Promise<void>(
+      (resolve) => void vault.onCloudBackupStatusChanged((id, s) => s === 'Finished' && resolve()),
+    );
     await vault.backupToCloud(account.id);
     await done;
     for (const off of offs) await off();
@@ -77,7 +84,9 @@ describe('org.sailfishos.backup', () => {
     // Another backup while one runs is refused, not queued behind the user's back.
     const second = vault.backupToCloud(account.id);
     await expect(vault.backupToCloud(account.id)).rejects.toThrow(/already running/);
-    await new Promise<void>((resolve) => void vault.onCloudBackupStatusChanged((_id, s) => s === 'Finished' && resolve()));
+    await new Promise<void>(
+      (resolve) => void vault.onCloudBackupStatusChanged((_id, s) => s === 'Finished' && resolve()),
+    );
     await second;
   });
 
@@ -99,7 +108,9 @@ describe('org.sailfishos.backup', () => {
     stores.units.remove(unit);
     const elsewhere = tempDir();
     stores.units.add(path.join(elsewhere), 'Documents');
-    const restored = new Promise<string>((resolve) => void vault.onFileBackupStatusChanged((_f, s) => (s === 'Finished' || s === 'Error') && resolve(s)));
+    const restored = new Promise<string>(
+      (resolve) => void vault.onFileBackupStatusChanged((_f, s) => (s === 'Finished' || s === 'Error') && resolve(s)),
+    );
     await vault.restoreFromFile(file);
     expect(await restored).toBe('Finished');
     expect(readTree(elsewhere)).toEqual(before);

@@ -14,7 +14,10 @@ interface Reply {
   body: string;
 }
 
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
       let body = '';
@@ -48,7 +51,11 @@ describe('sfbackup ui (browser mode)', () => {
   });
 
   const call = (name: string, args: unknown, headers: Record<string, string> = {}) =>
-    request(`${server.origin}/api/call`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie, ...headers }, body: JSON.stringify({ name, args }) });
+    request(`${server.origin}/api/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, ...headers },
+      body: JSON.stringify({ name, args }),
+    });
 
   it('listens on loopback only and gives the page with a strict CSP and an HttpOnly, SameSite cookie', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
@@ -73,14 +80,22 @@ describe('sfbackup ui (browser mode)', () => {
   });
 
   it('refuses malformed calls with a clear error and keeps serving', async () => {
-    const notJson = await request(`${server.origin}/api/call`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{nope' });
+    const notJson = await request(`${server.origin}/api/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
     const unknown = await call('fs.readFile', ['/etc/passwd']);
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'unknown-call' } });
     const badArgs = await call('backup.restore', [1, '../../etc/passwd']);
     expect(JSON.parse(badArgs.body)).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
-    const form = await request(`${server.origin}/api/call`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Cookie: cookie }, body: '{}' });
+    const form = await request(`${server.origin}/api/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Cookie: cookie },
+      body: '{}',
+    });
     expect(form.status).toBe(415);
     const traversal = await request(`${server.origin}/assets/..%2F..%2Fetc%2Fpasswd`, { headers: { Cookie: cookie } });
     expect(traversal.status).toBe(404);
@@ -89,12 +104,20 @@ describe('sfbackup ui (browser mode)', () => {
 
   it('streams events as the engine reports them', async () => {
     const events: string[] = [];
-    const req = http.get(`${server.origin}/api/events`, { headers: { Cookie: cookie } }, (res) => res.on('data', (d: Buffer) => events.push(d.toString())));
+    const req = http.get(`${server.origin}/api/events`, { headers: { Cookie: cookie } }, (res) =>
+      res.on('data', (d: Buffer) => events.push(d.toString())),
+    );
     await new Promise((r) => setTimeout(r, 200));
-    const added = await call('accounts.add', [{ provider: 'webdav', serverAddress: 'http://127.0.0.1:9', username: 'u', password: 'secret-pass' }]);
-    expect(JSON.parse(added.body)).toMatchObject({ ok: true, result: { id: 1, provider: 'webdav', hasPassword: true } });
+    const added = await call('accounts.add', [
+      { provider: 'webdav', serverAddress: 'http://127.0.0.1:9', username: 'u', password: 'secret-pass' },
+    ]);
+    expect(JSON.parse(added.body)).toMatchObject({
+      ok: true,
+      result: { id: 1, provider: 'webdav', hasPassword: true },
+    });
     expect(added.body).not.toContain('secret-pass');
-    for (let i = 0; i < 40 && !events.join('').includes('accounts.changed'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 40 && !events.join('').includes('accounts.changed'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     req.destroy();
     expect(events.join('')).toContain('"name":"accounts.changed"');
     expect(events.join('')).toContain('"name":"profiles.changed"');

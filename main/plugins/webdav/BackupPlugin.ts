@@ -10,7 +10,12 @@ import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin
 import { openSession, type PluginEnv } from './pluginEnv.js';
 
 /** Waits for the vault to say the archive of this account is ready (or failed, or was cancelled). */
-async function archiveReady(env: PluginEnv, accountId: number, signal: AbortSignal, start: () => Promise<string>): Promise<string> {
+async function archiveReady(
+  env: PluginEnv,
+  accountId: number,
+  signal: AbortSignal,
+  start: () => Promise<string>,
+): Promise<string> {
   let settle!: (status: string, detail?: string) => void;
   const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
     settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
@@ -51,7 +56,8 @@ export class BackupPlugin implements ClientPlugin {
       await connection.ensureFolder(deviceFolder, ctx.signal);
       // Uploads an interrupted run left behind (one backup runs at a time per device).
       for (const entry of (await connection.list(deviceFolder, ctx.signal)) ?? []) {
-        if (/^\.sailfish_backup_.*\.part$/.test(entry.name)) await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
+        if (/^\.sailfish_backup_.*\.part$/.test(entry.name))
+          await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
       }
       localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
         try {
@@ -59,13 +65,18 @@ export class BackupPlugin implements ClientPlugin {
         } catch (err) {
           if (err instanceof DBusCallError && err.type.endsWith('.Error.Canceled')) throw BackupError.aborted();
           const text = errorMessage(err);
-          throw new BackupError(/Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError, text);
+          throw new BackupError(
+            /Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError,
+            text,
+          );
         }
       });
       const name = path.basename(localFile);
       tempRemote = `${deviceFolder}/.${name}.${randomBytes(4).toString('hex')}.part`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
-      const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) => ctx.transfer({ direction: 'upload', done, total }));
+      const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) =>
+        ctx.transfer({ direction: 'upload', done, total }),
+      );
       const finalRemote = `${deviceFolder}/${name}`;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');
       await connection.move(tempRemote, finalRemote, ctx.signal);
@@ -73,9 +84,16 @@ export class BackupPlugin implements ClientPlugin {
       const remoteSize = await connection.size(finalRemote, ctx.signal);
       if (remoteSize !== undefined && remoteSize !== size) {
         await connection.remove(finalRemote, AbortSignal.timeout(30_000)).catch(() => {});
-        throw new BackupError(MinorCode.InternalError, `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`);
+        throw new BackupError(
+          MinorCode.InternalError,
+          `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
+        );
       }
-      return { local: { added: 0, deleted: 0, modified: 0 }, remote: { added: 1, deleted: 0, modified: 0 }, message: `Uploaded ${name}` };
+      return {
+        local: { added: 0, deleted: 0, modified: 0 },
+        remote: { added: 1, deleted: 0, modified: 0 },
+        message: `Uploaded ${name}`,
+      };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
       if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});

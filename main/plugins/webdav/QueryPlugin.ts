@@ -13,12 +13,18 @@ export class QueryPlugin implements ClientPlugin {
     const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
     const entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
     // Only names that are safe as file names (and D-Bus strings) ever reach the vault.
-    const names = entries.filter((e) => isListedBackup(e.name, e.isCollection) && isBackupFileName(e.name)).map((e) => e.name);
+    const names = entries
+      .filter((e) => isListedBackup(e.name, e.isCollection) && isBackupFileName(e.name))
+      .map((e) => e.name);
     try {
       await this.env.vault.setCloudBackups(ctx.profile.name, names);
     } catch (err) {
       throw toBackupError(err, 'reporting the backups', 'the backup service');
     }
-    return { local: { added: 0, deleted: 0, modified: 0 }, remote: { added: 0, deleted: 0, modified: 0 }, message: `${names.length} backups found` };
+    return {
+      local: { added: 0, deleted: 0, modified: 0 },
+      remote: { added: 0, deleted: 0, modified: 0 },
+      message: `${names.length} backups found`,
+    };
   }
 }

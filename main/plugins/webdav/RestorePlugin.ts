@@ -16,31 +16,55 @@ export class RestorePlugin implements ClientPlugin {
 
   async run(ctx: PluginContext): Promise<PluginOutcome> {
     const target = ctx.profile.key(KEY_RESTORE_FILE) ?? '';
-    if (!path.isAbsolute(target)) throw new BackupError(MinorCode.PluginError, `The profile's ${KEY_RESTORE_FILE} is not an absolute path.`);
+    if (!path.isAbsolute(target))
+      throw new BackupError(MinorCode.PluginError, `The profile's ${KEY_RESTORE_FILE} is not an absolute path.`);
     const name = path.basename(target);
     if (!isBackupFileName(name)) throw new BackupError(MinorCode.PluginError, `"${name}" is not a backup file name.`);
     const dir = path.dirname(target);
-    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new BackupError(MinorCode.PluginError, `The restore folder ${dir} does not exist.`);
+    if (
+      !(await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      throw new BackupError(MinorCode.PluginError, `The restore folder ${dir} does not exist.`);
     const existing = await lstat(target).catch(() => undefined);
-    if (existing && !existing.isFile()) throw new BackupError(MinorCode.PluginError, `${target} exists and is not a file; refusing to replace it.`);
+    if (existing && !existing.isFile())
+      throw new BackupError(MinorCode.PluginError, `${target} exists and is not a file; refusing to replace it.`);
 
     ctx.progress(ProgressDetail.Initialising, 'Preparing');
     const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
     const temp = path.join(dir, `.${name}.${randomBytes(4).toString('hex')}.part`);
     ctx.progress(ProgressDetail.Receiving, 'Downloading');
     try {
-      await connection.download(`${deviceFolder}/${name}`, temp, ctx.signal, (done, total) => ctx.transfer({ direction: 'download', done, total }));
+      await connection.download(`${deviceFolder}/${name}`, temp, ctx.signal, (done, total) =>
+        ctx.transfer({ direction: 'download', done, total }),
+      );
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
-      if (err instanceof BackupError && /ENOSPC|EDQUOT/.test(String((err.cause as NodeJS.ErrnoException | undefined)?.code))) {
-        throw new BackupError(MinorCode.InternalError, `There is not enough free space in ${dir} for the backup ${name}.`);
+      if (
+        err instanceof BackupError &&
+        /ENOSPC|EDQUOT/.test(String((err.cause as NodeJS.ErrnoException | undefined)?.code))
+      ) {
+        throw new BackupError(
+          MinorCode.InternalError,
+          `There is not enough free space in ${dir} for the backup ${name}.`,
+        );
       }
       if (err instanceof BackupError && httpStatusOf(err.cause) === 404) {
-        throw new BackupError(MinorCode.InternalError, `The backup ${name} is not on the server (looked in ${deviceFolder}).`, { httpStatus: 404 });
+        throw new BackupError(
+          MinorCode.InternalError,
+          `The backup ${name} is not on the server (looked in ${deviceFolder}).`,
+          { httpStatus: 404 },
+        );
       }
       throw err;
     }
-    return { local: { added: 1, deleted: 0, modified: 0 }, remote: { added: 0, deleted: 0, modified: 0 }, message: `Downloaded ${name}` };
+    return {
+      local: { added: 1, deleted: 0, modified: 0 },
+      remote: { added: 0, deleted: 0, modified: 0 },
+      message: `Downloaded ${name}`,
+    };
   }
 }

@@ -42,7 +42,13 @@ const MAX_DEPTH = 100;
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/></d:prop></d:propfind>';
 
-const propfindParser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, processEntities: true, isArray: (name) => name === 'response' || name === 'propstat' });
+const propfindParser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  processEntities: true,
+  isArray: (name) => name === 'response' || name === 'propstat',
+});
 
 function counter(onBytes: (n: number) => void): Transform {
   return new Transform({
@@ -71,14 +77,26 @@ export class WebDavConnection {
   }
 
   /** Runs one request with an idle watchdog; `touch` resets it whenever bytes move. */
-  private async guarded<T>(doing: string, signal: AbortSignal, work: (signal: AbortSignal, touch: () => void) => Promise<T>): Promise<T> {
+  private async guarded<T>(
+    doing: string,
+    signal: AbortSignal,
+    work: (signal: AbortSignal, touch: () => void) => Promise<T>,
+  ): Promise<T> {
     const idle = new AbortController();
     let last = Date.now();
-    const timer = setInterval(() => {
-      if (Date.now() - last > this.idleTimeoutMs) {
-        idle.abort(new BackupError(MinorCode.ConnectionError, `The server ${this.server} stopped answering while ${doing} (no data for ${Math.round(this.idleTimeoutMs / 1000)} s).`));
-      }
-    }, Math.min(1000, this.idleTimeoutMs));
+    const timer = setInterval(
+      () => {
+        if (Date.now() - last > this.idleTimeoutMs) {
+          idle.abort(
+            new BackupError(
+              MinorCode.ConnectionError,
+              `The server ${this.server} stopped answering while ${doing} (no data for ${Math.round(this.idleTimeoutMs / 1000)} s).`,
+            ),
+          );
+        }
+      },
+      Math.min(1000, this.idleTimeoutMs),
+    );
     const combined = AbortSignal.any([signal, idle.signal]);
     try {
       return await work(combined, () => (last = Date.now()));
@@ -94,15 +112,17 @@ export class WebDavConnection {
   /** PROPFIND Depth 1 of a folder; undefined when the folder does not exist. */
   async list(folder: string, signal: AbortSignal): Promise<RemoteEntry[] | undefined> {
     return this.guarded('listing backups', signal, async (s) => {
-      const res = await this.client.customRequest(folder, {
-        method: 'PROPFIND',
-        headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
-        data: PROPFIND_BODY,
-        signal: s,
-      }).catch((err: unknown) => {
-        if (httpStatusOf(err) === 404) return undefined;
-        throw err;
-      });
+      const res = await this.client
+        .customRequest(folder, {
+          method: 'PROPFIND',
+          headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
+          data: PROPFIND_BODY,
+          signal: s,
+        })
+        .catch((err: unknown) => {
+          if (httpStatusOf(err) === 404) return undefined;
+          throw err;
+        });
       if (!res) return undefined;
       return parseMultistatus(await readCapped(res, MAX_LISTING, this.server), folder);
     });
@@ -134,15 +154,27 @@ export class WebDavConnection {
     let done = 0;
     await this.guarded('uploading the backup', signal, async (s, touch) => {
       // Node Readable (not the webdav client's own stream handling) so the explicit Content-Length is honoured.
-      const body = createReadStream(localFile, { highWaterMark: CHUNK }).pipe(counter((n) => { done += n; touch(); onProgress(done, size); }));
-      const ok = await this.client.putFileContents(remotePath, body, { headers: { 'Content-Length': String(size) }, overwrite: true, signal: s });
+      const body = createReadStream(localFile, { highWaterMark: CHUNK }).pipe(
+        counter((n) => {
+          done += n;
+          touch();
+          onProgress(done, size);
+        }),
+      );
+      const ok = await this.client.putFileContents(remotePath, body, {
+        headers: { 'Content-Length': String(size) },
+        overwrite: true,
+        signal: s,
+      });
       if (!ok) throw new Error('the server refused the upload');
     });
     return size;
   }
 
   async move(from: string, to: string, signal: AbortSignal): Promise<void> {
-    await this.guarded('moving the backup into place', signal, (s) => this.client.moveFile(from, to, { overwrite: true, signal: s }));
+    await this.guarded('moving the backup into place', signal, (s) =>
+      this.client.moveFile(from, to, { overwrite: true, signal: s }),
+    );
   }
 
   async size(remotePath: string, signal: AbortSignal): Promise<number | undefined> {
@@ -163,7 +195,12 @@ export class WebDavConnection {
   }
 
   /** Streams a file down into `localFile`; returns the byte count. */
-  async download(remotePath: string, localFile: string, signal: AbortSignal, onProgress: ByteProgress): Promise<number> {
+  async download(
+    remotePath: string,
+    localFile: string,
+    signal: AbortSignal,
+    onProgress: ByteProgress,
+  ): Promise<number> {
     let done = 0;
     await this.guarded('downloading the backup', signal, async (s, touch) => {
       const res = await this.client.customRequest(remotePath, { method: 'GET', signal: s });
@@ -171,9 +208,23 @@ export class WebDavConnection {
       const body = (res as unknown as { body?: unknown }).body;
       if (!body) throw new Error('the server sent no body');
       // node-fetch gives a Node stream, the platform fetch a web stream.
-      const source = typeof (body as { pipe?: unknown }).pipe === 'function' ? (body as Readable) : Readable.fromWeb(body as never);
-      await pipeline(source, counter((n) => { done += n; touch(); onProgress(done, total); }), createWriteStream(localFile, { mode: 0o600, highWaterMark: CHUNK }), { signal: s });
-      if (total !== undefined && done !== total) throw new BackupError(MinorCode.ConnectionError, `The download from ${this.server} ended early (${done} of ${total} bytes).`);
+      const source =
+        typeof (body as { pipe?: unknown }).pipe === 'function' ? (body as Readable) : Readable.fromWeb(body as never);
+      await pipeline(
+        source,
+        counter((n) => {
+          done += n;
+          touch();
+          onProgress(done, total);
+        }),
+        createWriteStream(localFile, { mode: 0o600, highWaterMark: CHUNK }),
+        { signal: s },
+      );
+      if (total !== undefined && done !== total)
+        throw new BackupError(
+          MinorCode.ConnectionError,
+          `The download from ${this.server} ended early (${done} of ${total} bytes).`,
+        );
     });
     return done;
   }
@@ -183,14 +234,18 @@ export class WebDavConnection {
 async function readCapped(res: unknown, limit: number, server: string): Promise<string> {
   const body = (res as { body?: unknown }).body;
   if (!body) return '';
-  const stream = typeof (body as { pipe?: unknown }).pipe === 'function' ? (body as Readable) : Readable.fromWeb(body as never);
+  const stream =
+    typeof (body as { pipe?: unknown }).pipe === 'function' ? (body as Readable) : Readable.fromWeb(body as never);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
     if (size > limit) {
       stream.destroy();
-      throw new BackupError(MinorCode.InternalError, `The listing from ${server} is too large (over ${limit >> 20} MiB); refusing it.`);
+      throw new BackupError(
+        MinorCode.InternalError,
+        `The listing from ${server} is too large (over ${limit >> 20} MiB); refusing it.`,
+      );
     }
     chunks.push(chunk as Buffer);
   }
@@ -212,12 +267,18 @@ export function nestingDepth(xml: string): number {
 /** Entries of a multistatus answer, without the folder itself; names are decoded, never paths. */
 export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
   // Entity declarations have no place in a listing (and are how XML bombs work).
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Error('the server sent a listing with a DOCTYPE, which is not a WebDAV listing');
-  if (nestingDepth(xml) > MAX_DEPTH) throw new Error(`the server sent a listing nested more than ${MAX_DEPTH} deep, which is not a WebDAV listing`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    throw new Error('the server sent a listing with a DOCTYPE, which is not a WebDAV listing');
+  if (nestingDepth(xml) > MAX_DEPTH)
+    throw new Error(`the server sent a listing nested more than ${MAX_DEPTH} deep, which is not a WebDAV listing`);
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`the server sent something that is not a WebDAV listing (${valid.err.msg}, line ${valid.err.line})`);
+  if (valid !== true)
+    throw new Error(
+      `the server sent something that is not a WebDAV listing (${valid.err.msg}, line ${valid.err.line})`,
+    );
   const doc = propfindParser.parse(xml) as { multistatus?: { response?: Array<Record<string, unknown>> } | '' };
-  if (doc.multistatus === undefined) throw new Error('the server sent XML that is not a WebDAV listing (no multistatus)');
+  if (doc.multistatus === undefined)
+    throw new Error('the server sent XML that is not a WebDAV listing (no multistatus)');
   const responses = (doc.multistatus || undefined)?.response ?? [];
   const self = folder.replace(/\/+$/, '');
   const out: RemoteEntry[] = [];
@@ -234,13 +295,20 @@ export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
     const slash = hrefPath.lastIndexOf('/');
     if (hrefPath.slice(0, slash) !== self) continue;
     const name = hrefPath.slice(slash + 1);
-    const okStat = (r.propstat as Array<Record<string, unknown>> | undefined)?.find((p) => /\s200\s/.test(scalarText(p.status))) ?? (r.propstat as Array<Record<string, unknown>> | undefined)?.[0];
+    const okStat =
+      (r.propstat as Array<Record<string, unknown>> | undefined)?.find((p) => /\s200\s/.test(scalarText(p.status))) ??
+      (r.propstat as Array<Record<string, unknown>> | undefined)?.[0];
     const prop = (okStat?.prop ?? {}) as Record<string, unknown>;
     const type = prop.resourcetype;
     const isCollection = typeof type === 'object' && type !== null && 'collection' in type;
     const length = Number(prop.getcontentlength);
     const modified = prop.getlastmodified ? new Date(scalarText(prop.getlastmodified)) : undefined;
-    out.push({ name, isCollection, size: Number.isFinite(length) && prop.getcontentlength !== undefined ? length : undefined, modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined });
+    out.push({
+      name,
+      isCollection,
+      size: Number.isFinite(length) && prop.getcontentlength !== undefined ? length : undefined,
+      modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined,
+    });
   }
   return out;
 }

@@ -21,7 +21,8 @@ export interface AccountSession {
 
 export async function openSession(env: PluginEnv, profile: SyncProfile): Promise<AccountSession> {
   const accountId = profile.accountId;
-  if (accountId === undefined) throw new BackupError(MinorCode.PluginError, `Profile ${profile.name} names no account.`);
+  if (accountId === undefined)
+    throw new BackupError(MinorCode.PluginError, `Profile ${profile.name} names no account.`);
   let account: BackupAccount;
   try {
     account = env.accounts.get(accountId);
@@ -32,7 +33,11 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
     throw new BackupError(MinorCode.PluginError, `The account "${account.name}" is disabled for backups.`);
   }
   const credentials = await env.accounts.credentialsFor(account);
-  if (!credentials) throw new BackupError(MinorCode.AuthenticationFailure, `No password is stored for the account "${account.name}"; enter it again.`);
+  if (!credentials)
+    throw new BackupError(
+      MinorCode.AuthenticationFailure,
+      `No password is stored for the account "${account.name}"; enter it again.`,
+    );
   let deviceId: string;
   try {
     deviceId = await env.vault.backupFileDeviceId();

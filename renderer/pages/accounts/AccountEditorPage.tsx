@@ -7,11 +7,27 @@ import { ErrorText, Hint, PageHeader } from '../../components/layout';
 import { AdvancedSettingsDialog, type AdvancedSettings } from './AdvancedSettingsDialog';
 import { serverAddressProblem } from './validate';
 
-export function AccountEditorPage({ accountId, provider, onDone, onBack }: { accountId: number | null; provider?: string; onDone: (account: AccountView) => void; onBack: () => void }) {
+export function AccountEditorPage({
+  accountId,
+  provider,
+  onDone,
+  onBack,
+}: {
+  accountId: number | null;
+  provider?: string;
+  onDone: (account: AccountView) => void;
+  onBack: () => void;
+}) {
   const api = useApi();
   const [providers, setProviders] = useState<Array<{ id: string; name: string }>>([]);
   const [existing, setExisting] = useState<AccountView>();
-  const [form, setForm] = useState({ provider: provider ?? 'nextcloud', serverAddress: '', username: '', password: '', name: '' });
+  const [form, setForm] = useState({
+    provider: provider ?? 'nextcloud',
+    serverAddress: '',
+    username: '',
+    password: '',
+    name: '',
+  });
   const [advanced, setAdvanced] = useState<AdvancedSettings>();
   const [defaults, setDefaults] = useState<AdvancedSettings>();
   const [dialogOpen, setDialogOpen] = useState(false);
@@ -20,15 +36,27 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    void api.providers.list().then((list) => setProviders(list.map((p) => ({ id: p.id, name: p.name }))), (err: unknown) => setError(messageOf(err)));
+    void api.providers.list().then(
+      (list) => setProviders(list.map((p) => ({ id: p.id, name: p.name }))),
+      (err: unknown) => setError(messageOf(err)),
+    );
     if (accountId !== null) {
-      void api.accounts.list().then((list) => {
-        const a = list.find((x) => x.id === accountId);
-        if (!a) return setError(`No account ${accountId}`);
-        setExisting(a);
-        setForm({ provider: a.provider, serverAddress: a.serverAddress, username: a.username, password: '', name: a.name });
-        setAdvanced({ webdavPath: a.webdavPath, backupsPath: a.backupsPath, ignoreSslErrors: a.ignoreSslErrors });
-      }, (err: unknown) => setError(messageOf(err)));
+      void api.accounts.list().then(
+        (list) => {
+          const a = list.find((x) => x.id === accountId);
+          if (!a) return setError(`No account ${accountId}`);
+          setExisting(a);
+          setForm({
+            provider: a.provider,
+            serverAddress: a.serverAddress,
+            username: a.username,
+            password: '',
+            name: a.name,
+          });
+          setAdvanced({ webdavPath: a.webdavPath, backupsPath: a.backupsPath, ignoreSslErrors: a.ignoreSslErrors });
+        },
+        (err: unknown) => setError(messageOf(err)),
+      );
     }
   }, [api, accountId]);
 
@@ -46,7 +74,11 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
     };
   }, [api, form.provider, form.serverAddress, form.username, serverProblem]);
 
-  const problems = [serverProblem, form.username.trim() ? undefined : 'Enter the user name', existing || form.password ? undefined : 'Enter the password'].filter(Boolean);
+  const problems = [
+    serverProblem,
+    form.username.trim() ? undefined : 'Enter the user name',
+    existing || form.password ? undefined : 'Enter the password',
+  ].filter(Boolean);
   const save = async () => {
     setTouched(true);
     if (problems.length > 0) return;
@@ -61,7 +93,13 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
             serverAddress: form.serverAddress,
             username: form.username,
             ...(form.password ? { password: form.password } : {}),
-            ...(chosen ? { webdavPath: chosen.webdavPath, backupsPath: chosen.backupsPath, ignoreSslErrors: chosen.ignoreSslErrors } : {}),
+            ...(chosen
+              ? {
+                  webdavPath: chosen.webdavPath,
+                  backupsPath: chosen.backupsPath,
+                  ignoreSslErrors: chosen.ignoreSslErrors,
+                }
+              : {}),
           })
         : await api.accounts.add({
             provider: form.provider,
@@ -69,7 +107,13 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
             username: form.username,
             password: form.password,
             ...(form.name.trim() ? { name: form.name.trim() } : {}),
-            ...(chosen ? { webdavPath: chosen.webdavPath, backupsPath: chosen.backupsPath, ignoreSslErrors: chosen.ignoreSslErrors } : {}),
+            ...(chosen
+              ? {
+                  webdavPath: chosen.webdavPath,
+                  backupsPath: chosen.backupsPath,
+                  ignoreSslErrors: chosen.ignoreSslErrors,
+                }
+              : {}),
           });
       onDone(account);
     } catch (err) {
@@ -94,7 +138,11 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
         {!existing && (
           <div className="field">
             <label htmlFor="provider">Service</label>
-            <select id="provider" value={form.provider} onChange={(e) => setForm({ ...form, provider: e.target.value })}>
+            <select
+              id="provider"
+              value={form.provider}
+              onChange={(e) => setForm({ ...form, provider: e.target.value })}
+            >
               {providers.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
@@ -105,20 +153,50 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
         )}
         <div className="field">
           <label htmlFor="server">Server address</label>
-          <input id="server" type="url" inputMode="url" autoComplete="url" placeholder="https://cloud.example.com" value={form.serverAddress} aria-invalid={touched && Boolean(serverProblem)} onChange={(e) => setForm({ ...form, serverAddress: e.target.value })} />
+          <input
+            id="server"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            placeholder="https://cloud.example.com"
+            value={form.serverAddress}
+            aria-invalid={touched && Boolean(serverProblem)}
+            onChange={(e) => setForm({ ...form, serverAddress: e.target.value })}
+          />
           {form.serverAddress && serverProblem && <ErrorText>{serverProblem}</ErrorText>}
         </div>
         <div className="field">
           <label htmlFor="username">Username</label>
-          <input id="username" autoComplete="username" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
+          <input
+            id="username"
+            autoComplete="username"
+            value={form.username}
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input id="password" type="password" autoComplete="current-password" value={form.password} placeholder={existing ? 'Unchanged' : ''} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            value={form.password}
+            placeholder={existing ? 'Unchanged' : ''}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor="account-name">Description</label>
-          <input id="account-name" value={form.name} placeholder={form.username && !serverProblem ? `${form.username}@${new URL(/^https?:\/\//.test(form.serverAddress) ? form.serverAddress : `https://${form.serverAddress}`).host}` : 'Optional'} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          <input
+            id="account-name"
+            value={form.name}
+            placeholder={
+              form.username && !serverProblem
+                ? `${form.username}@${new URL(/^https?:\/\//.test(form.serverAddress) ? form.serverAddress : `https://${form.serverAddress}`).host}`
+                : 'Optional'
+            }
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+          />
         </div>
         <button type="button" className="link" onClick={() => setDialogOpen(true)}>
           Advanced settings
@@ -139,7 +217,9 @@ export function AccountEditorPage({ accountId, provider, onDone, onBack }: { acc
       </form>
       {dialogOpen && (
         <AdvancedSettingsDialog
-          initial={advanced ?? defaults ?? { webdavPath: '/', backupsPath: 'Sailfish OS/Backups', ignoreSslErrors: false }}
+          initial={
+            advanced ?? defaults ?? { webdavPath: '/', backupsPath: 'Sailfish OS/Backups', ignoreSslErrors: false }
+          }
           defaults={defaults}
           onCancel={() => setDialogOpen(false)}
           onAccept={(value) => {

@@ -39,7 +39,13 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
               </button>
               {confirming === a.id ? (
                 <span className="confirm">
-                  <button type="button" className="danger" onClick={() => void api.accounts.remove(a.id).then(load, (err: unknown) => setError(messageOf(err)))}>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() =>
+                      void api.accounts.remove(a.id).then(load, (err: unknown) => setError(messageOf(err)))
+                    }
+                  >
                     Remove {a.name}
                   </button>
                   <button type="button" onClick={() => setConfirming(undefined)}>
@@ -47,7 +53,12 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
                   </button>
                 </span>
               ) : (
-                <button type="button" className="link" aria-label={`Remove ${a.name}`} onClick={() => setConfirming(a.id)}>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove ${a.name}`}
+                  onClick={() => setConfirming(a.id)}
+                >
                   Remove
                 </button>
               )}
@@ -58,7 +69,12 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
       <Section title="Add account">
         <nav aria-label="Add account" className="menu">
           {providers.map((p) => (
-            <button key={p.id} type="button" className="menu-row" onClick={() => navigate({ page: 'account', accountId: null, provider: p.id })}>
+            <button
+              key={p.id}
+              type="button"
+              className="menu-row"
+              onClick={() => navigate({ page: 'account', accountId: null, provider: p.id })}
+            >
               <span className="row-main">{p.name}</span>
               <span className="row-sub">{p.description}</span>
             </button>

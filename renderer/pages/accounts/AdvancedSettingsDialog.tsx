@@ -9,7 +9,12 @@ export interface AdvancedSettings {
   ignoreSslErrors: boolean;
 }
 
-export function AdvancedSettingsDialog(props: { initial: AdvancedSettings; defaults: AdvancedSettings | undefined; onAccept: (value: AdvancedSettings) => void; onCancel: () => void }) {
+export function AdvancedSettingsDialog(props: {
+  initial: AdvancedSettings;
+  defaults: AdvancedSettings | undefined;
+  onAccept: (value: AdvancedSettings) => void;
+  onCancel: () => void;
+}) {
   const [value, setValue] = useState(props.initial);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -17,28 +22,68 @@ export function AdvancedSettingsDialog(props: { initial: AdvancedSettings; defau
   const backupsProblem = serverPathProblem(value.backupsPath, 'backups path', true);
   return (
     <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-labelledby="advanced-title" className="dialog" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="advanced-title"
+        className="dialog"
+        onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
+      >
         <header className="dialog-header">
           <button type="button" onClick={props.onCancel}>
             Cancel
           </button>
           <h2 id="advanced-title">Advanced settings</h2>
-          <button type="button" className="accept" disabled={Boolean(webdavProblem || backupsProblem)} onClick={() => props.onAccept(value)}>
+          <button
+            type="button"
+            className="accept"
+            disabled={Boolean(webdavProblem || backupsProblem)}
+            onClick={() => props.onAccept(value)}
+          >
             Accept
           </button>
         </header>
         <div className="field">
           <label htmlFor="webdav-path">WebDAV path</label>
-          <input id="webdav-path" ref={first} value={value.webdavPath} aria-invalid={Boolean(webdavProblem)} onChange={(e) => setValue({ ...value, webdavPath: e.target.value })} />
-          {webdavProblem ? <ErrorText>{webdavProblem}</ErrorText> : <Hint>Where your files are on the server{props.defaults ? `; default ${props.defaults.webdavPath}` : ''}.</Hint>}
+          <input
+            id="webdav-path"
+            ref={first}
+            value={value.webdavPath}
+            aria-invalid={Boolean(webdavProblem)}
+            onChange={(e) => setValue({ ...value, webdavPath: e.target.value })}
+          />
+          {webdavProblem ? (
+            <ErrorText>{webdavProblem}</ErrorText>
+          ) : (
+            <Hint>
+              Where your files are on the server{props.defaults ? `; default ${props.defaults.webdavPath}` : ''}.
+            </Hint>
+          )}
         </div>
         <div className="field">
           <label htmlFor="backups-path">Backups path</label>
-          <input id="backups-path" value={value.backupsPath} aria-invalid={Boolean(backupsProblem)} onChange={(e) => setValue({ ...value, backupsPath: e.target.value })} />
-          {backupsProblem ? <ErrorText>{backupsProblem}</ErrorText> : <Hint>Where backups are kept on the server (a path relative to the WebDAV path is fine){props.defaults ? `; default ${props.defaults.backupsPath}` : ''}.</Hint>}
+          <input
+            id="backups-path"
+            value={value.backupsPath}
+            aria-invalid={Boolean(backupsProblem)}
+            onChange={(e) => setValue({ ...value, backupsPath: e.target.value })}
+          />
+          {backupsProblem ? (
+            <ErrorText>{backupsProblem}</ErrorText>
+          ) : (
+            <Hint>
+              Where backups are kept on the server (a path relative to the WebDAV path is fine)
+              {props.defaults ? `; default ${props.defaults.backupsPath}` : ''}.
+            </Hint>
+          )}
         </div>
         <div className="field checkbox">
-          <input id="ignore-ssl" type="checkbox" checked={value.ignoreSslErrors} onChange={(e) => setValue({ ...value, ignoreSslErrors: e.target.checked })} />
+          <input
+            id="ignore-ssl"
+            type="checkbox"
+            checked={value.ignoreSslErrors}
+            onChange={(e) => setValue({ ...value, ignoreSslErrors: e.target.checked })}
+          />
           <label htmlFor="ignore-ssl">Ignore SSL errors</label>
           <Hint>Only for a server you trust whose certificate cannot be checked.</Hint>
         </div>

@@ -20,33 +20,56 @@ export function AutoBackupSection(props: {
       <ComboBox
         label="Automatically back up to"
         value={target}
-        options={[{ value: NONE, label: 'None' }, ...page.accounts.map((a) => ({ value: String(a.id), label: a.name })), { value: ADD, label: 'Add cloud account' }]}
+        options={[
+          { value: NONE, label: 'None' },
+          ...page.accounts.map((a) => ({ value: String(a.id), label: a.name })),
+          { value: ADD, label: 'Add cloud account' },
+        ]}
         onChange={(value) => {
           if (value === ADD) props.onAddAccount();
           else props.onChange(value === NONE ? null : Number(value), auto);
         }}
-        description={target === NONE ? 'Automatic backups are off.' : `The following data will be backed up: ${props.unitsText}.`}
+        description={
+          target === NONE ? 'Automatic backups are off.' : `The following data will be backed up: ${props.unitsText}.`
+        }
       />
       {target !== NONE && (
         <>
           <ComboBox
             label="Back up"
             value={auto.frequency}
-            options={[{ value: 'daily', label: 'Daily' }, { value: 'weekly', label: 'Weekly' }, { value: 'monthly', label: 'Monthly' }]}
+            options={[
+              { value: 'daily', label: 'Daily' },
+              { value: 'weekly', label: 'Weekly' },
+              { value: 'monthly', label: 'Monthly' },
+            ]}
             onChange={(frequency) => set({ frequency })}
           />
           {auto.frequency === 'weekly' && (
-            <ComboBox label="Day" value={String(auto.day)} options={weekdays.map((d, i) => ({ value: String(i + 1), label: d }))} onChange={(day) => set({ day: Number(day) })} />
+            <ComboBox
+              label="Day"
+              value={String(auto.day)}
+              options={weekdays.map((d, i) => ({ value: String(i + 1), label: d }))}
+              onChange={(day) => set({ day: Number(day) })}
+            />
           )}
           {auto.frequency === 'monthly' && <Hint>On the first day of every month.</Hint>}
           <div className="combo">
             <label htmlFor="auto-time">Time</label>
-            <input id="auto-time" type="time" value={auto.time} onChange={(e) => e.target.value && set({ time: e.target.value })} />
+            <input
+              id="auto-time"
+              type="time"
+              value={auto.time}
+              onChange={(e) => e.target.value && set({ time: e.target.value })}
+            />
           </div>
           <ComboBox
             label="Connection"
             value={auto.connection}
-            options={[{ value: 'wlan', label: 'WLAN only' }, { value: 'any', label: 'WLAN or mobile data' }]}
+            options={[
+              { value: 'wlan', label: 'WLAN only' },
+              { value: 'any', label: 'WLAN or mobile data' },
+            ]}
             onChange={(connection) => set({ connection })}
           />
         </>

@@ -19,22 +19,45 @@ const stages: Partial<Record<VaultStateView['status'], string>> = {
 };
 
 /** The live progress line: the vault's own words (stage, bytes, rate, time left). */
-export function OperationProgress(props: { vault: VaultStateView; operation: OperationView; onCancel: () => void; onViewLog: () => void }) {
+export function OperationProgress(props: {
+  vault: VaultStateView;
+  operation: OperationView;
+  onCancel: () => void;
+  onViewLog: () => void;
+}) {
   const { vault, operation } = props;
   const running = operation.status === 'Running';
-  const line = operation.status === 'Error' ? '' : running ? vault.statusText || stages[vault.status] || 'Preparing' : operation.status === 'Finished' ? 'Finished' : 'Canceled';
+  const line =
+    operation.status === 'Error'
+      ? ''
+      : running
+        ? vault.statusText || stages[vault.status] || 'Preparing'
+        : operation.status === 'Finished'
+          ? 'Finished'
+          : 'Canceled';
   return (
     <div className="operation" aria-live="polite">
       {running && (
         <div className="progress-row">
-          <ProgressBar value={vault.status === 'Preparing' ? 0 : vault.progress} label={operation.kind === 'backup' ? 'Backup progress' : 'Restore progress'} />
-          <button type="button" className="round" aria-label="Cancel" disabled={!vault.canCancel} onClick={props.onCancel}>
+          <ProgressBar
+            value={vault.status === 'Preparing' ? 0 : vault.progress}
+            label={operation.kind === 'backup' ? 'Backup progress' : 'Restore progress'}
+          />
+          <button
+            type="button"
+            className="round"
+            aria-label="Cancel"
+            disabled={!vault.canCancel}
+            onClick={props.onCancel}
+          >
             ✕
           </button>
         </div>
       )}
       {line && <p className="status-line">{line}</p>}
-      {operation.status === 'Error' && <ErrorText>{operation.error || vault.error || 'The operation failed.'}</ErrorText>}
+      {operation.status === 'Error' && (
+        <ErrorText>{operation.error || vault.error || 'The operation failed.'}</ErrorText>
+      )}
       <button type="button" className="link" onClick={props.onViewLog}>
         View log
       </button>
@@ -64,7 +87,12 @@ export function ManualBackupSection(props: {
       />
       {!props.hasUnits && <Hint>Choose at least one folder to back up below.</Hint>}
       <div className="center">
-        <button type="button" className="primary" disabled={props.busy || !chosen || !props.hasUnits} onClick={() => chosen && props.onBackup(chosen.id)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={props.busy || !chosen || !props.hasUnits}
+          onClick={() => chosen && props.onBackup(chosen.id)}
+        >
           Back up now
         </button>
       </div>

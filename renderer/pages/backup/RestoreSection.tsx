@@ -22,7 +22,9 @@ export function RestoreSection(props: {
   return (
     <div className="restore">
       {loading && found.length === 0 && <Hint>Looking for backups…</Hint>}
-      {!loading && found.length === 0 && !props.accounts.some((a) => props.lists[a.id]?.error) && <Info>No previous backups found</Info>}
+      {!loading && found.length === 0 && !props.accounts.some((a) => props.lists[a.id]?.error) && (
+        <Info>No previous backups found</Info>
+      )}
       {found.length > 0 && <Info>You can restore your device from these previous backups:</Info>}
       {props.accounts.map((account) => {
         const list = props.lists[account.id];
@@ -30,11 +32,20 @@ export function RestoreSection(props: {
         const items = expanded[account.id] ? list.items : list.items.slice(0, 1);
         return (
           <div key={account.id} className="backup-group">
-            {list.error && <ErrorText>{account.name}: {list.error}</ErrorText>}
+            {list.error && (
+              <ErrorText>
+                {account.name}: {list.error}
+              </ErrorText>
+            )}
             <ul aria-label={`Backups on ${account.name}`}>
               {items.map((b) => (
                 <li key={b.name}>
-                  <button type="button" className="backup-row" disabled={props.busy} onClick={() => props.onChoose(account.id, b.name)}>
+                  <button
+                    type="button"
+                    className="backup-row"
+                    disabled={props.busy}
+                    onClick={() => props.onChoose(account.id, b.name)}
+                  >
                     <span className="row-main">
                       <span className="file-name">{b.name}</span>
                       <span className="date">{backupDate(b.date)}</span>
@@ -45,8 +56,14 @@ export function RestoreSection(props: {
               ))}
             </ul>
             {list.items.length > 1 && (
-              <button type="button" className="link" onClick={() => setExpanded({ ...expanded, [account.id]: !expanded[account.id] })}>
-                {expanded[account.id] ? 'Show only the newest' : `Show all ${list.items.length} backups on ${account.name}`}
+              <button
+                type="button"
+                className="link"
+                onClick={() => setExpanded({ ...expanded, [account.id]: !expanded[account.id] })}
+              >
+                {expanded[account.id]
+                  ? 'Show only the newest'
+                  : `Show all ${list.items.length} backups on ${account.name}`}
               </button>
             )}
           </div>

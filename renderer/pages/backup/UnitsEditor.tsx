@@ -2,7 +2,11 @@ import { useState } from 'react';
 import { ErrorText, Hint } from '../../components/layout';
 
 /** The folders a backup contains; on a phone these are fixed, on a desktop the user picks them. */
-export function UnitsEditor(props: { units: Array<{ name: string; path: string }>; onAdd: (path: string) => Promise<void>; onRemove: (path: string) => Promise<void> }) {
+export function UnitsEditor(props: {
+  units: Array<{ name: string; path: string }>;
+  onAdd: (path: string) => Promise<void>;
+  onRemove: (path: string) => Promise<void>;
+}) {
   const [path, setPath] = useState('');
   const [error, setError] = useState<string>();
   const run = async (work: () => Promise<void>) => {
@@ -23,7 +27,12 @@ export function UnitsEditor(props: { units: Array<{ name: string; path: string }
               <span className="unit-name">{u.name}</span>
               <span className="row-sub">{u.path}</span>
             </span>
-            <button type="button" className="link" aria-label={`Stop backing up ${u.name}`} onClick={() => void run(() => props.onRemove(u.path))}>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Stop backing up ${u.name}`}
+              onClick={() => void run(() => props.onRemove(u.path))}
+            >
               Remove
             </button>
           </li>
@@ -40,7 +49,12 @@ export function UnitsEditor(props: { units: Array<{ name: string; path: string }
         }}
       >
         <label htmlFor="unit-path">Add folder</label>
-        <input id="unit-path" value={path} placeholder="/home/you/Documents" onChange={(e) => setPath(e.target.value)} />
+        <input
+          id="unit-path"
+          value={path}
+          placeholder="/home/you/Documents"
+          onChange={(e) => setPath(e.target.value)}
+        />
         <button type="submit" disabled={!path.trim()}>
           Add
         </button>
