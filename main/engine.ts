@@ -7,7 +7,9 @@ import type { MessageBus } from './dbus/bus.js';
 import { DBusClient, requestName } from './dbus/DBusClient.js';
 import { BackupPluginFactory } from './plugins/registry.js';
 import type { Stores } from './stores.js';
+import { restoreDirOf } from './vault/backupFiles.js';
 import { localDeviceId } from './vault/deviceId.js';
+import { ownDataPaths } from './vault/ownData.js';
 import { Vault } from './vault/Vault.js';
 import { VaultInterface, VAULT_PATH, VAULT_SERVICE } from './vault/vaultService.js';
 import { VaultProxy } from './vault/VaultProxy.js';
@@ -34,10 +36,12 @@ export class Engine {
     const plugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
+      restoreDir: restoreDirOf(stores.paths.vaultDir),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
-    const vault = new Vault(msyncd, stores.units, stores.paths.vaultDir, options.deviceId ?? localDeviceId());
+    const deviceId = options.deviceId ?? localDeviceId();
+    const vault = new Vault(msyncd, stores.units, stores.paths.vaultDir, deviceId, ownDataPaths(stores.paths));
     const msyncdIface = new MsyncdInterface(daemon);
     const vaultIface = new VaultInterface(vault, msyncd);
     bus.export(MSYNCD_PATH, msyncdIface);

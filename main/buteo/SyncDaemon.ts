@@ -260,6 +260,17 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     this.emit('syncStatus', name, status, message, details);
   }
 
+  /** Results another component reports for a profile (Buteo's saveSyncResults). */
+  saveResults(name: string, results: SyncResults): void {
+    try {
+      this.profiles.appendResults(name, results);
+      this.emit('profileChanged', name, ProfileChange.Logs, '');
+    } catch {
+      // A results log that cannot be written must not hide the outcome of the run.
+    }
+    this.emit('resultsAvailable', name, serializeResults(results));
+  }
+
   lastResults(name: string): SyncResults | undefined {
     return this.profiles.results(name).at(-1);
   }

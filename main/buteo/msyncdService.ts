@@ -4,7 +4,7 @@ import { InputError, errorMessage } from '../errors.js';
 import { assertProfileName, ProfileChange } from './ProfileManager.js';
 import type { SyncDaemon } from './SyncDaemon.js';
 import { SyncProfile } from './SyncProfile.js';
-import { serializeResults } from './syncLog.js';
+import { resultsFromElement, serializeResults } from './syncLog.js';
 import { parseXml, elements } from './xmlTree.js';
 
 export const MSYNCD_SERVICE = 'com.meego.msyncd';
@@ -109,6 +109,21 @@ export class MsyncdInterface extends dbus.interface.Interface {
     return results ? serializeResults(results) : '';
   }
 
+  /** Buteo's saveSyncResults: another component (the vault, after a restore) adds to a results log. */
+  saveSyncResults(name: string, resultsXml: string): boolean {
+    const checked = checkedName(name);
+    if (resultsXml.length > MAX_XML) throw invalidArgs('The results are larger than 1 MiB');
+    let root;
+    try {
+      root = parseXml(resultsXml);
+    } catch {
+      return false;
+    }
+    if (root.tag !== 'syncresults' || !this.daemon.profiles.load(checked)) return false;
+    this.daemon.saveResults(checked, resultsFromElement(root));
+    return true;
+  }
+
   setSyncSchedule(name: string, scheduleXml: string): boolean {
     const checked = checkedName(name);
     if (scheduleXml.length > MAX_XML) throw invalidArgs('The schedule is larger than 1 MiB');
@@ -157,6 +172,7 @@ MsyncdInterface.configureMembers({
     updateProfile: { inSignature: 's', outSignature: 'b' },
     removeProfile: { inSignature: 's', outSignature: 'b' },
     getLastSyncResult: { inSignature: 's', outSignature: 's' },
+    saveSyncResults: { inSignature: 'ss', outSignature: 'b' },
     setSyncSchedule: { inSignature: 'ss', outSignature: 'b' },
   },
   signals: {

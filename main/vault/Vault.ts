@@ -8,11 +8,15 @@ import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/SyncDaemon.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage, isAbortError } from '../errors.js';
-import { createArchive } from './archive.js';
-import { diskMessage, isBackupFileName } from './backupFiles.js';
+import { MajorCode, MinorCode } from '../buteo/codes.js';
+import { createArchive, type ArchiveResult } from './archive.js';
+import { diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
+import type { FileNote } from './notes.js';
 import { backupFileDate, backupFileName, transferLine } from './progressText.js';
 import { restoreArchive } from './restoreArchive.js';
+import { recoverRestore, RestoreJournal } from './restoreJournal.js';
+import { finishedText, interrupted, interruptedMessage, logResults, restoredMessage } from './restoreReport.js';
 import { VaultError, type VaultEvents, type VaultState } from './vaultTypes.js';
 
 interface Operation {
@@ -27,6 +31,9 @@ interface Operation {
   archive?: string;
   download?: string;
   targetDir?: string;
+  /** Files the run skipped or changed, and notes about it: said with "Finished". */
+  notes?: FileNote[];
+  summary?: string;
 }
 
 const finalStatuses = new Set<number>([
@@ -45,28 +52,56 @@ const finalStatuses = new Set<number>([
 ]);
 
 export class Vault extends EventEmitter<VaultEvents> {
-  private state: VaultState = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
+  private state: VaultState = {
+    status: 'Idle',
+    statusText: '',
+    progress: 0,
+    canCancel: false,
+    error: '',
+    warnings: [],
+  };
   private current: Operation | undefined;
   private readonly cloudBackupLists = new Map<number, string[]>();
   private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly journal: RestoreJournal;
 
   constructor(
     private readonly msyncd: MsyncdProxy,
     private readonly units: BackupUnits,
     private readonly workDir: string,
     readonly deviceId: string,
+    /** The app's own folders: never in a backup, never replaced by a restore (ownData.ts). */
+    private readonly ownData: string[] = [workDir],
   ) {
     super();
+    this.journal = new RestoreJournal(path.join(workDir, 'restore-journal.json'));
   }
 
   async start(): Promise<void> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
     // Whatever a killed vault left behind is temporary: half-written archives, downloads, staging.
     for (const name of await readdir(this.workDir)) {
-      if (/^sailfish_backup_.*\.tar(\.part)?$/.test(name) || name === 'restore')
+      if (/^sailfish_backup_.*\.tar(\.part|\.sha256|\.manifest\.part)?$/.test(name) || name === 'restore')
         await rm(path.join(this.workDir, name), { recursive: true, force: true });
     }
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
+    await this.recoverRestore();
+  }
+
+  /** A restore a killed vault left halfway is finished (or undone) now, and its log says "Interrupted". */
+  private async recoverRestore(): Promise<void> {
+    let outcome;
+    try {
+      outcome = await recoverRestore(this.journal);
+    } catch (err) {
+      this.setState({ status: 'Error', error: `An interrupted restore could not be finished: ${errorMessage(err)}` });
+      return;
+    }
+    if (!outcome) return;
+    const message = interruptedMessage(outcome.journal, outcome.finished);
+    this.setState({ status: 'Error', statusText: message, error: message });
+    const profile = outcome.journal.profile;
+    if (profile) void logResults(this.msyncd, profile, { ...interrupted, message });
   }
 
   async stop(): Promise<void> {
@@ -103,7 +138,14 @@ export class Vault extends EventEmitter<VaultEvents> {
   private begin(kind: Operation['kind'], accountId: number, profile: string): Operation {
     if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
     this.current = { kind, accountId, profile, controller: new AbortController(), phase: 'starting' };
-    this.setState({ status: 'Preparing', statusText: 'Preparing', progress: 0, canCancel: true, error: '' });
+    this.setState({
+      status: 'Preparing',
+      statusText: 'Preparing',
+      progress: 0,
+      canCancel: true,
+      error: '',
+      warnings: [],
+    });
     return this.current;
   }
 
@@ -143,9 +185,11 @@ export class Vault extends EventEmitter<VaultEvents> {
     void createArchive(units, file, {
       signal: op.controller.signal,
       onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
+      excluded: this.ownData,
     }).then(
-      () => {
+      (result) => {
         if (this.current !== op) return;
+        this.noteArchive(op, result);
         op.phase = 'transfer';
         op.transferStarted = Date.now();
         this.setState({ status: 'UploadingBackup', statusText: 'Uploading', progress: 0 });
@@ -162,6 +206,13 @@ export class Vault extends EventEmitter<VaultEvents> {
     return file;
   }
 
+  /** The archive's notes are known before the upload: the Backup plugin reads them for its log. */
+  private noteArchive(op: Operation, result: ArchiveResult): void {
+    op.notes = result.notes.list;
+    op.summary = result.notes.summary();
+    this.setState({ warnings: op.notes });
+  }
+
   async restoreFromCloud(accountId: number, fileName: string, targetDir?: string): Promise<void> {
     if (!isBackupFileName(fileName))
       throw new VaultError('InvalidArgs', `"${fileName.slice(0, 80)}" is not a backup file name`);
@@ -172,7 +223,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     const op = this.begin('cloudRestore', accountId, profile.name);
     op.targetDir = targetDir;
     try {
-      const dir = path.join(this.workDir, 'restore');
+      const dir = restoreDirOf(this.workDir);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       op.download = path.join(dir, fileName);
       profile.setKey(KEY_RESTORE_FILE, op.download);
@@ -241,11 +292,16 @@ export class Vault extends EventEmitter<VaultEvents> {
     op.phase = 'unpacking';
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
     const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
+    const file = path.basename(op.download!);
+    const log = (outcome: Parameters<typeof logResults>[2]) =>
+      op.kind === 'cloudRestore' ? logResults(this.msyncd, op.profile, outcome) : Promise.resolve();
     try {
-      const refused = await restoreArchive({
+      const outcome = await restoreArchive({
         archive: op.download!,
-        stagingRoot: path.join(this.workDir, 'restore'),
         targetOf: (unit) => (op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)),
+        excluded: this.ownData,
+        journal: this.journal,
+        ...(op.kind === 'cloudRestore' ? { profile: op.profile } : {}),
         signal: op.controller.signal,
         onUnit: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
         beforeApply: () => {
@@ -253,17 +309,33 @@ export class Vault extends EventEmitter<VaultEvents> {
           this.setState({ canCancel: false, statusText: 'Restoring files' });
         },
       });
-      await this.succeed(op, refused > 0 ? `Finished (${refused} unsafe entries skipped)` : 'Finished');
+      op.notes = outcome.notes.list;
+      op.summary = outcome.notes.summary();
+      const message = restoredMessage(file, outcome.files, outcome.verified, op.summary, op.notes);
+      await log({ majorCode: MajorCode.Success, minorCode: MinorCode.NoError, message });
+      await this.succeed(op);
     } catch (err) {
-      if (op.controller.signal.aborted) await this.finishCanceled(op);
-      else
-        await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
+      if (op.controller.signal.aborted) {
+        await log({
+          majorCode: MajorCode.Cancelled,
+          minorCode: MinorCode.Aborted,
+          message: 'Restore cancelled; no files were changed.',
+        });
+        await this.finishCanceled(op);
+      } else {
+        const message = `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`;
+        await log({ majorCode: MajorCode.Failed, minorCode: MinorCode.InternalError, message: `${file}: ${message}` });
+        await this.fail(op, 'Error', message);
+      }
     }
   }
 
   private async cleanup(op: Operation): Promise<void> {
     for (const file of [op.archive, op.download]) {
-      if (file && file !== op.userFile) await rm(file, { force: true });
+      if (file && file !== op.userFile) {
+        await rm(file, { force: true });
+        await rm(`${file}.sha256`, { force: true });
+      }
     }
   }
 
@@ -281,9 +353,16 @@ export class Vault extends EventEmitter<VaultEvents> {
     else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
   }
 
-  private async succeed(op: Operation, text = 'Finished'): Promise<void> {
+  private async succeed(op: Operation): Promise<void> {
     if (!(await this.end(op))) return;
-    this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
+    this.setState({
+      status: 'Finished',
+      statusText: finishedText(op.summary ?? ''),
+      progress: 1,
+      canCancel: false,
+      error: '',
+      warnings: op.notes ?? [],
+    });
     this.announce(op, 'Finished');
   }
 
@@ -319,8 +398,12 @@ export class Vault extends EventEmitter<VaultEvents> {
     void createArchive(units, file, {
       signal: op.controller.signal,
       onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
+      excluded: this.ownData,
     }).then(
-      () => this.succeed(op),
+      (result) => {
+        this.noteArchive(op, result);
+        return this.succeed(op);
+      },
       (err: unknown) =>
         op.controller.signal.aborted
           ? this.finishCanceled(op)

@@ -1,9 +1,24 @@
-// Backup archives: one tar, one top-level folder per backup unit (Sailfish's layout: People/…, Calendar/…).
-import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+// Backup archives: one tar, one top-level folder per backup unit (Sailfish's layout: People/…,
+// Calendar/…), names kept as bytes, mtimes and modes, hard links inside a unit as links to the first
+// member, symlinks as links, sparse files sparse, and a manifest as the last member. One awkward file
+// is a note, not a failed backup (GNU tar's behaviour): the run goes on and says what it left out.
+import { lstat, open, readdir, readlink, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { constants, type BigIntStats } from 'node:fs';
 import path from 'node:path';
-import { Pack, Unpack, type ReadEntry, type WriteEntry } from 'tar';
-import type { Stats } from 'node:fs';
+import { storeFile } from './archiveFile.js';
+import {
+  endLine,
+  entryLine,
+  headLine,
+  MANIFEST_NAME,
+  mtimeSeconds,
+  mtimeText,
+  type ManifestEntry,
+} from './manifest.js';
+import { displayPath, Notes } from './notes.js';
+import { exclusionsFor, fileId, resolveUnits, type Exclusions, type ResolvedUnit } from './sourceUnits.js';
+import { encodeHeader, TypeFlag } from './tar/header.js';
+import { TarWriter } from './tar/TarWriter.js';
 
 export interface ArchiveUnit {
   name: string;
@@ -16,173 +31,300 @@ export interface ArchiveProgress {
   bytes: number;
 }
 
+export interface ArchiveResult extends ArchiveProgress {
+  /** The archive's own SHA-256, also written beside it as `<file>.sha256`. */
+  sha256: string;
+  notes: Notes;
+}
+
 export interface CreateOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ArchiveProgress) => void;
+  /** Folders never backed up, wherever they are: the app's data folder, credentials, work folders. */
+  excluded?: string[];
 }
 
-/** Unit folder names inside the archive: a plain name, no separators. */
+/** Unit names as stored in units.json (kept as they always were; a backup refuses dot names itself). */
 export function isUnitName(name: string): boolean {
   return /^[^/\\\0]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
 }
 
+const FOLLOW_NOTHING = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'it disappeared while the backup ran';
+  if (code === 'EACCES' || code === 'EPERM') return 'it cannot be read (permission denied)';
+  if (code === 'ENAMETOOLONG') return 'its path is longer than the system allows (4096 bytes)';
+  if (code === 'ELOOP') return 'it was replaced by a symlink while the backup ran';
+  return `it cannot be read (${code ?? (err as Error).message})`;
+}
+
+const otherKinds = (st: BigIntStats) =>
+  st.isSocket()
+    ? 'a socket'
+    : st.isFIFO()
+      ? 'a named pipe'
+      : st.isCharacterDevice() || st.isBlockDevice()
+        ? 'a device file'
+        : 'a special file';
+
+class ArchiveBuilder {
+  readonly notes = new Notes();
+  readonly progress: ArchiveProgress = { unit: '', files: 0, bytes: 0 };
+  private entries = 0;
+  private lastReport = 0;
+  private manifest: string[] = [];
+  private manifestBytes = 0;
+
+  constructor(
+    private readonly writer: TarWriter,
+    private readonly excluded: Exclusions,
+    private readonly manifestFile: FileHandle,
+    private readonly options: CreateOptions,
+  ) {}
+
+  report(force = false): void {
+    const now = Date.now();
+    this.progress.bytes = this.writer.bytes;
+    if (force || now - this.lastReport > 100) {
+      this.lastReport = now;
+      this.options.onProgress?.({ ...this.progress });
+    }
+  }
+
+  /** Manifest lines go to a file as they come: a million-file backup keeps its memory. */
+  private async record(line: string): Promise<void> {
+    this.manifest.push(line);
+    this.manifestBytes += Buffer.byteLength(line);
+    if (this.manifest.length >= 1000) await this.flushManifest();
+  }
+
+  private async flushManifest(): Promise<void> {
+    if (this.manifest.length === 0) return;
+    const text = this.manifest.join('');
+    this.manifest = [];
+    await this.manifestFile.write(text);
+  }
+
+  private async entry(e: ManifestEntry, header: Buffer): Promise<void> {
+    await this.writer.write(header);
+    this.entries++;
+    await this.record(entryLine(e));
+  }
+
+  async unit(unit: ResolvedUnit): Promise<void> {
+    this.progress.unit = unit.name;
+    this.report(true);
+    const links = new Map<string, Buffer>();
+    const stack: Array<{ abs: Buffer; arch: Buffer; names: Buffer[]; next: number }> = [];
+    const visit = async (abs: Buffer, arch: Buffer): Promise<void> => {
+      this.options.signal?.throwIfAborted();
+      const shown = displayPath(abs);
+      if (abs.length >= 4096) return this.notes.skip(shown, reasonOf({ code: 'ENAMETOOLONG' }));
+      let st: BigIntStats;
+      try {
+        st = await lstat(abs, { bigint: true });
+      } catch (err) {
+        return this.notes.skip(shown, reasonOf(err));
+      }
+      const own = this.excluded.get(fileId(st));
+      if (own)
+        return this.notes.note(
+          "left out: the app's own data (accounts, passwords, work files) is never backed up",
+          own,
+        );
+      const mtime = mtimeText(st.mtimeNs);
+      const base = { mode: Number(st.mode & 0o7777n), mtime, size: 0 };
+      const fields = {
+        uid: Number(st.uid),
+        gid: Number(st.gid),
+        mtime: mtimeSeconds(mtime),
+        uname: '',
+        gname: '',
+        size: 0,
+      };
+      if (st.isDirectory()) {
+        const dirPath = Buffer.concat([arch, Buffer.from('/')]);
+        await this.entry(
+          { ...base, path: arch, type: 'dir' },
+          encodeHeader({
+            ...fields,
+            path: dirPath,
+            typeflag: TypeFlag.Directory,
+            mode: base.mode,
+            linkpath: Buffer.alloc(0),
+          }),
+        );
+        let names: Buffer[];
+        try {
+          names = await readdir(abs, { encoding: 'buffer' });
+        } catch (err) {
+          return this.notes.skip(shown, `its contents were not backed up: ${reasonOf(err)}`);
+        }
+        names.sort(Buffer.compare);
+        stack.push({ abs, arch, names, next: 0 });
+        return;
+      }
+      if (st.isSymbolicLink()) {
+        let target: Buffer;
+        try {
+          target = await readlink(abs, { encoding: 'buffer' });
+        } catch (err) {
+          return this.notes.skip(shown, reasonOf(err));
+        }
+        return this.entry(
+          { ...base, path: arch, type: 'symlink', link: target },
+          encodeHeader({ ...fields, path: arch, typeflag: TypeFlag.SymLink, mode: base.mode, linkpath: target }),
+        );
+      }
+      if (!st.isFile())
+        return this.notes.skip(shown, `${otherKinds(st)} is not backed up (only files, folders and links are)`);
+      const first = st.nlink > 1n ? links.get(fileId(st)) : undefined;
+      if (first) {
+        return this.entry(
+          { ...base, path: arch, type: 'hardlink', link: first },
+          encodeHeader({ ...fields, path: arch, typeflag: TypeFlag.HardLink, mode: base.mode, linkpath: first }),
+        );
+      }
+      await this.file(abs, arch, shown, st, links);
+    };
+    await visit(unit.root, Buffer.from(unit.name));
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const name = top.names[top.next++];
+      if (name === undefined) {
+        stack.pop();
+        continue;
+      }
+      const slash = Buffer.from('/');
+      await visit(Buffer.concat([top.abs, slash, name]), Buffer.concat([top.arch, slash, name]));
+    }
+  }
+
+  private async file(
+    abs: Buffer,
+    arch: Buffer,
+    shown: string,
+    seen: BigIntStats,
+    links: Map<string, Buffer>,
+  ): Promise<void> {
+    let fh;
+    try {
+      fh = await open(abs, FOLLOW_NOTHING);
+    } catch (err) {
+      return this.notes.skip(shown, reasonOf(err));
+    }
+    try {
+      const st = await fh.stat({ bigint: true });
+      if (!st.isFile()) return this.notes.skip(shown, 'it was replaced while the backup ran');
+      const mtime = mtimeText(st.mtimeNs);
+      const stored = await storeFile(this.writer, arch, fh, st, mtimeSeconds(mtime), this.options.signal);
+      const after = await fh.stat({ bigint: true });
+      let note: string | undefined;
+      if (stored.shrankBy > 0)
+        note = `it shrank by ${stored.shrankBy} bytes while it was read; the backup holds zeros there`;
+      else if (after.mtimeNs !== st.mtimeNs || after.size !== st.size)
+        note = 'it changed while it was read; the backup may hold a mix of old and new';
+      if (note) this.notes.change(shown, note);
+      this.entries++;
+      await this.record(
+        entryLine({
+          path: arch,
+          type: 'file',
+          size: Number(st.size),
+          mode: Number(st.mode & 0o7777n),
+          mtime,
+          sha256: stored.sha256,
+          ...(stored.sparse ? { sparse: true } : {}),
+          ...(note ? { note } : {}),
+        }),
+      );
+      if (st.nlink > 1n) links.set(fileId(st), arch);
+      this.progress.files++;
+      this.report();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The manifest as the archive's last member, its head line naming the units actually stored. */
+  async finish(units: string[]): Promise<void> {
+    await this.record(endLine(this.entries, this.notes.list));
+    await this.flushManifest();
+    const head = headLine(units);
+    const size = this.manifestBytes + Buffer.byteLength(head);
+    const now = Math.floor(Date.now() / 1000);
+    await this.writer.write(
+      encodeHeader({
+        path: Buffer.from(MANIFEST_NAME),
+        typeflag: TypeFlag.File,
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: now,
+        linkpath: Buffer.alloc(0),
+        uname: '',
+        gname: '',
+      }),
+    );
+    await this.writer.write(Buffer.from(head));
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0; pos < this.manifestBytes;) {
+      const { bytesRead } = await this.manifestFile.read(buffer, 0, buffer.length, pos);
+      if (bytesRead === 0) throw new Error('The manifest could not be read back');
+      await this.writer.write(buffer.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+    await this.writer.pad(size);
+  }
+}
+
 /**
  * Writes the units into `file` through a temporary `.part` name, so a cancelled or failed run never
- * leaves something that looks like a finished archive.
+ * leaves something that looks like a finished archive; then `<file>.sha256` beside it.
  */
 export async function createArchive(
   units: ArchiveUnit[],
   file: string,
   options: CreateOptions = {},
-): Promise<ArchiveProgress> {
-  const roots = units.map((u) => ({ name: u.name, rel: realpathSync(u.path).replace(/^\/+/, '') }));
-  roots.sort((a, b) => b.rel.length - a.rel.length);
-  const progress: ArchiveProgress = { unit: '', files: 0, bytes: 0 };
-  let lastReport = 0;
-  const report = (force = false) => {
-    const now = Date.now();
-    if (force || now - lastReport > 100) {
-      lastReport = now;
-      options.onProgress?.({ ...progress });
-    }
-  };
-  const pack = new Pack({
-    cwd: '/',
-    portable: false,
-    // Large reads: node-tar's default 16 KiB reads make archiving several times slower than GNU tar.
-    maxReadSize: 1 << 20,
-    // Regular files, folders and symlinks only: device files and sockets have no place in a backup.
-    filter: (_p: string, stat: Stats | ReadEntry) => {
-      const s = stat as Stats;
-      return s.isFile() || s.isDirectory() || s.isSymbolicLink();
-    },
-    onWriteEntry: (entry: WriteEntry) => {
-      const rel = entry.path.replace(/^\/+/, '').replace(/\/$/, '');
-      const root = roots.find((r) => rel === r.rel || rel.startsWith(r.rel + '/'));
-      if (!root) return;
-      entry.path = root.name + rel.slice(root.rel.length) + (entry.type === 'Directory' ? '/' : '');
-      if (progress.unit !== root.name) {
-        progress.unit = root.name;
-        report(true);
-      }
-      if (entry.type === 'File') progress.files++;
-    },
-  });
+): Promise<ArchiveResult> {
   const part = `${file}.part`;
-  const out = createWriteStream(part, { mode: 0o600, highWaterMark: 1 << 20 });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        pack.removeAllListeners('data');
-        pack.unpipe(out);
-        pack.destroy();
-        out.destroy();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      };
-      const signal = options.signal;
-      const onAbort = () => fail(signal?.reason ?? new Error('aborted'));
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      pack.on('data', (chunk: Buffer) => {
-        progress.bytes += chunk.length;
-        report();
-      });
-      pack.on('error', fail);
-      out.on('error', fail);
-      out.on('finish', () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      for (const root of [...roots].reverse()) pack.add(root.rel);
-      pack.end();
-      // A minipass pipe into a Node stream keeps backpressure without an async-iterator hop.
-      pack.pipe(out);
-    });
-    await rename(part, file);
-  } catch (err) {
-    out.destroy();
+  const manifestPath = `${file}.manifest.part`;
+  const out = await open(part, 'w', 0o600);
+  const manifestFile = await open(manifestPath, 'w+', 0o600).catch(async (err: unknown) => {
+    await out.close();
     await rm(part, { force: true });
     throw err;
-  }
-  report(true);
-  return progress;
-}
-
-export interface ExtractResult {
-  units: string[];
-  files: number;
-  /** Entries refused for safety: escaping paths, links out of their unit, device files. */
-  refused: string[];
-}
-
-const allowedTypes = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink']);
-
-function refusalReason(entry: ReadEntry): string | undefined {
-  const p = entry.path;
-  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return 'absolute path';
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  if (parts.includes('..')) return 'path leaves the archive';
-  if (parts.length === 0 || !isUnitName(parts[0]!)) return 'not inside a unit folder';
-  if (parts.length === 1 && entry.type !== 'Directory') return 'not inside a unit folder';
-  if (!allowedTypes.has(entry.type)) return `${entry.type} entries are not restored`;
-  if (entry.type === 'SymbolicLink') {
-    const target = entry.linkpath ?? '';
-    if (target.startsWith('/')) return 'symlink to an absolute path';
-    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(parts.join('/')), target));
-    if (resolved === '..' || resolved.startsWith('../') || resolved.split('/')[0] !== parts[0])
-      return 'symlink out of its unit';
-  }
-  return undefined;
-}
-
-/** Unpacks into `dir` (a fresh staging folder) and refuses anything that could land outside it. */
-export async function extractArchive(
-  file: string,
-  dir: string,
-  options: { signal?: AbortSignal; onEntry?: (unit: string, files: number) => void } = {},
-): Promise<ExtractResult> {
-  const result: ExtractResult = { units: [], files: 0, refused: [] };
-  const units = new Set<string>();
-  await new Promise<void>((resolve, reject) => {
-    const source = createReadStream(file);
-    const unpack = new Unpack({
-      cwd: dir,
-      strict: true,
-      preservePaths: false,
-      preserveOwner: false,
-      processUmask: 0o022,
-      filter: (_p: string, entry: Stats | ReadEntry) => {
-        const e = entry as ReadEntry;
-        const reason = refusalReason(e);
-        if (reason) {
-          result.refused.push(`${e.path.slice(0, 200)}: ${reason}`);
-          return false;
-        }
-        const unit = e.path.split('/').find((s) => s !== '' && s !== '.')!;
-        units.add(unit);
-        if (e.type !== 'Directory') result.files++;
-        options.onEntry?.(unit, result.files);
-        return true;
-      },
-    });
-    const fail = (err: unknown) => {
-      source.destroy();
-      reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    const onAbort = () => {
-      const reason: unknown = options.signal?.reason;
-      fail(reason instanceof Error ? reason : new Error('aborted'));
-    };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    source.on('error', fail);
-    unpack.on('error', fail);
-    unpack.on('close', () => {
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    source.pipe(unpack);
   });
-  result.units = [...units];
-  return result;
+  try {
+    // The archive being written may be inside a unit (a backup to a folder that is backed up).
+    const excluded = await exclusionsFor([...(options.excluded ?? []), part, manifestPath]);
+    const writer = new TarWriter(async (chunk) => {
+      await out.write(chunk);
+    });
+    const builder = new ArchiveBuilder(writer, excluded, manifestFile, options);
+    const resolved = await resolveUnits(units, excluded, builder.notes);
+    if (resolved.length === 0)
+      throw new Error(
+        `Nothing could be backed up: ${builder.notes.list.map((n) => `${n.path}: ${n.reason}`).join('; ') || 'no folders are chosen'}`,
+      );
+    for (const unit of resolved) await builder.unit(unit);
+    await builder.finish(resolved.map((u) => u.name));
+    const sha256 = await writer.end();
+    await out.sync();
+    await out.close();
+    await rename(part, file);
+    await writeFile(`${file}.sha256`, `${sha256}  ${path.basename(file)}\n`, { mode: 0o600 });
+    builder.report(true);
+    return { ...builder.progress, bytes: writer.bytes, sha256, notes: builder.notes };
+  } catch (err) {
+    await out.close().catch(() => {});
+    await rm(part, { force: true });
+    throw err;
+  } finally {
+    await manifestFile.close().catch(() => {});
+    await rm(manifestPath, { force: true });
+  }
 }

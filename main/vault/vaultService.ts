@@ -4,6 +4,7 @@ import { SyncProfile } from '../buteo/SyncProfile.js';
 import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { errorMessage } from '../errors.js';
 import type { Vault } from './Vault.js';
+import type { FileNote } from './notes.js';
 import { VaultError, type VaultState } from './vaultTypes.js';
 
 export const VAULT_SERVICE = 'org.sailfishos.backup';
@@ -11,6 +12,10 @@ export const VAULT_PATH = '/sailfishbackup';
 export const VAULT_INTERFACE = 'org.sailfishos.backup';
 
 const INT32_MAX = 2147483647;
+
+function warningsOnWire(warnings: FileNote[]): string[][] {
+  return warnings.map((w) => [w.kind, w.path, w.reason]);
+}
 const MAX_LIST = 100_000;
 
 function asDBusError(err: unknown): dbus.DBusError {
@@ -44,7 +49,11 @@ export class VaultInterface extends dbus.interface.Interface {
     private readonly msyncd: MsyncdProxy,
   ) {
     super(VAULT_INTERFACE);
-    vault.on('stateChanged', (changed) => dbus.interface.Interface.emitPropertiesChanged(this, changed, []));
+    vault.on('stateChanged', (changed) => {
+      const { warnings, ...rest } = changed;
+      const wire = warnings ? { ...rest, warnings: warningsOnWire(warnings) } : rest;
+      dbus.interface.Interface.emitPropertiesChanged(this, wire, []);
+    });
     vault.on('cloudBackupStatusChanged', (id, status) => this.cloudBackupStatusChanged(id, status));
     vault.on('cloudBackupError', (id, error, text) => this.cloudBackupError(id, error, text));
     vault.on('cloudRestoreStatusChanged', (id, status) => this.cloudRestoreStatusChanged(id, status));
@@ -69,6 +78,10 @@ export class VaultInterface extends dbus.interface.Interface {
   }
   get error(): string {
     return this.s.error;
+  }
+  /** a(sss): kind (skipped, changed, note), path, reason — what the last run left out or changed. */
+  get warnings(): string[][] {
+    return warningsOnWire(this.s.warnings);
   }
 
   backupFileDeviceId(): string {
@@ -142,6 +155,7 @@ VaultInterface.configureMembers({
     progress: { signature: 'd', access: read },
     canCancel: { signature: 'b', access: read },
     error: { signature: 's', access: read },
+    warnings: { signature: 'a(sss)', access: read },
   },
   methods: {
     backupFileDeviceId: { inSignature: '', outSignature: 's' },

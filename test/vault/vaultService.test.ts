@@ -102,7 +102,8 @@ describe('org.sailfishos.backup', () => {
     const file = await vault.backupToFile(folder);
     expect(await done).toBe(file);
     expect(statuses).toEqual(['Preparing', 'Finished']);
-    expect(readdirSync(folder)).toEqual([path.basename(file)]);
+    // The archive and its SHA-256 beside it, in sha256sum's format.
+    expect(readdirSync(folder)).toEqual([path.basename(file), `${path.basename(file)}.sha256`]);
 
     const before = readTree(unit);
     stores.units.remove(unit);
@@ -114,6 +115,6 @@ describe('org.sailfishos.backup', () => {
     await vault.restoreFromFile(file);
     expect(await restored).toBe('Finished');
     expect(readTree(elsewhere)).toEqual(before);
-    expect(readdirSync(folder)).toEqual([path.basename(file)]); // the user's file is kept
+    expect(readdirSync(folder)).toEqual([path.basename(file), `${path.basename(file)}.sha256`]); // the user's files are kept
   });
 });

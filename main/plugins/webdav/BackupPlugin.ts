@@ -6,6 +6,8 @@ import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
+import { CHECKSUM_FOLDER, checksumFileOf } from '../../vault/backupFiles.js';
+import type { FileNote } from '../../vault/notes.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 
@@ -42,6 +44,14 @@ async function archiveReady(
   }
 }
 
+/** The results log names every file the archive left out or changed, and the vault's notes. */
+function uploadedMessage(name: string, warnings: FileNote[]): string {
+  if (warnings.length === 0) return `Uploaded ${name}`;
+  const files = warnings.filter((w) => w.kind !== 'note').length;
+  const list = warnings.map((w) => (w.path ? `${w.path} (${w.reason})` : w.reason)).join('; ');
+  return `Uploaded ${name}${files > 0 ? ` with ${files} ${files === 1 ? 'file' : 'files'} skipped or changed` : ''}: ${list}`;
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -51,6 +61,8 @@ export class BackupPlugin implements ClientPlugin {
     const { connection, deviceFolder, account } = session;
     let localFile: string | undefined;
     let tempRemote: string | undefined;
+    let checksumRemote: string | undefined;
+    let uploaded = false;
     try {
       // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
       await connection.ensureFolder(deviceFolder, ctx.signal);
@@ -72,6 +84,13 @@ export class BackupPlugin implements ClientPlugin {
         }
       });
       const name = path.basename(localFile);
+      const warnings = (await this.env.vault.state()).warnings;
+      // The archive's SHA-256 goes first, into a sub-folder (a device lists the folder's files as backups):
+      // a restore checks the download against it, and a failed upload takes it away again.
+      const checksumFolder = `${deviceFolder}/${CHECKSUM_FOLDER}`;
+      await connection.ensureFolder(checksumFolder, ctx.signal);
+      checksumRemote = `${checksumFolder}/${name}.sha256`;
+      await connection.upload(checksumFileOf(localFile), checksumRemote, ctx.signal, () => {});
       tempRemote = `${deviceFolder}/.${name}.${randomBytes(4).toString('hex')}.part`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
       const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) =>
@@ -89,15 +108,21 @@ export class BackupPlugin implements ClientPlugin {
           `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
         );
       }
+      uploaded = true;
       return {
         local: { added: 0, deleted: 0, modified: 0 },
         remote: { added: 1, deleted: 0, modified: 0 },
-        message: `Uploaded ${name}`,
+        message: uploadedMessage(name, warnings),
       };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
       if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
-      if (localFile) await rm(localFile, { force: true });
+      if (checksumRemote && !uploaded)
+        await connection.remove(checksumRemote, AbortSignal.timeout(30_000)).catch(() => {});
+      if (localFile) {
+        await rm(localFile, { force: true });
+        await rm(checksumFileOf(localFile), { force: true });
+      }
     }
   }
 }

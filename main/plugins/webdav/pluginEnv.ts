@@ -9,6 +9,8 @@ import { WebDavConnection } from './WebDavConnection.js';
 export interface PluginEnv {
   accounts: BackupAccounts;
   vault: VaultProxy;
+  /** The vault's own download folder: the only place BackupRestore writes a backup to. */
+  restoreDir: string;
   idleTimeoutMs?: number;
 }
 

@@ -33,8 +33,11 @@ export function OperationProgress(props: {
       : running
         ? vault.statusText || stages[vault.status] || 'Preparing'
         : operation.status === 'Finished'
-          ? 'Finished'
+          ? vault.statusText.startsWith('Finished')
+            ? vault.statusText
+            : 'Finished'
           : 'Canceled';
+  const warnings = operation.status === 'Finished' ? (vault.warnings ?? []) : [];
   return (
     <div className="operation" aria-live="polite">
       {running && (
@@ -55,6 +58,13 @@ export function OperationProgress(props: {
         </div>
       )}
       {line && <p className="status-line">{line}</p>}
+      {warnings.length > 0 && (
+        <ul className="run-notes" aria-label={operation.kind === 'backup' ? 'Backup notes' : 'Restore notes'}>
+          {warnings.map((w, i) => (
+            <li key={i}>{w.path ? `${w.path}: ${w.reason}` : w.reason}</li>
+          ))}
+        </ul>
+      )}
       {operation.status === 'Error' && (
         <ErrorText>{operation.error || vault.error || 'The operation failed.'}</ErrorText>
       )}
