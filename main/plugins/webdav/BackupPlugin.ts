@@ -49,7 +49,8 @@ function uploadedMessage(name: string, warnings: FileNote[]): string {
   if (warnings.length === 0) return `Uploaded ${name}`;
   const files = warnings.filter((w) => w.kind !== 'note').length;
   const list = warnings.map((w) => (w.path ? `${w.path} (${w.reason})` : w.reason)).join('; ');
-  return `Uploaded ${name}${files > 0 ? ` with ${files} ${files === 1 ? 'file' : 'files'} skipped or changed` : ''}: ${list}`;
+  const what = files > 0 ? `${files} ${files === 1 ? 'file' : 'files'} skipped or changed` : 'notes';
+  return `Uploaded ${name} with ${what}: ${list}`;
 }
 
 export class BackupPlugin implements ClientPlugin {
