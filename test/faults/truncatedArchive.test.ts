@@ -3,7 +3,7 @@
 // changes; a backup made without a manifest (an older version, a device, GNU tar) still restores, with a
 // note that it could not be verified.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackupWorld, type BackupWorld } from '../helpers/backupWorld.js';
@@ -27,7 +27,8 @@ describe('a restore accepts only a complete, verified archive', () => {
     world = await startBackupWorld({ proxy: true });
     unit = path.join(tempDir(), 'Docs');
     mkdirSync(unit);
-    for (let i = 0; i < 20; i++) writeFileSync(path.join(unit, `file-${String(i).padStart(2, '0')}.txt`), `file ${i}\n`.repeat(100));
+    for (let i = 0; i < 20; i++)
+      writeFileSync(path.join(unit, `file-${String(i).padStart(2, '0')}.txt`), `file ${i}\n`.repeat(100));
     expect((await world.cli(['units', 'add', unit])).code).toBe(0);
     file = (await world.json<{ file: string }>(['backup', '1'])).file;
     archive = world.serverBackups().find((f) => path.basename(f) === file)!;
@@ -53,9 +54,9 @@ describe('a restore accepts only a complete, verified archive', () => {
       await restoreFails(/incomplete/);
       const checksum = path.join(path.dirname(archive), '.checksums', `${file}.sha256`);
       const saved = readFileSync(checksum);
-      rmSync(checksum);
+      await world.putOnServer(checksum, undefined);
       await restoreFails(/incomplete/);
-      writeFileSync(checksum, saved);
+      await world.putOnServer(checksum, saved);
     } finally {
       world.proxy!.fault = undefined;
     }
@@ -66,16 +67,16 @@ describe('a restore accepts only a complete, verified archive', () => {
     const damaged = Buffer.from(original);
     const at = damaged.indexOf('file 7\n');
     damaged[at + 5] = '8'.charCodeAt(0); // same size, same headers: only the content of one file differs
-    writeFileSync(archive, damaged);
+    await world.putOnServer(archive, damaged);
     const checksum = path.join(path.dirname(archive), '.checksums', `${file}.sha256`);
     const saved = readFileSync(checksum);
     try {
       await restoreFails(/SHA-256/);
-      rmSync(checksum);
+      await world.putOnServer(checksum, undefined);
       await restoreFails(/file-07\.txt: its content differs from the manifest/);
     } finally {
-      writeFileSync(archive, original);
-      writeFileSync(checksum, saved);
+      await world.putOnServer(archive, original);
+      await world.putOnServer(checksum, saved);
     }
     const to = tempDir();
     const r = await world.json<{ verified: boolean }>(['restore', '1', file, '--to', to]);
@@ -88,7 +89,8 @@ describe('a restore accepts only a complete, verified archive', () => {
     mkdirSync(path.join(made, 'Docs'));
     writeFileSync(path.join(made, 'Docs', 'from-a-device.txt'), 'old but fine\n');
     const name = 'sailfish_backup_2020-01-01T00-00-00Z.tar';
-    execFileSync('tar', ['-cf', path.join(path.dirname(archive), name), '-C', made, 'Docs']);
+    execFileSync('tar', ['-cf', path.join(made, name), '-C', made, 'Docs']);
+    await world.putOnServer(path.join(path.dirname(archive), name), readFileSync(path.join(made, name)));
     const to = tempDir();
     const r = await world.json<{ verified: boolean; notes: string[] }>(['restore', '1', name, '--to', to]);
     expect(r.verified).toBe(false);

@@ -27,6 +27,11 @@ export interface BackupWorld {
   /** Backups on the server (full paths), without the checksums folder. */
   serverBackups(): string[];
   lastLog(profile: string): Promise<LogEntry | undefined>;
+  /**
+   * Replaces (or with undefined, deletes) a file on the server through WebDAV: rclone caches its folder
+   * listings, so files changed behind its back are served with stale sizes.
+   */
+  putOnServer(file: string, data: Buffer | undefined): Promise<void>;
   startDaemon(): Promise<void>;
   killDaemon(): Promise<void>;
   stop(): Promise<void>;
@@ -61,6 +66,15 @@ export async function startBackupWorld(
     async lastLog(profile) {
       const r = await cli(['--json', 'profiles', 'log', profile]);
       return (JSON.parse(r.stdout) as LogEntry[]).at(-1);
+    },
+    async putOnServer(file, data) {
+      const rel = path.relative(server.root, file).split(path.sep).map(encodeURIComponent).join('/');
+      const res = await fetch(`${server.url}/${rel}`, {
+        method: data ? 'PUT' : 'DELETE',
+        headers: { Authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+        ...(data ? { body: data } : {}),
+      });
+      if (!res.ok) throw new Error(`${data ? 'PUT' : 'DELETE'} ${rel}: HTTP ${res.status}`);
     },
     async startDaemon() {
       world.daemon = await startDaemonProcess(dataDir, env);

@@ -62,6 +62,7 @@ export class FaultProxy {
     const upstream = http.request(
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
+        up.on('error', () => res.destroy());
         if (cutAfter === undefined) {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
