@@ -154,7 +154,7 @@ class Restore {
     this.state.units.push(journal);
     this.plan.journal.write(this.state);
     await mkdir(stage, { mode: 0o700 });
-    const unit = new StagedUnit(name, stage, keepInPlace, this.modes);
+    const unit = new StagedUnit(name, stage, keepInPlace, this.modes, this.notes);
     this.prepared.set(name, { unit, target: real, journal, keepInPlace });
     this.plan.onUnit(name);
     return unit;
@@ -225,7 +225,7 @@ class Restore {
       if (!meta || meta.mode === undefined) continue;
       const target = key === '' ? p.target : Buffer.concat([p.target, slash, Buffer.from(key, 'latin1')]);
       if (meta.mtime !== undefined) await utimes(target, Number(meta.mtime), Number(meta.mtime));
-      await chmod(target, this.modes(meta.mode).mode);
+      await chmod(target, this.modes(meta.mode, meta.uid).mode);
     }
   }
 

@@ -84,7 +84,7 @@ export async function applyFolders(unit: StagedUnit, kept: KeptFolder[], modes: 
   const all: Array<{ path: Buffer; mode: number; mtime?: number }> = [
     ...[...unit.folders.values()].map((f: FolderMeta) => ({
       path: f.path,
-      mode: f.mode === undefined ? defaultFolderMode() : modes(f.mode).mode,
+      mode: f.mode === undefined ? defaultFolderMode() : modes(f.mode, f.uid).mode,
       ...(f.mtime !== undefined ? { mtime: Number(f.mtime) } : {}),
     })),
     ...kept.map((k) => ({ path: k.path, mode: Number(k.st.mode & 0o7777n), mtime: seconds(k.st.mtimeNs) })),

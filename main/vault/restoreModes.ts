@@ -1,6 +1,7 @@
-// The permissions a restored file gets, as GNU tar gives them: exactly as stored for root (but never
-// setuid/setgid, since the restored file belongs to root, not to the user who had it), and for other
-// users as stored less the bits the user's umask removes.
+// The permissions a restored file gets, as GNU tar gives them: for root exactly as stored, and for
+// other users as stored less the bits the user's umask removes. Restored files belong to whoever
+// restores them, so root keeps setuid/setgid only on files that belonged to root (uid 0) when backed
+// up: a backup never turns someone's file into a setuid-root program.
 import { readFileSync } from 'node:fs';
 
 function currentUmask(): number {
@@ -14,15 +15,16 @@ function currentUmask(): number {
 }
 
 export interface ModePolicy {
-  /** The mode to give; `dropped` says which special bits were left out. */
-  (stored: number): { mode: number; dropped: boolean };
+  /** The mode to give a file stored with `stored` by owner `uid`; `dropped` when setuid/setgid were left out. */
+  (stored: number, uid?: number): { mode: number; dropped: boolean };
 }
 
 export function modePolicy(isRoot = process.getuid?.() === 0, umask = currentUmask()): ModePolicy {
-  return (stored) => {
+  return (stored, uid) => {
     const bits = stored & 0o7777;
-    if (isRoot) return { mode: bits & 0o1777, dropped: (bits & 0o6000) !== 0 };
-    return { mode: bits & ~umask, dropped: false };
+    if (!isRoot) return { mode: bits & ~umask, dropped: false };
+    if (uid === 0 || (bits & 0o6000) === 0) return { mode: bits, dropped: false };
+    return { mode: bits & 0o1777, dropped: true };
   };
 }
 

@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { link, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
 import type { Hash } from 'node:crypto';
+import { displayPath, type Notes } from './notes.js';
 import type { ModePolicy } from './restoreModes.js';
 import type { SparseRegion } from './tar/sparse.js';
 
@@ -11,6 +12,7 @@ export interface FolderMeta {
   path: Buffer;
   /** As stored; undefined for a folder the archive only implies. */
   mode?: number;
+  uid?: number;
   mtime?: string | number;
 }
 
@@ -77,6 +79,7 @@ export class StagedUnit {
     /** Paths inside the unit a restore never writes (the app's own data), as joined bytes. */
     private readonly excluded: Buffer[],
     private readonly modes: ModePolicy,
+    private readonly notes: Notes,
   ) {
     this.folders.set('', { path: stage });
   }
@@ -121,14 +124,14 @@ export class StagedUnit {
     return undefined;
   }
 
-  async folder(rel: Buffer[], mode: number, mtime: string | number): Promise<string | undefined> {
+  async folder(rel: Buffer[], mode: number, uid: number, mtime: string | number): Promise<string | undefined> {
     const key = joinRel(rel).toString('latin1');
     if (this.taken.get(key) !== 'dir') {
       const refused = await this.claim(rel, 'dir');
       if (refused) return refused;
       await mkdir(this.abs(rel), { mode: 0o700 });
     }
-    this.folders.set(key, { path: this.abs(rel), mode, mtime });
+    this.folders.set(key, { path: this.abs(rel), mode, uid, mtime });
     return undefined;
   }
 
@@ -153,6 +156,7 @@ export class StagedUnit {
   async file(
     rel: Buffer[],
     mode: number,
+    uid: number,
     size: number,
     sparse: SparseRegion[] | undefined,
     data: AsyncIterable<Buffer>,
@@ -167,7 +171,14 @@ export class StagedUnit {
         await fh.write(piece, 0, piece.length, offset);
       });
       await fh.truncate(size);
-      await fh.chmod(this.modes(mode).mode);
+      const given = this.modes(mode, uid);
+      await fh.chmod(given.mode);
+      if (given.dropped)
+        this.notes.change(
+          displayPath(joinRel([Buffer.from(this.name), ...rel])),
+          'restored without its setuid/setgid bit: it belonged to another user, and restored files belong to root',
+          'restored without setuid/setgid',
+        );
     } catch (err) {
       await fh.close();
       await rm(target, { force: true });

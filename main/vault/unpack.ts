@@ -147,7 +147,7 @@ async function write(
 ): Promise<string | undefined> {
   switch (entry.kind) {
     case 'directory':
-      return unit.folder(rel, entry.mode, entry.mtimeText ?? entry.mtime);
+      return unit.folder(rel, entry.mode, entry.uid, entry.mtimeText ?? entry.mtime);
     case 'symlink':
       return unit.symlink(rel, entry.linkpath);
     case 'hardlink': {
@@ -160,7 +160,7 @@ async function write(
     }
     case 'file': {
       const hash = createHash('sha256');
-      const refused = await unit.file(rel, entry.mode, entry.size, entry.sparse, reader.data(), hash);
+      const refused = await unit.file(rel, entry.mode, entry.uid, entry.size, entry.sparse, reader.data(), hash);
       record.sha256 = hash.digest('hex');
       return refused;
     }

@@ -13,6 +13,7 @@ export interface TarEntry {
   path: Buffer;
   linkpath: Buffer;
   mode: number;
+  uid: number;
   /** Whole seconds. */
   mtime: number;
   /** The exact decimal time of a pax `mtime` record, when there is one. */
@@ -167,6 +168,7 @@ export class TarReader {
         path,
         linkpath,
         mode: header.mode,
+        uid: Number(pax.get('uid')?.toString('latin1') ?? header.uid),
         mtime: mtimeText && /^-?\d+(\.\d+)?$/.test(mtimeText) ? Math.floor(Number(mtimeText)) : header.mtime,
         ...(mtimeText ? { mtimeText } : {}),
         size: kind === 'file' ? stored : 0,
