@@ -219,7 +219,10 @@ class ArchiveBuilder {
       const st = await fh.stat({ bigint: true });
       if (!st.isFile()) return this.notes.skip(shown, 'it was replaced while the backup ran');
       const mtime = mtimeText(st.mtimeNs);
-      const stored = await storeFile(this.writer, arch, fh, st, mtimeSeconds(mtime), this.options.signal);
+      const stored = await storeFile(this.writer, arch, fh, st, mtimeSeconds(mtime), {
+        signal: this.options.signal,
+        onChunk: () => this.report(),
+      });
       const after = await fh.stat({ bigint: true });
       let note: string | undefined;
       if (stored.shrankBy > 0)

@@ -13,6 +13,12 @@ const GRAIN = 4096;
 const zeros = Buffer.alloc(CHUNK);
 const zeroGrain = Buffer.alloc(GRAIN);
 
+export interface StoreOptions {
+  signal?: AbortSignal | undefined;
+  /** After each chunk: long files report progress while they are read. */
+  onChunk?: () => void;
+}
+
 export interface StoredFile {
   sha256: string;
   sparse: boolean;
@@ -57,12 +63,12 @@ async function copyRange(
   offset: number,
   length: number,
   buffer: Buffer,
-  signal?: AbortSignal,
+  options: StoreOptions,
 ): Promise<number> {
   let done = 0;
   let missing = 0;
   while (done < length) {
-    signal?.throwIfAborted();
+    options.signal?.throwIfAborted();
     const want = Math.min(CHUNK, length - done);
     const { bytesRead } = missing > 0 ? { bytesRead: 0 } : await fh.read(buffer, 0, want, offset + done);
     const chunk = bytesRead > 0 ? buffer.subarray(0, bytesRead) : zeros.subarray(0, want);
@@ -70,6 +76,7 @@ async function copyRange(
     hash.update(chunk);
     await writer.write(chunk);
     done += chunk.length;
+    options.onChunk?.();
   }
   return missing;
 }
@@ -81,7 +88,7 @@ export async function storeFile(
   fh: FileHandle,
   st: BigIntStats,
   mtime: number,
-  signal?: AbortSignal,
+  options: StoreOptions = {},
 ): Promise<StoredFile> {
   const size = Number(st.size);
   const buffer = Buffer.allocUnsafe(CHUNK);
@@ -98,11 +105,12 @@ export async function storeFile(
     typeflag: TypeFlag.File,
   };
   // Fewer blocks on disk than the size needs: the file has holes worth finding.
-  let regions = size > 0 && Number(st.blocks) * 512 < size ? await scanRegions(fh, size, buffer, signal) : undefined;
+  let regions =
+    size > 0 && Number(st.blocks) * 512 < size ? await scanRegions(fh, size, buffer, options.signal) : undefined;
   if (regions?.length === 1 && regions[0]!.offset === 0 && regions[0]!.length === size) regions = undefined;
   if (!regions) {
     await writer.write(encodeHeader({ ...fields, size }));
-    const shrankBy = await copyRange(fh, writer, hash, 0, size, buffer, signal);
+    const shrankBy = await copyRange(fh, writer, hash, 0, size, buffer, options);
     await writer.pad(size);
     return { sha256: hash.digest('hex'), sparse: false, shrankBy };
   }
@@ -117,7 +125,7 @@ export async function storeFile(
   let shrankBy = 0;
   for (const r of regions) {
     hashZeros(hash, r.offset - at);
-    shrankBy += await copyRange(fh, writer, hash, r.offset, r.length, buffer, signal);
+    shrankBy += await copyRange(fh, writer, hash, r.offset, r.length, buffer, options);
     at = r.offset + r.length;
   }
   hashZeros(hash, size - at);

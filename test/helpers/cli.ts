@@ -18,10 +18,16 @@ export function runCli(
     input?: string;
     onStderr?: (text: string) => void;
     signalAfter?: { match: RegExp; signal: NodeJS.Signals };
+    /** Runs the CLI as this user and group id (the tests run as root; setpriv drops to it). */
+    asUser?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const [command, ...prefix] =
+      options.asUser === undefined
+        ? [process.execPath]
+        : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath];
+    const child = spawn(command!, [...prefix, bin, ...args], {
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
