@@ -101,7 +101,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     const message = interruptedMessage(outcome.journal, outcome.finished);
     this.setState({ status: 'Error', statusText: message, error: message });
     const profile = outcome.journal.profile;
-    if (profile) void logResults(this.msyncd, profile, { ...interrupted, message });
+    if (profile) await logResults(this.msyncd, profile, { ...interrupted, message });
   }
 
   async stop(): Promise<void> {

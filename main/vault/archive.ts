@@ -2,8 +2,17 @@
 // Calendar/…), names kept as bytes, mtimes and modes, hard links inside a unit as links to the first
 // member, symlinks as links, sparse files sparse, and a manifest as the last member. One awkward file
 // is a note, not a failed backup (GNU tar's behaviour): the run goes on and says what it left out.
-import { lstat, open, readdir, readlink, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import { constants, type BigIntStats } from 'node:fs';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  type BigIntStats,
+} from 'node:fs';
 import path from 'node:path';
 import { storeFile } from './archiveFile.js';
 import {
@@ -74,8 +83,10 @@ class ArchiveBuilder {
   readonly progress: ArchiveProgress = { unit: '', files: 0, bytes: 0 };
   private entries = 0;
   private lastReport = 0;
+  private lastBreath = Date.now();
   private manifest: string[] = [];
   private manifestBytes = 0;
+  private readonly buffer = Buffer.allocUnsafe(1 << 20);
 
   constructor(
     private readonly writer: TarWriter,
@@ -122,9 +133,10 @@ class ArchiveBuilder {
       this.options.signal?.throwIfAborted();
       const shown = displayPath(abs);
       if (abs.length >= 4096) return this.notes.skip(shown, reasonOf({ code: 'ENAMETOOLONG' }));
+      await this.breathe();
       let st: BigIntStats;
       try {
-        st = await lstat(abs, { bigint: true });
+        st = lstatSync(abs, { bigint: true });
       } catch (err) {
         return this.notes.skip(shown, reasonOf(err));
       }
@@ -158,18 +170,18 @@ class ArchiveBuilder {
         );
         let names: Buffer[];
         try {
-          names = await readdir(abs, { encoding: 'buffer' });
+          names = readdirSync(abs, { encoding: 'buffer' });
         } catch (err) {
           return this.notes.skip(shown, `its contents were not backed up: ${reasonOf(err)}`);
         }
-        names.sort(Buffer.compare);
+        names.sort((a, b) => Buffer.compare(a, b));
         stack.push({ abs, arch, names, next: 0 });
         return;
       }
       if (st.isSymbolicLink()) {
         let target: Buffer;
         try {
-          target = await readlink(abs, { encoding: 'buffer' });
+          target = readlinkSync(abs, { encoding: 'buffer' });
         } catch (err) {
           return this.notes.skip(shown, reasonOf(err));
         }
@@ -187,7 +199,7 @@ class ArchiveBuilder {
           encodeHeader({ ...fields, path: arch, typeflag: TypeFlag.HardLink, mode: base.mode, linkpath: first }),
         );
       }
-      await this.file(abs, arch, shown, st, links);
+      await this.file(abs, arch, shown, links);
     };
     await visit(unit.root, Buffer.from(unit.name));
     while (stack.length > 0) {
@@ -202,53 +214,60 @@ class ArchiveBuilder {
     }
   }
 
-  private async file(
-    abs: Buffer,
-    arch: Buffer,
-    shown: string,
-    seen: BigIntStats,
-    links: Map<string, Buffer>,
-  ): Promise<void> {
-    let fh;
+  /**
+   * The walk uses synchronous metadata calls (each a few microseconds; as promises, each waits its turn
+   * in the thread pool), and lets other work run every few milliseconds.
+   */
+  private async breathe(): Promise<void> {
+    if (Date.now() - this.lastBreath < 20) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastBreath = Date.now();
+  }
+
+  private async file(abs: Buffer, arch: Buffer, shown: string, links: Map<string, Buffer>): Promise<void> {
+    let fd: number;
     try {
-      fh = await open(abs, FOLLOW_NOTHING);
+      fd = openSync(abs, FOLLOW_NOTHING);
     } catch (err) {
       return this.notes.skip(shown, reasonOf(err));
     }
+    let st: BigIntStats;
+    let stored;
+    let after: BigIntStats;
     try {
-      const st = await fh.stat({ bigint: true });
+      st = fstatSync(fd, { bigint: true });
       if (!st.isFile()) return this.notes.skip(shown, 'it was replaced while the backup ran');
-      const mtime = mtimeText(st.mtimeNs);
-      const stored = await storeFile(this.writer, arch, fh, st, mtimeSeconds(mtime), {
+      stored = await storeFile(this.writer, arch, fd, st, mtimeSeconds(mtimeText(st.mtimeNs)), {
         signal: this.options.signal,
         onChunk: () => this.report(),
+        buffer: this.buffer,
       });
-      const after = await fh.stat({ bigint: true });
-      let note: string | undefined;
-      if (stored.shrankBy > 0)
-        note = `it shrank by ${stored.shrankBy} bytes while it was read; the backup holds zeros there`;
-      else if (after.mtimeNs !== st.mtimeNs || after.size !== st.size)
-        note = 'it changed while it was read; the backup may hold a mix of old and new';
-      if (note) this.notes.change(shown, note);
-      this.entries++;
-      await this.record(
-        entryLine({
-          path: arch,
-          type: 'file',
-          size: Number(st.size),
-          mode: Number(st.mode & 0o7777n),
-          mtime,
-          sha256: stored.sha256,
-          ...(stored.sparse ? { sparse: true } : {}),
-          ...(note ? { note } : {}),
-        }),
-      );
-      if (st.nlink > 1n) links.set(fileId(st), arch);
-      this.progress.files++;
-      this.report();
+      after = fstatSync(fd, { bigint: true });
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
+    let note: string | undefined;
+    if (stored.shrankBy > 0)
+      note = `it shrank by ${stored.shrankBy} bytes while it was read; the backup holds zeros there`;
+    else if (after.mtimeNs !== st.mtimeNs || after.size !== st.size)
+      note = 'it changed while it was read; the backup may hold a mix of old and new';
+    if (note) this.notes.change(shown, note);
+    this.entries++;
+    await this.record(
+      entryLine({
+        path: arch,
+        type: 'file',
+        size: Number(st.size),
+        mode: Number(st.mode & 0o7777n),
+        mtime: mtimeText(st.mtimeNs),
+        sha256: stored.sha256,
+        ...(stored.sparse ? { sparse: true } : {}),
+        ...(note ? { note } : {}),
+      }),
+    );
+    if (st.nlink > 1n) links.set(fileId(st), arch);
+    this.progress.files++;
+    this.report();
   }
 
   /** The manifest as the archive's last member, its head line naming the units actually stored. */

@@ -162,13 +162,13 @@ class Restore {
 
   /** Local files the backup lacks join the staged unit; then folder times and modes are set. */
   async merge(p: Prepared): Promise<Buffer[][]> {
-    const points = await swapPoints(p.unit, p.keepInPlace);
+    const points = swapPoints(p.unit, p.keepInPlace);
     const device = (await stat(p.target, { bigint: true }).catch(() => undefined))?.dev;
     const kept: Parameters<typeof mergeLocal>[4] = [];
     if (device !== undefined)
       for (const rel of points) {
         this.plan.signal.throwIfAborted();
-        await mergeLocal(
+        mergeLocal(
           under(p.target, rel),
           p.unit.abs(rel),
           displayPath(joinRel([Buffer.from(p.unit.name), ...rel])),
@@ -177,7 +177,7 @@ class Restore {
           device,
         );
       }
-    await applyFolders(p.unit, kept, this.modes);
+    applyFolders(p.unit, kept, this.modes);
     p.journal.swaps = points.map((rel) => b64(joinRel(rel)));
     return points;
   }
@@ -202,6 +202,7 @@ class Restore {
         const before = done.length > 0 ? `Restored ${done.join(', ')}; ` : '';
         throw new Error(
           `${before}"${p.unit.name}" could not be put in place, so its folder is unchanged: ${(err as Error).message}`,
+          { cause: err },
         );
       }
       p.journal.done = true;

@@ -2,9 +2,20 @@
 // backup does not hold is hard-linked into the staged unit (same inode, same data, no copy, and the
 // user's folder untouched until the swap). Where the backup has a file and this computer a folder, the
 // backup's file wins and the note names the folder that was replaced.
-import { constants } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, symlink, utimes, lutimes } from 'node:fs/promises';
-import type { BigIntStats } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  type BigIntStats,
+} from 'node:fs';
 import { displayPath, type Notes } from './notes.js';
 import { defaultFolderMode, type ModePolicy } from './restoreModes.js';
 import { joinRel, type FolderMeta, type StagedUnit } from './stagedUnit.js';
@@ -18,58 +29,60 @@ interface KeptFolder {
   st: BigIntStats;
 }
 
-async function keep(local: Buffer, staged: Buffer, st: BigIntStats, kept: KeptFolder[]): Promise<void> {
+// Synchronous calls throughout: a walk of tens of thousands of files is otherwise dominated by
+// thread-pool round trips. The caller lets other work run between units.
+function keep(local: Buffer, staged: Buffer, st: BigIntStats, kept: KeptFolder[]): void {
   if (st.isDirectory()) {
-    await mkdir(staged, { mode: 0o700 });
+    mkdirSync(staged, { mode: 0o700 });
     kept.push({ path: staged, st });
-    for (const name of await readdir(local, { encoding: 'buffer' })) {
+    for (const name of readdirSync(local, { encoding: 'buffer' })) {
       const child = join(local, name);
-      await keep(child, join(staged, name), await lstat(child, { bigint: true }), kept);
+      keep(child, join(staged, name), lstatSync(child, { bigint: true }), kept);
     }
     return;
   }
   try {
-    await link(local, staged); // link(2) does not follow a symlink: the link itself is kept
+    linkSync(local, staged); // link(2) does not follow a symlink: the link itself is kept
     return;
   } catch (err) {
     if (!st.isFile() && !st.isSymbolicLink()) throw err;
   }
   // Another file system inside the unit, or a file the user may not link: copy it instead.
   if (st.isSymbolicLink()) {
-    await symlink(await readlink(local, { encoding: 'buffer' }), staged);
-    await lutimes(staged, seconds(st.atimeNs), seconds(st.mtimeNs));
+    symlinkSync(readlinkSync(local, { encoding: 'buffer' }), staged);
+    lutimesSync(staged, seconds(st.atimeNs), seconds(st.mtimeNs));
     return;
   }
-  await copyFile(local, staged, constants.COPYFILE_EXCL);
-  await chmod(staged, Number(st.mode & 0o7777n));
-  await utimes(staged, seconds(st.atimeNs), seconds(st.mtimeNs));
+  copyFileSync(local, staged, constants.COPYFILE_EXCL);
+  chmodSync(staged, Number(st.mode & 0o7777n));
+  utimesSync(staged, seconds(st.atimeNs), seconds(st.mtimeNs));
 }
 
 /** Adds what `local` has and `staged` lacks, folder by folder. */
-export async function mergeLocal(
+export function mergeLocal(
   local: Buffer,
   staged: Buffer,
   shown: string,
   notes: Notes,
   kept: KeptFolder[],
   device: bigint,
-): Promise<void> {
+): void {
   let names: Buffer[];
   try {
-    names = await readdir(local, { encoding: 'buffer' });
+    names = readdirSync(local, { encoding: 'buffer' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
     throw err;
   }
   for (const name of names) {
-    const l = await lstat(join(local, name), { bigint: true });
-    const s = await lstat(join(staged, name)).catch(() => undefined);
+    const l = lstatSync(join(local, name), { bigint: true });
+    const s = lstatSync(join(staged, name), { throwIfNoEntry: false });
     const where = `${shown}/${displayPath(name)}`;
     if (l.isDirectory() && l.dev !== device)
       throw new Error(`${where} is another file system mounted inside the unit; restore this backup with --to DIR`);
-    if (!s) await keep(join(local, name), join(staged, name), l, kept);
+    if (!s) keep(join(local, name), join(staged, name), l, kept);
     else if (l.isDirectory() && s.isDirectory())
-      await mergeLocal(join(local, name), join(staged, name), where, notes, kept, device);
+      mergeLocal(join(local, name), join(staged, name), where, notes, kept, device);
     else if (l.isDirectory())
       notes.change(
         where,
@@ -80,7 +93,7 @@ export async function mergeLocal(
 }
 
 /** Applies folder permissions and times deepest first, once nothing more is added inside them. */
-export async function applyFolders(unit: StagedUnit, kept: KeptFolder[], modes: ModePolicy): Promise<void> {
+export function applyFolders(unit: StagedUnit, kept: KeptFolder[], modes: ModePolicy): void {
   const all: Array<{ path: Buffer; mode: number; mtime?: number }> = [
     ...[...unit.folders.values()].map((f: FolderMeta) => ({
       path: f.path,
@@ -91,8 +104,8 @@ export async function applyFolders(unit: StagedUnit, kept: KeptFolder[], modes: 
   ];
   all.sort((a, b) => b.path.length - a.path.length);
   for (const f of all) {
-    if (f.mtime !== undefined) await utimes(f.path, f.mtime, f.mtime);
-    await chmod(f.path, f.mode);
+    if (f.mtime !== undefined) utimesSync(f.path, f.mtime, f.mtime);
+    chmodSync(f.path, f.mode);
   }
 }
 
@@ -101,7 +114,7 @@ export async function applyFolders(unit: StagedUnit, kept: KeptFolder[], modes: 
  * leave where it is (the app's own data folder, the staging folder itself) — each child of the folders
  * on the way to it, leaving those folders ("the spine") in place.
  */
-export async function swapPoints(unit: StagedUnit, keepInPlace: Buffer[]): Promise<Buffer[][]> {
+export function swapPoints(unit: StagedUnit, keepInPlace: Buffer[]): Buffer[][] {
   if (keepInPlace.length === 0) return [[]];
   const spine = new Set<string>(['']);
   const fixed = new Set(keepInPlace.map((p) => p.toString('latin1')));
@@ -112,7 +125,12 @@ export async function swapPoints(unit: StagedUnit, keepInPlace: Buffer[]): Promi
   const points: Buffer[][] = [];
   for (const key of spine) {
     const dir = key === '' ? [] : splitRel(Buffer.from(key, 'latin1'));
-    const names = await readdir(unit.abs(dir), { encoding: 'buffer' }).catch(() => [] as Buffer[]);
+    let names: Buffer[] = [];
+    try {
+      names = readdirSync(unit.abs(dir), { encoding: 'buffer' });
+    } catch {
+      // the backup does not have this folder
+    }
     for (const name of names) {
       const rel = [...dir, name];
       const relKey = joinRel(rel).toString('latin1');

@@ -5,7 +5,7 @@
 // older one, or a device's) is unpacked with the same safety checks and a note that it was not verified.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lutimes, utimes } from 'node:fs/promises';
+import { lutimesSync, utimesSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { MANIFEST_NAME } from './manifest.js';
 import { displayPath, UNVERIFIED_NOTE, type Notes } from './notes.js';
@@ -71,8 +71,14 @@ export async function unpackArchive(options: UnpackOptions): Promise<UnpackResul
   const records: MemberRecord[] = [];
   const check = new ManifestCheck();
   let files = 0;
+  let breath = Date.now();
   for (let entry = await reader.next(); entry; entry = await reader.next()) {
     signal?.throwIfAborted();
+    if (Date.now() - breath > 20) {
+      // Files are written with synchronous calls: let D-Bus and progress through now and then.
+      await new Promise((resolve) => setImmediate(resolve));
+      breath = Date.now();
+    }
     if (check.seen) throw new VerificationError('the archive goes on after its manifest');
     const split = parts(entry.path);
     if ('refused' in split) {
@@ -123,12 +129,10 @@ export async function unpackArchive(options: UnpackOptions): Promise<UnpackResul
   const verified = check.seen;
   if (verified) check.compare(records, [...units.keys()]);
   else {
-    notes.note(
-      'This backup has no manifest (made by an older version or by a device): its files could not be verified.',
-    );
+    notes.note(UNVERIFIED_NOTE);
     for (const r of records) if (r.refused) notes.skip(displayPath(r.entry.path), `not restored: ${r.refused}`);
   }
-  await setTimes(records, units, check);
+  setTimes(records, units, check);
   return { units: staged, files, verified };
 }
 
@@ -170,7 +174,7 @@ async function write(
 }
 
 /** Modification times last: with the manifest's nanoseconds when there is one. */
-async function setTimes(records: MemberRecord[], units: Map<string, StagedUnit>, check: ManifestCheck): Promise<void> {
+function setTimes(records: MemberRecord[], units: Map<string, StagedUnit>, check: ManifestCheck): void {
   for (const [i, r] of records.entries()) {
     if (r.refused || !r.unit || !r.rel) continue;
     const unit = units.get(r.unit)!;
@@ -183,7 +187,7 @@ async function setTimes(records: MemberRecord[], units: Map<string, StagedUnit>,
       continue;
     }
     const p = unit.abs(r.rel);
-    if (r.entry.kind === 'symlink') await lutimes(p, seconds, seconds);
-    else await utimes(p, seconds, seconds);
+    if (r.entry.kind === 'symlink') lutimesSync(p, seconds, seconds);
+    else utimesSync(p, seconds, seconds);
   }
 }

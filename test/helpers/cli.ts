@@ -27,7 +27,7 @@ export function runCli(
       options.asUser === undefined
         ? [process.execPath]
         : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath];
-    const child = spawn(command!, [...prefix, bin, ...args], {
+    const child = spawn(command, [...prefix, bin, ...args], {
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

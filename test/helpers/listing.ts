@@ -20,7 +20,7 @@ export function listTree(dir: string): Map<string, ListedEntry> {
   const parts = out.toString('latin1').split('\0');
   const listing = new Map<string, ListedEntry>();
   for (let i = 0; i + FIELDS.length <= parts.length; i += FIELDS.length) {
-    const [name, type, mode, size, mtime, link, nlink, blocks] = parts.slice(i, i + FIELDS.length) as string[];
+    const [name, type, mode, size, mtime, link, nlink, blocks] = parts.slice(i, i + FIELDS.length);
     listing.set(name!, {
       type: type!,
       mode: mode!,

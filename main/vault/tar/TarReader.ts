@@ -58,11 +58,11 @@ export class TarReader {
 
   private async fill(min: number): Promise<boolean> {
     while (this.pendingBytes < min && !this.ended) {
-      const { value, done } = await this.source.next();
-      if (done) this.ended = true;
-      else if (value.length > 0) {
-        this.pending.push(value);
-        this.pendingBytes += value.length;
+      const next: IteratorResult<Buffer> = await this.source.next();
+      if (next.done) this.ended = true;
+      else if (next.value.length > 0) {
+        this.pending.push(next.value);
+        this.pendingBytes += next.value.length;
       }
     }
     return this.pendingBytes >= min;
@@ -134,7 +134,7 @@ export class TarReader {
       try {
         header = decodeHeader(block);
       } catch (err) {
-        throw new Error(`The backup is damaged at byte ${at}: ${(err as Error).message}`);
+        throw new Error(`The backup is damaged at byte ${at}: ${(err as Error).message}`, { cause: err });
       }
       const flag = header.typeflag;
       if (flag === TypeFlag.PaxHeader || flag === TypeFlag.PaxGlobal) {
@@ -157,7 +157,7 @@ export class TarReader {
       const paxSize = pax.get('size');
       let stored = paxSize ? Number(paxSize.toString('latin1')) : header.size;
       if (!Number.isSafeInteger(stored) || stored < 0) throw new Error(`The backup is damaged at byte ${at}: bad size`);
-      let path = pax.get('path') ?? longName ?? header.path;
+      const path = pax.get('path') ?? longName ?? header.path;
       const linkpath = pax.get('linkpath') ?? longLink ?? header.linkpath;
       const mtimeText = pax.get('mtime')?.toString('latin1');
       let kind = kinds[flag] ?? 'other';
@@ -178,14 +178,14 @@ export class TarReader {
         entry.size = sparseOld.realSize;
       } else if (pax.get('GNU.sparse.major')?.toString() === '1') {
         const name = pax.get('GNU.sparse.name');
-        if (name) path = entry.path = name;
+        if (name) entry.path = name;
         entry.size = Number(pax.get('GNU.sparse.realsize')?.toString() ?? NaN);
         const map = await parseSparseMap((n) => this.exactly(n, () => 'inside a sparse map'));
         entry.sparse = map.regions;
         stored -= map.bytes;
       } else if (pax.has('GNU.sparse.map')) {
         const name = pax.get('GNU.sparse.name');
-        if (name) path = entry.path = name;
+        if (name) entry.path = name;
         entry.size = Number((pax.get('GNU.sparse.realsize') ?? pax.get('GNU.sparse.size'))?.toString() ?? NaN);
         const numbers = pax.get('GNU.sparse.map')!.toString('latin1').split(',').map(Number);
         entry.sparse = [];
