@@ -15,7 +15,7 @@ import type { BackupUnits } from './BackupUnits.js';
 import type { FileNote } from './notes.js';
 import { backupFileDate, backupFileName, transferLine } from './progressText.js';
 import { restoreArchive } from './restoreArchive.js';
-import { recoverRestore, RestoreJournal } from './restoreJournal.js';
+import { recoverRestore, removeLeftovers, RestoreJournal } from './restoreJournal.js';
 import { finishedText, interrupted, interruptedMessage, logResults, restoredMessage } from './restoreReport.js';
 import { VaultError, type VaultEvents, type VaultState } from './vaultTypes.js';
 
@@ -64,6 +64,8 @@ export class Vault extends EventEmitter<VaultEvents> {
   private readonly cloudBackupLists = new Map<number, string[]>();
   private unsubscribe: (() => Promise<void>) | undefined;
   private readonly journal: RestoreJournal;
+  /** Deleting what an interrupted restore left behind, after start; a new restore waits for it. */
+  private housekeeping: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly msyncd: MsyncdProxy,
@@ -102,6 +104,9 @@ export class Vault extends EventEmitter<VaultEvents> {
     this.setState({ status: 'Error', statusText: message, error: message });
     const profile = outcome.journal.profile;
     if (profile) await logResults(this.msyncd, profile, { ...interrupted, message });
+    this.housekeeping = removeLeftovers(this.journal, outcome.journal).catch(() => {
+      // Left for the next start: the journal still lists the folders.
+    });
   }
 
   async stop(): Promise<void> {
@@ -291,6 +296,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   private async unpack(op: Operation): Promise<void> {
     op.phase = 'unpacking';
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
+    await this.housekeeping;
     const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
     const file = path.basename(op.download!);
     const log = (outcome: Parameters<typeof logResults>[2]) =>

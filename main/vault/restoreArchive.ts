@@ -185,6 +185,8 @@ class Restore {
   async apply(order: Prepared[], points: Map<string, Buffer[][]>): Promise<void> {
     this.state.phase = 'swapping';
     this.plan.journal.write(this.state);
+    // From here on a restore cut short is finished at the next start: only now say "Restoring files".
+    this.plan.beforeApply();
     const done: string[] = [];
     for (const p of order) {
       const swapped: Buffer[] = [];
@@ -257,7 +259,6 @@ export async function restoreArchive(plan: RestorePlan): Promise<RestoreOutcome>
     const points = new Map<string, Buffer[][]>();
     for (const p of order) points.set(p.unit.name, await restore.merge(p));
     plan.signal.throwIfAborted();
-    plan.beforeApply();
     await restore.apply(order, points);
     plan.journal.remove();
     return {

@@ -146,8 +146,9 @@ export async function cleanUnit(unit: JournalUnit): Promise<void> {
 export type RecoveryOutcome = { journal: Journal; finished: boolean } | undefined;
 
 /**
- * Finishes or undoes a restore a killed process left behind; returns what it did, or undefined when
- * there was nothing to do (or the restore belongs to a process that is still running).
+ * Finishes or undoes the renames of a restore a killed process left behind, and returns what it did
+ * (undefined when there was nothing to do, or the restore belongs to a process still running). Only
+ * renames: quick, so the service can start. The folders left over are removed by `removeLeftovers`.
  */
 export async function recoverRestore(journal: RestoreJournal): Promise<RecoveryOutcome> {
   const found = journal.read();
@@ -156,13 +157,25 @@ export async function recoverRestore(journal: RestoreJournal): Promise<RecoveryO
     return undefined;
   }
   if (found.pid !== process.pid && alive(found.pid)) return undefined;
-  if (found.phase === 'swapping') {
+  const finished = found.phase === 'swapping';
+  if (finished) {
     for (const unit of found.units) {
       if (!unit.done) for (const rel of unit.swaps) await swapIn(unit, fromB64(rel));
       unit.done = true;
     }
   }
+  // From now on only folders to delete are left: a crash during the removal just removes them again.
+  journal.write({
+    ...found,
+    pid: process.pid,
+    phase: 'swapping',
+    units: found.units.map((u) => ({ ...u, done: true })),
+  });
+  return { journal: found, finished };
+}
+
+/** Deletes the staging and replaced folders a recovered restore left, then the journal. */
+export async function removeLeftovers(journal: RestoreJournal, found: Journal): Promise<void> {
   for (const unit of found.units) await cleanUnit(unit);
   journal.remove();
-  return { journal: found, finished: found.phase === 'swapping' };
 }

@@ -184,7 +184,7 @@ export class StagedUnit {
         for (let done = 0; done < piece.length;) done += writeSync(fd, piece, done, piece.length - done, offset + done);
         return Promise.resolve();
       });
-      ftruncateSync(fd, size);
+      if (sparse) ftruncateSync(fd, size); // a hole at the end has no data to write
       const given = this.modes(mode, uid);
       fchmodSync(fd, given.mode);
       if (given.dropped)

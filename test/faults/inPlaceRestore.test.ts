@@ -77,30 +77,25 @@ describe('restoring over the original folders', () => {
     const base = tempDir();
     const unit = path.join(base, 'Many');
     mkdirSync(unit);
-    for (let i = 0; i < 30_000; i++) writeFileSync(path.join(unit, `f-${i}.txt`), `file ${i}\n`);
+    for (let i = 0; i < 3000; i++) writeFileSync(path.join(unit, `f-${i}.txt`), `file ${i}\n`);
     expect((await world.cli(['units', 'add', unit])).code).toBe(0);
-    const t0 = Date.now();
     const { file } = await world.json<{ file: string }>(['backup', '1']);
-    console.log('backup', Date.now() - t0);
     const backedUp = readTree(unit);
-    for (let i = 0; i < 30_000; i += 2) writeFileSync(path.join(unit, `f-${i}.txt`), 'changed\n');
+    for (let i = 0; i < 3000; i += 2) writeFileSync(path.join(unit, `f-${i}.txt`), 'changed\n');
     writeFileSync(path.join(unit, 'extra.txt'), 'local only\n');
 
-    const t1 = Date.now();
     const killed = await world.cli(['restore', '1', file], {
-      onStderr: (text) => {
-        console.log(Date.now() - t1, text.trim());
-        void (/Restoring files/.test(text) && world.killDaemon());
-      },
+      onStderr: (text) => void (/Restoring files/.test(text) && world.killDaemon()),
     });
     expect(killed.code).toBe(1);
     expect(killed.stderr).toContain('left the bus');
     await world.startDaemon();
-    console.log('restarted', Date.now() - t1);
     const log = await world.lastLog('webdav.BackupRestore-1');
-    expect(log).toMatchObject({ majorCode: 1, message: expect.stringContaining('Interrupted') as string });
+    expect(log).toMatchObject({ majorCode: 1, message: expect.stringMatching(/^Interrupted.*put in place/) as string });
     expect(readTree(unit)).toEqual({ ...backedUp, 'extra.txt': Buffer.from('local only\n').toString('base64') });
+    // The replaced copy is deleted after the service has started.
+    for (let i = 0; i < 600 && leftovers(base).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(leftovers(base)).toEqual([]);
     expect(readdirSync(path.join(world.dataDir, 'vault')).filter((n) => n !== 'restore')).toEqual([]);
-  });
+  }, 180_000);
 });
