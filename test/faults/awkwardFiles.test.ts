@@ -20,7 +20,6 @@ import { createArchive } from '../../main/vault/archive.js';
 import { startBackupWorld, type BackupWorld } from '../helpers/backupWorld.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { startRclone, tempDir } from '../helpers/processes.js';
-import { restoreInto } from '../helpers/restore.js';
 
 interface Run {
   status: string;
@@ -164,6 +163,7 @@ describe('awkward files in a backup', () => {
     execFileSync('tar', ['-tf', file]); // GNU tar reads it to the end
 
     const to = tempDir();
+    const { restoreInto } = await import('../helpers/restore.js');
     const restored = await restoreInto(file, to);
     expect(restored.verified).toBe(true);
     expect(statSync(path.join(to, 'Logs', 'a-big.log')).size).toBe(64 * 1024 * 1024);

@@ -36,9 +36,15 @@ export function listTree(dir: string): Map<string, ListedEntry> {
 
 /**
  * The differences between two listings, as readable lines: every field must match, times to within
- * 10 µs (Node sets times through a double), folder sizes and blocks aside (they depend on history).
+ * 10 µs (Node sets times through a double) unless told otherwise (tar's own headers hold whole seconds),
+ * folder sizes and blocks aside (they depend on history).
  */
-export function listingDifferences(source: Map<string, ListedEntry>, restored: Map<string, ListedEntry>): string[] {
+export function listingDifferences(
+  source: Map<string, ListedEntry>,
+  restored: Map<string, ListedEntry>,
+  options: { mtimeTolerance?: number; ignoreBlocks?: boolean } = {},
+): string[] {
+  const tolerance = options.mtimeTolerance ?? 1e-5;
   const diffs: string[] = [];
   const show = (name: string) => JSON.stringify(Buffer.from(name, 'latin1').toString('utf8'));
   for (const [name, a] of source) {
@@ -50,8 +56,9 @@ export function listingDifferences(source: Map<string, ListedEntry>, restored: M
     const fields: Array<keyof ListedEntry> = ['type', 'mode', 'link', 'nlink'];
     if (a.type !== 'd') fields.push('size');
     for (const f of fields) if (a[f] !== b[f]) diffs.push(`${show(name)}: ${f} ${String(a[f])} → ${String(b[f])}`);
-    if (Math.abs(a.mtime - b.mtime) > 1e-5) diffs.push(`${show(name)}: mtime ${a.mtime} → ${b.mtime}`);
-    if (a.type === 'f' && b.blocks > a.blocks + 8) diffs.push(`${show(name)}: blocks ${a.blocks} → ${b.blocks}`);
+    if (Math.abs(a.mtime - b.mtime) > tolerance) diffs.push(`${show(name)}: mtime ${a.mtime} → ${b.mtime}`);
+    if (!options.ignoreBlocks && a.type === 'f' && b.blocks > a.blocks + 8)
+      diffs.push(`${show(name)}: blocks ${a.blocks} → ${b.blocks}`);
   }
   for (const name of restored.keys()) if (!source.has(name)) diffs.push(`${show(name)}: not in the source`);
   return diffs;
