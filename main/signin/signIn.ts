@@ -23,7 +23,9 @@ export const SIGN_IN_TIMEOUT_MS = 8_000;
 
 function fieldForRoot(err: BackupError, webdavPath: string): ProblemField {
   if (err.kind === 'auth') return 'credentials';
-  if ((err.kind === 'forbidden' || err.kind === 'not-found') && webdavPath !== '/') return 'webdavPath';
+  // Apache answers 405 for a path outside its WebDAV area: the path, not the server, is what to fix.
+  const pathKinds = ['forbidden', 'not-found', 'not-webdav'];
+  if (pathKinds.includes(err.kind) && webdavPath !== '/') return 'webdavPath';
   return 'server';
 }
 
