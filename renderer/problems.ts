@@ -83,7 +83,12 @@ export function explain(problem: Problem, account?: AccountFacts): Explained {
         field: 'server',
       };
     case 'unreachable':
-      return { cause: `${server} cannot be reached from this network.`, fix: serverFix, field: 'server' };
+      // Sailfish's own words for a device that is not online.
+      return {
+        cause: 'Unable to connect. An internet connection is needed to back up to cloud services.',
+        fix: serverFix,
+        field: 'server',
+      };
     case 'timeout':
       return {
         cause: `The server ${server} did not answer.`,

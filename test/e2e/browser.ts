@@ -134,7 +134,10 @@ export async function expectChecksToCatchFaults(page: Page): Promise<void> {
 }
 
 export async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false);
+  // Typed by hand: this project's Node types have no DOM.
+  return locator
+    .evaluate((el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement)
+    .catch(() => false);
 }
 
 /** What has focus, for messages: its role or tag and its name. */

@@ -12,7 +12,8 @@ export function AccountStatus(props: {
 }) {
   const { account } = props;
   const status = account.signIn;
-  if (account.credentialsNeedUpdate && !(status?.state === 'failed' && status.problem?.kind === 'auth')) {
+  // A sign-in that worked since the flag was set is the fix; a failed one says more than the flag.
+  if (account.credentialsNeedUpdate && (!status || status.state === 'unchecked')) {
     return (
       <ProblemText
         problem={{ kind: 'auth', message: 'The server refused the saved password.' }}

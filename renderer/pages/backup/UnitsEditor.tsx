@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { messageOf } from '../../ApiContext';
 import { ErrorText, Hint } from '../../components/layout';
 import { FadingText } from '../../components/FadingText';
 
@@ -15,7 +16,7 @@ export function UnitsEditor(props: {
     try {
       await work();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
     }
   };
   return (
