@@ -93,6 +93,8 @@ describe('Accounts page', () => {
       within(rows[1]!).getByRole('button', { name: 'Check the server address in the account’s settings.' }),
     );
     expect(navigate).toHaveBeenLastCalledWith({ page: 'account', accountId: 2, focus: 'server' });
+    await userEvent.click(within(rows[1]!).getByRole('button', { name: 'Sign in again to Work' }));
+    expect(fake.calls).toContainEqual(['accounts.check', [{ accountId: 2 }]]);
     expect(within(rows[2]!).getByRole('alert').textContent).toContain('The server refused the password for alice.');
     await userEvent.click(within(rows[2]!).getByRole('button', { name: 'Update it in the account’s settings.' }));
     expect(navigate).toHaveBeenLastCalledWith({ page: 'account', accountId: 3, focus: 'credentials' });

@@ -23,7 +23,21 @@ export function AccountStatus(props: {
     );
   }
   if (status?.state === 'failed' && status.problem && concernsAccount(status.problem)) {
-    return <ProblemText problem={status.problem} account={account} onFix={props.onFix} />;
+    // The server may simply have been down: signing in again is one way out, fixing the field the other.
+    return (
+      <>
+        <ProblemText problem={status.problem} account={account} onFix={props.onFix} />
+        <button
+          type="button"
+          className="link status-note"
+          onClick={props.onCheck}
+          disabled={props.checking}
+          aria-label={`Sign in again to ${account.name}`}
+        >
+          Sign in again
+        </button>
+      </>
+    );
   }
   if (status?.state === 'unchecked') {
     return (
