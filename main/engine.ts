@@ -6,6 +6,7 @@ import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
 import type { MessageBus } from './dbus/bus.js';
 import { DBusClient, requestName } from './dbus/DBusClient.js';
 import { BackupPluginFactory } from './plugins/registry.js';
+import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
 import { localDeviceId } from './vault/deviceId.js';
 import { Vault } from './vault/Vault.js';
@@ -34,6 +35,7 @@ export class Engine {
     const plugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
+      signInStatus: new SignInStatusStore(stores.paths.signInStatusFile),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
