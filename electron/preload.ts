@@ -6,15 +6,6 @@ import { buildApi, callErrorSchema, type EventName } from '../main/ipc/contract.
 const CALL_PREFIX = 'sfb:call:';
 const EVENT_CHANNEL = 'sfb:event';
 
-class ApiError extends Error {
-  readonly code: string | number | undefined;
-  constructor(message: string, code?: string | number) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-  }
-}
-
 const api = buildApi(
   async (name, args) => {
     const outcome = (await ipcRenderer.invoke(CALL_PREFIX + name, ...args)) as {
@@ -23,10 +14,13 @@ const api = buildApi(
       error?: unknown;
     };
     if (outcome.ok) return outcome.result;
+    // A plain object, not an Error: the context bridge copies an object's keys (the problem to route on)
+    // but keeps only the message of an Error.
     const error = callErrorSchema.safeParse(outcome.error);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- see above: an Error would lose the problem
     throw error.success
-      ? new ApiError(error.data.message, error.data.code)
-      : new ApiError('The app refused the request');
+      ? { name: 'ApiError', ...error.data }
+      : { name: 'ApiError', message: 'The app refused the request' };
   },
   (name: EventName, handler) => {
     const listener = (_event: unknown, message: { name: EventName; payload: unknown }) => {

@@ -6,6 +6,7 @@ import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
 import type { MessageBus } from './dbus/bus.js';
 import { DBusClient, requestName } from './dbus/DBusClient.js';
 import { BackupPluginFactory } from './plugins/registry.js';
+import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
 import { restoreDirOf } from './vault/backupFiles.js';
 import { localDeviceId } from './vault/deviceId.js';
@@ -37,6 +38,7 @@ export class Engine {
       accounts: stores.accounts,
       vault: vaultProxy,
       restoreDir: restoreDirOf(stores.paths.vaultDir),
+      signInStatus: new SignInStatusStore(stores.paths.signInStatusFile),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);

@@ -12,6 +12,8 @@ export interface AppPaths {
   profileDir: string;
   templateDir: string;
   unitsFile: string;
+  /** The outcome of the last sign-in to each account's server (main/signin/SignInStatusStore.ts). */
+  signInStatusFile: string;
   vaultDir: string;
   assetsDir: string;
 }
@@ -44,6 +46,7 @@ export function resolvePaths(options: { dataDir?: string | undefined; env?: Node
     profileDir: path.join(dataDir, 'msyncd', 'sync'),
     templateDir: path.join(assetsDir, 'buteo', 'sync'),
     unitsFile: path.join(dataDir, 'units.json'),
+    signInStatusFile: path.join(dataDir, 'sign-in-status.json'),
     vaultDir: path.join(dataDir, 'vault'),
     assetsDir,
   };

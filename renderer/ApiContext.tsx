@@ -18,5 +18,8 @@ export function useEvent<E extends EventName>(name: E, handler: (payload: EventP
 }
 
 export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string')
+    return (err as { message: string }).message;
+  return String(err);
 }

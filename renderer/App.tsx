@@ -33,9 +33,10 @@ export function App({ api }: { api: SettingsApi }) {
     case 'account':
       page = (
         <AccountEditorPage
-          key={`${route.accountId ?? 'new'}-${route.provider ?? ''}`}
+          key={`${route.accountId ?? 'new'}-${route.provider ?? ''}-${route.focus ?? ''}`}
           accountId={route.accountId}
           {...(route.provider ? { provider: route.provider } : {})}
+          {...(route.focus ? { focus: route.focus } : {})}
           onBack={back}
           onDone={() => navigate({ page: 'backup' })}
         />

@@ -4,11 +4,23 @@ import { buildApi, callErrorSchema, type CallError, type EventName, type Setting
 
 export class ApiError extends Error {
   readonly code: CallError['code'];
+  /** For failures at a server: what to route on (kind, field), see contract.ts. */
+  readonly problem: CallError['problem'];
   constructor(error: CallError) {
     super(error.message);
     this.name = 'ApiError';
     this.code = error.code;
+    this.problem = error.problem;
   }
+}
+
+/** The failure of a call, whichever transport carried it (an ApiError here, a plain object from Electron's preload). */
+export function callErrorOf(err: unknown): CallError {
+  const parsed = callErrorSchema.safeParse(
+    err instanceof ApiError ? { message: err.message, code: err.code, problem: err.problem } : err,
+  );
+  if (parsed.success) return parsed.data;
+  return { message: err instanceof Error ? err.message : String(err) };
 }
 
 declare global {

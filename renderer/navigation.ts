@@ -1,9 +1,13 @@
 // Where the user is: a small stack of pages, mirrored in the URL hash so a page can be linked to.
+import type { ProblemField } from '../main/ipc/contract';
+
+const problemFields: readonly string[] = ['server', 'credentials', 'webdavPath', 'backupsPath'];
+
 export type Route =
   | { page: 'home' }
   | { page: 'backup' }
   | { page: 'accounts' }
-  | { page: 'account'; accountId: number | null; provider?: string }
+  | { page: 'account'; accountId: number | null; provider?: string; focus?: ProblemField }
   | { page: 'restore'; accountId: number; file: string }
   | { page: 'profiles'; profile?: string };
 
@@ -14,7 +18,7 @@ export function routeToHash(route: Route): string {
     case 'account':
       return route.accountId === null
         ? `#/accounts/new${route.provider ? `/${route.provider}` : ''}`
-        : `#/accounts/${route.accountId}`;
+        : `#/accounts/${route.accountId}${route.focus ? `/${route.focus}` : ''}`;
     case 'restore':
       return `#/backup/restore/${route.accountId}/${encodeURIComponent(route.file)}`;
     case 'profiles':
@@ -32,7 +36,12 @@ export function routeFromHash(hash: string): Route {
   if (first === 'backup') return { page: 'backup' };
   if (first === 'accounts' && second === 'new')
     return { page: 'account', accountId: null, ...(third ? { provider: third } : {}) };
-  if (first === 'accounts' && second && /^\d+$/.test(second)) return { page: 'account', accountId: Number(second) };
+  if (first === 'accounts' && second && /^\d+$/.test(second))
+    return {
+      page: 'account',
+      accountId: Number(second),
+      ...(third && problemFields.includes(third) ? { focus: third as ProblemField } : {}),
+    };
   if (first === 'accounts') return { page: 'accounts' };
   if (first === 'profiles') return second ? { page: 'profiles', profile: second } : { page: 'profiles' };
   return { page: 'home' };

@@ -14,6 +14,9 @@ export function validateServerAddress(input: string): string {
     throw new InputError(`The server address must start with https:// or http://, not ${url.protocol}//`);
   }
   if (!url.hostname) throw new InputError('The server address has no host name');
+  // Browsers percent-encode what Node refuses ("foo bar" → "foo%20bar"): one rule for both sides.
+  if (!/^[a-z0-9._-]+$/i.test(url.hostname) && !/^\[[0-9a-f:.]+\]$/i.test(url.hostname))
+    throw new InputError(`"${trimmed}" is not a valid server address`);
   if (url.username || url.password) {
     throw new InputError('Put the user name and password in their own fields, not in the server address');
   }

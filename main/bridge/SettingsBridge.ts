@@ -1,23 +1,25 @@
 // What the Settings UI can do, implemented on the stores and a daemon session. Electron's IPC and the
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
-import type { BackupAccount } from '../accounts/BackupAccounts.js';
-import { defaultWebdavPath } from '../accounts/BackupAccounts.js';
-import { resolveBackupsPath, validateServerAddress } from '../accounts/validation.js';
 import { ProfileChange } from '../buteo/ProfileManager.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
-import { InputError } from '../errors.js';
+import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
-  AccountView,
   BackupPage,
   CallArgs,
   CallName,
   CallResult,
   EventName,
   EventPayload,
+  Problem,
   ProfileSummary,
   VaultStateView,
 } from '../ipc/contract.js';
+import { errorWithProblem, fieldForRun, problemOf } from '../signin/problems.js';
+import { SignInStatusStore } from '../signin/SignInStatusStore.js';
+import { accountHandlers } from './accountHandlers.js';
+import { AccountSignIns } from './AccountSignIns.js';
+import { accountView } from './accountView.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
@@ -25,22 +27,22 @@ import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.j
 
 type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
-export function accountView(a: BackupAccount): AccountView {
-  return {
-    id: a.id,
-    provider: a.provider,
-    providerName: a.providerName,
-    name: a.name,
-    enabled: a.enabled,
-    serverAddress: a.serverAddress,
-    webdavPath: a.webdavPath,
-    username: a.username,
-    ignoreSslErrors: a.ignoreSslErrors,
-    backupsPath: a.backupsPath,
-    backupEnabled: a.backupEnabled,
-    hasPassword: a.credentialsId !== undefined,
-    profiles: { ...a.profileIds },
-  };
+const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
+
+/** The failure kind a vault error code (a syncStatus name) stands for, when no run recorded better. */
+function kindOfVaultCode(code: string): FailureKind {
+  switch (code) {
+    case 'AuthenticationFailure':
+      return 'auth';
+    case 'ConnectionError':
+      return 'unreachable';
+    case 'PluginTimeout':
+      return 'timeout';
+    case 'Canceled':
+      return 'cancelled';
+    default:
+      return 'other';
+  }
 }
 
 export class SettingsBridge {
@@ -48,12 +50,16 @@ export class SettingsBridge {
   private vaultState: VaultStateView = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
   private readonly unsubscribers: Array<() => Promise<void> | void> = [];
   private deviceId = '';
+  private readonly signIns: AccountSignIns;
+  /** When the current (or last) backup or restore began: run outcomes recorded since then belong to it. */
+  private operationStartedAt = 0;
 
   private constructor(
     private readonly stores: Stores,
     private readonly session: DaemonSession,
   ) {
     this.emitter.setMaxListeners(100);
+    this.signIns = new AccountSignIns(new SignInStatusStore(stores.paths.signInStatusFile));
   }
 
   static async attach(stores: Stores, session: DaemonSession): Promise<SettingsBridge> {
@@ -79,10 +85,24 @@ export class SettingsBridge {
     const now = () => new Date().toISOString();
     const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) =>
       this.emit('vault.operation', { kind, accountId, status });
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, _code: string, error: string) =>
-      this.emit('vault.operation', { kind, accountId, status: 'Error', error });
+    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) =>
+      this.emit('vault.operation', {
+        kind,
+        accountId,
+        status: 'Error',
+        error,
+        problem: this.recordedProblem(accountId, this.operationStartedAt) ?? {
+          kind: kindOfVaultCode(code),
+          message: error,
+          accountId,
+          ...(fieldForRun(kindOfVaultCode(code)) ? { field: fieldForRun(kindOfVaultCode(code)) } : {}),
+        },
+      });
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
+        // A run started elsewhere (scheduled, the CLI) begins when the vault leaves a resting state.
+        if (changed.status && busyStatuses.has(changed.status) && !busyStatuses.has(this.vaultState.status))
+          this.operationStartedAt = Date.now();
         this.vaultState = { ...this.vaultState, ...changed };
         this.emit('vault.state', this.vaultState);
       }),
@@ -97,7 +117,15 @@ export class SettingsBridge {
     );
   }
 
+  /** The failure a run recorded for the account since `since`, with the account named. */
+  private recordedProblem(accountId: number, since: number): Problem | undefined {
+    const status = this.signIns.status.get(accountId);
+    if (status?.state !== 'failed' || !status.problem || Date.parse(status.at) < since) return undefined;
+    return { ...status.problem, accountId };
+  }
+
   async close(): Promise<void> {
+    this.signIns.close();
     for (const off of this.unsubscribers.splice(0)) await off();
     this.emitter.removeAllListeners();
   }
@@ -149,7 +177,7 @@ export class SettingsBridge {
       if (profile.schedule?.enabled && autoAccountId === null) autoAccountId = account.id;
     }
     return {
-      accounts: accounts.map(accountView),
+      accounts: accounts.map((a) => accountView(a, this.signIns.status.get(a.id))),
       autoAccountId,
       autoBackup,
       vault: this.vaultState,
@@ -163,47 +191,11 @@ export class SettingsBridge {
       this.stores.catalog
         .backupProviders()
         .map((p) => ({ id: p.id, name: p.name, description: p.description, icon: p.icon })),
-    'accounts.list': () => this.stores.accounts.list().map(accountView),
-    'accounts.add': async (input) => {
-      const account = await this.stores.accounts.add(input);
-      // As on Sailfish, the Backup settings create the account's sync profiles.
-      for (const profile of Object.values(ensureAccountProfiles(this.stores, account.id))) {
-        this.emit('profiles.changed', { profile: profile.name, change: ProfileChange.Added });
-      }
-      return accountView(this.stores.accounts.get(account.id));
-    },
-    'accounts.update': async (edit) => {
-      const { id, password, ...fields } = edit;
-      const keys: Array<[string, string | boolean | undefined]> = [
-        ['name', fields.name],
-        ['server_address', fields.serverAddress],
-        ['webdav_path', fields.webdavPath],
-        ['username', fields.username],
-        ['backups_path', fields.backupsPath],
-        ['ignore_ssl_errors', fields.ignoreSslErrors],
-        ['enabled', fields.enabled],
-      ];
-      const edits = keys
-        .filter((k): k is [string, string | boolean] => k[1] !== undefined)
-        .map(([k, v]): [string, string] => [k, String(v)]);
-      if (edits.length > 0) await this.stores.accounts.set(id, edits);
-      if (password) await this.stores.accounts.setPassword(id, password);
-      return accountView(this.stores.accounts.get(id));
-    },
-    'accounts.remove': async (id) => {
-      for (const profile of this.stores.profiles.forAccount(id)) this.stores.profiles.remove(profile.name);
-      await this.stores.accounts.remove(id);
-      return null;
-    },
-    'accounts.defaults': ({ provider, serverAddress, username }) => {
-      const server = validateServerAddress(serverAddress);
-      const webdavPath = defaultWebdavPath(provider, server, username.trim() || 'USER');
-      const template = this.stores.catalog.backupService(provider)?.template.get('backups_path')?.value;
-      return {
-        webdavPath,
-        backupsPath: resolveBackupsPath(typeof template === 'string' ? template : 'Sailfish OS/Backups', webdavPath),
-      };
-    },
+    ...accountHandlers(() => ({
+      stores: this.stores,
+      signIns: this.signIns,
+      emit: (name, payload) => this.emit(name, payload),
+    })),
     'backup.page': () => this.backupPage(),
     'backup.setAuto': (accountId, auto) => {
       if (accountId !== null) ensureAccountProfiles(this.stores, accountId);
@@ -219,6 +211,7 @@ export class SettingsBridge {
     },
     'backup.start': async (accountId) => {
       ensureAccountProfiles(this.stores, accountId);
+      this.operationStartedAt = Date.now();
       await this.session.vault.backupToCloud(accountId);
       return null;
     },
@@ -226,9 +219,20 @@ export class SettingsBridge {
       await this.session.vault.cancel();
       return null;
     },
-    'backup.list': (accountId) => listCloudBackups(this.session, this.stores, accountId),
+    'backup.list': async (accountId) => {
+      const started = Date.now();
+      try {
+        return await listCloudBackups(this.session, this.stores, accountId);
+      } catch (err) {
+        const problem =
+          this.recordedProblem(accountId, started) ??
+          (err instanceof BackupError ? problemOf(err, { accountId, field: fieldForRun(err.kind) }) : undefined);
+        throw errorWithProblem(err, problem);
+      }
+    },
     'backup.restore': async (accountId, file) => {
       ensureAccountProfiles(this.stores, accountId);
+      this.operationStartedAt = Date.now();
       await this.session.vault.restoreFromCloud(accountId, file);
       return null;
     },

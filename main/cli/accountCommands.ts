@@ -1,9 +1,13 @@
 // sfbackup providers | account add|list|show|set|remove
 import type { BackupAccount } from '../accounts/BackupAccounts.js';
+import { templateBackupsPath } from '../bridge/accountHandlers.js';
 import { InputError } from '../errors.js';
+import { connectionEditOf, editedSettings, newAccountSettings } from '../signin/accountSettings.js';
+import { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import type { Cli } from './Cli.js';
 import { readSecretFromStdin } from './readStdin.js';
 import { parseAccountId, type CommandArgs } from './args.js';
+import { signInBeforeSaving } from './signInFirst.js';
 
 /** What the CLI shows of an account: everything but the credentials' id. */
 export function publicAccount(a: BackupAccount) {
@@ -30,6 +34,19 @@ function accountLines(a: BackupAccount): string[] {
   );
 }
 
+/** What the Accounts page shows about the account's last sign-in. */
+function recordSignIn(cli: Cli, accountId: number, state: 'ok' | 'unchecked'): void {
+  try {
+    new SignInStatusStore(cli.stores.paths.signInStatusFile).record(accountId, {
+      state,
+      at: new Date().toISOString(),
+      source: 'sign-in',
+    });
+  } catch {
+    // a status that cannot be written does not undo the save
+  }
+}
+
 export function providers(cli: Cli): void {
   const list = cli.stores.catalog
     .backupProviders()
@@ -49,8 +66,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
       if (!args.flag('password-stdin'))
         throw new InputError('Give the password on standard input with --password-stdin (never as an argument)');
       const password = await readSecretFromStdin();
-      await cli.announceAccountChanges();
-      const created = await accounts.add({
+      const input = {
         provider,
         serverAddress: server,
         username: user,
@@ -59,7 +75,20 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
         ...(args.string('webdav-path') ? { webdavPath: args.string('webdav-path')! } : {}),
         ...(args.string('backups-path') ? { backupsPath: args.string('backups-path')! } : {}),
         ...(args.flag('ignore-ssl-errors') ? { ignoreSslErrors: true } : {}),
-      });
+      };
+      const offline = args.flag('offline');
+      if (!cli.stores.catalog.backupService(provider)) {
+        const known = cli.stores.catalog.backupProviders().map((p) => p.id);
+        throw new InputError(`Unknown backup provider "${provider}" (known: ${known.join(', ') || 'none'})`);
+      }
+      if (!offline)
+        await signInBeforeSaving(
+          newAccountSettings({ ...input, templateBackupsPath: templateBackupsPath(cli.stores, provider) }),
+        );
+      await cli.announceAccountChanges();
+      const created = await accounts.add(input);
+      recordSignIn(cli, created.id, offline ? 'unchecked' : 'ok');
+      if (offline) cli.out.note('Saved without signing in to the server (--offline).');
       cli.out.result(publicAccount(created), () => String(created.id));
       return;
     }
@@ -93,12 +122,24 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
       const wantsPassword = args.flag('password-stdin');
       if (edits.length === 0 && !wantsPassword)
         throw new InputError('account set needs KEY=VALUE pairs or --password-stdin');
+      const current = accounts.get(id);
+      const password = wantsPassword ? await readSecretFromStdin() : undefined;
+      if (wantsPassword && !password) throw new InputError('The password cannot be empty');
+      const stored = await accounts.credentialsFor(current);
+      const { settings, changed } = editedSettings(current, stored?.password ?? '', {
+        ...connectionEditOf(edits),
+        password,
+      });
+      const offline = args.flag('offline');
+      if (changed && !offline) await signInBeforeSaving(settings);
       await cli.announceAccountChanges();
-      let updated = edits.length > 0 ? await accounts.set(id, edits) : accounts.get(id);
-      if (wantsPassword) {
-        await accounts.setPassword(id, await readSecretFromStdin());
+      let updated = edits.length > 0 ? await accounts.set(id, edits) : current;
+      if (password) {
+        await accounts.setPassword(id, password);
         updated = accounts.get(id);
       }
+      if (changed) recordSignIn(cli, id, offline ? 'unchecked' : 'ok');
+      if (changed && offline) cli.out.note('Saved without signing in to the server (--offline).');
       cli.out.result(publicAccount(updated), () => accountLines(updated));
       return;
     }
@@ -108,6 +149,11 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
       const a = accounts.get(id);
       for (const profile of cli.stores.profiles.forAccount(id)) cli.stores.profiles.remove(profile.name);
       await accounts.remove(id);
+      try {
+        new SignInStatusStore(cli.stores.paths.signInStatusFile).forget(id);
+      } catch {
+        // the account is gone either way
+      }
       cli.out.result({ removed: id }, () => `Removed account ${id} (${a.name}) and its sync profiles`);
       return;
     }

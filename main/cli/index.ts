@@ -14,8 +14,10 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
   daemon                                 run the sync daemon and backup service until Ctrl-C
   providers                              list the providers that offer backups
   account add --provider P --server URL --user U --password-stdin
-              [--backups-path PATH] [--webdav-path PATH] [--name NAME] [--ignore-ssl-errors]
-  account list | show ID | set ID KEY=VALUE… [--password-stdin] | remove ID
+              [--backups-path PATH] [--webdav-path PATH] [--name NAME] [--ignore-ssl-errors] [--offline]
+  account list | show ID | set ID KEY=VALUE… [--password-stdin] [--offline] | remove ID
+                                         add and set sign in to the server before saving;
+                                         --offline saves without signing in
   units add PATH [--name NAME] | list | remove PATH
   profiles create ACCOUNT_ID | list | show NAME | log NAME
   backup ACCOUNT_ID                      back up now to the account
@@ -40,6 +42,7 @@ const optionSpec = {
   to: { type: 'string' },
   port: { type: 'string' },
   'no-open': { type: 'boolean' },
+  offline: { type: 'boolean' },
 } as const;
 
 function makeOutput(json: boolean): Output {

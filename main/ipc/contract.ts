@@ -1,6 +1,7 @@
 // Every call and event between the Settings UI and the main process, as zod schemas. Electron's main
 // process, its preload, the browser bridge and the renderer all import this one file; types are inferred.
 import { z } from 'zod';
+import { FAILURE_KINDS } from '../errors.js';
 
 const accountId = z.number().int().positive().max(2147483647);
 const shortText = z.string().max(1000);
@@ -11,6 +12,40 @@ const backupFile = z
   .max(255)
   .regex(/^[^/\\\p{Cc}]+$/u)
   .refine((n) => n !== '.' && n !== '..');
+
+/** Which field of the account form a failure concerns: where the UI shows it and where the fix is. */
+export const problemFieldSchema = z.enum(['server', 'credentials', 'webdavPath', 'backupsPath']);
+export type ProblemField = z.infer<typeof problemFieldSchema>;
+
+/** A failure as the UI routes it: by kind and field, never by the words of the message. */
+export const problemSchema = z.object({
+  kind: z.enum(FAILURE_KINDS),
+  /** The engine's own sentence (what the CLI prints); the UI words its text from the fields. */
+  message: z.string(),
+  /** Technical detail behind the sentence, for a "Details" disclosure. */
+  detail: z.string().optional(),
+  field: problemFieldSchema.optional(),
+  /** The server path concerned, when there is one. */
+  path: z.string().optional(),
+  accountId: accountId.optional(),
+  httpStatus: z.number().int().optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+/** The last time the app signed in to an account's server: when adding or editing it, or in a run. */
+export const signInStatusSchema = z.object({
+  state: z.enum(['ok', 'failed', 'unchecked']),
+  at: z.string(),
+  source: z.enum(['sign-in', 'backup', 'restore', 'list']),
+  problem: problemSchema.optional(),
+});
+export type SignInStatus = z.infer<typeof signInStatusSchema>;
+
+/** An id the UI picks for one sign-in check, so that it can cancel it. */
+const checkId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+/** How saving an account signs in first: `offline` saves without signing in ("Save anyway"). */
+const signInOptions = { offline: z.boolean().optional(), checkId: checkId.optional() };
 
 export const accountSchema = z.object({
   id: accountId,
@@ -26,6 +61,9 @@ export const accountSchema = z.object({
   backupEnabled: z.boolean(),
   hasPassword: z.boolean(),
   profiles: z.record(z.string(), z.string()),
+  /** Set by the backup plugins when the server refused the stored password (libaccounts' CredentialsNeedUpdate). */
+  credentialsNeedUpdate: z.boolean(),
+  signIn: signInStatusSchema.nullable(),
 });
 export type AccountView = z.infer<typeof accountSchema>;
 
@@ -40,6 +78,7 @@ export const accountInputSchema = z.object({
   webdavPath: shortText.optional(),
   backupsPath: shortText.optional(),
   ignoreSslErrors: z.boolean().optional(),
+  ...signInOptions,
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
@@ -53,8 +92,19 @@ export const accountEditSchema = z.object({
   ignoreSslErrors: z.boolean().optional(),
   enabled: z.boolean().optional(),
   password: z.string().min(1).max(4096).optional(),
+  ...signInOptions,
 });
 export type AccountEdit = z.infer<typeof accountEditSchema>;
+
+/** What saving an account did: saved after signing in, saved offline, or not saved and why. */
+export const accountSaveSchema = z.object({
+  account: accountSchema.nullable(),
+  signIn: z.object({
+    state: z.enum(['ok', 'failed', 'unchecked', 'cancelled']),
+    problem: problemSchema.optional(),
+  }),
+});
+export type AccountSave = z.infer<typeof accountSaveSchema>;
 
 /** The Backup page's automatic backup settings, in its own words. */
 export const autoBackupSchema = z.object({
@@ -119,8 +169,14 @@ export const cloudBackupSchema = z.object({ name: z.string(), date: z.string().n
 export const calls = {
   'providers.list': { args: z.tuple([]), result: z.array(providerSchema) },
   'accounts.list': { args: z.tuple([]), result: z.array(accountSchema) },
-  'accounts.add': { args: z.tuple([accountInputSchema]), result: accountSchema },
-  'accounts.update': { args: z.tuple([accountEditSchema]), result: accountSchema },
+  'accounts.add': { args: z.tuple([accountInputSchema]), result: accountSaveSchema },
+  'accounts.update': { args: z.tuple([accountEditSchema]), result: accountSaveSchema },
+  /** Signs in to a saved account's server again and records the outcome. */
+  'accounts.check': {
+    args: z.tuple([z.object({ accountId, checkId: checkId.optional() })]),
+    result: signInStatusSchema,
+  },
+  'accounts.cancelCheck': { args: z.tuple([checkId]), result: z.null() },
   'accounts.remove': { args: z.tuple([accountId]), result: z.null() },
   'accounts.defaults': {
     args: z.tuple([z.object({ provider: z.string().max(100), serverAddress: shortText, username: shortText })]),
@@ -158,6 +214,7 @@ export const events = {
     accountId: z.number(),
     status: z.string(),
     error: z.string().optional(),
+    problem: problemSchema.optional(),
   }),
   'sync.status': z.object({
     profile: z.string(),
@@ -185,8 +242,13 @@ export function isCallName(name: string): name is CallName {
   return Object.hasOwn(calls, name);
 }
 
-/** A failure the UI can show: a sentence, and a code when there is one (Buteo minor code, 'invalid-arguments'). */
-export const callErrorSchema = z.object({ message: z.string(), code: z.union([z.number(), z.string()]).optional() });
+/** A failure the UI can show: a sentence, a code when there is one (Buteo minor code, 'invalid-arguments'),
+ *  and for failures at a server, the problem to route on. */
+export const callErrorSchema = z.object({
+  message: z.string(),
+  code: z.union([z.number(), z.string()]).optional(),
+  problem: problemSchema.optional(),
+});
 export type CallError = z.infer<typeof callErrorSchema>;
 
 type Group<C extends string> = C extends `${infer G}.${string}` ? G : never;

@@ -2,6 +2,7 @@
 // arguments against the contract, run it, and turn failures into errors the UI can show.
 import { BackupError, InputError, errorMessage } from '../errors.js';
 import type { SettingsBridge } from '../bridge/SettingsBridge.js';
+import { ProblemError, problemOf } from '../signin/problems.js';
 import { calls, isCallName, type CallError } from './contract.js';
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: CallError };
@@ -22,7 +23,9 @@ export function validateCall(name: unknown, args: unknown): { name: keyof typeof
 }
 
 export function errorForUi(err: unknown): CallError {
-  if (err instanceof BackupError) return { message: err.message, code: err.minorCode };
+  if (err instanceof ProblemError)
+    return { message: err.message, ...(err.code !== undefined ? { code: err.code } : {}), problem: err.problem };
+  if (err instanceof BackupError) return { message: err.message, code: err.minorCode, problem: problemOf(err) };
   if (err instanceof InputError) return { message: err.message, code: 'invalid-input' };
   const text = errorMessage(err);
   // D-Bus errors from the services arrive as "Name: text"; keep the sentence.

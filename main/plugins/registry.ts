@@ -1,6 +1,10 @@
 // Which plugin runs a client profile: "<provider>-backup", "-backupquery", "-backuprestore" for every
 // provider that offers a backup service. All of today's providers speak WebDAV.
 import type { DescriptionCatalog } from '../accounts/descriptions.js';
+import { BackupError } from '../errors.js';
+import type { SignInStatus } from '../ipc/contract.js';
+import { fieldForRun, problemOf } from '../signin/problems.js';
+import type { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import type { ClientPlugin, PluginFactory } from './ClientPlugin.js';
 import { BackupPlugin } from './webdav/BackupPlugin.js';
 import { QueryPlugin } from './webdav/QueryPlugin.js';
@@ -12,6 +16,38 @@ const operations = {
   backupquery: (env: PluginEnv) => new QueryPlugin(env),
   backuprestore: (env: PluginEnv) => new RestorePlugin(env),
 } as const;
+
+const sources = { backup: 'backup', backupquery: 'list', backuprestore: 'restore' } as const;
+
+/** Records how each run went at the account's server, so the Accounts page can mark broken accounts. */
+function recordingOutcome(
+  plugin: ClientPlugin,
+  store: SignInStatusStore,
+  source: SignInStatus['source'],
+): ClientPlugin {
+  const record = (accountId: number | undefined, status: Omit<SignInStatus, 'at' | 'source'>) => {
+    if (accountId === undefined) return;
+    try {
+      store.record(accountId, { ...status, at: new Date().toISOString(), source });
+    } catch {
+      // The status is a courtesy; the run's own result is what counts.
+    }
+  };
+  return {
+    async run(ctx) {
+      const accountId = ctx.profile.accountId;
+      try {
+        const outcome = await plugin.run(ctx);
+        record(accountId, { state: 'ok' });
+        return outcome;
+      } catch (err) {
+        if (err instanceof BackupError && err.kind !== 'cancelled' && err.kind !== 'busy')
+          record(accountId, { state: 'failed', problem: problemOf(err, { accountId, field: fieldForRun(err.kind) }) });
+        throw err;
+      }
+    },
+  };
+}
 
 function split(clientName: string): [string, string] | undefined {
   const m = /^(.+)-(backup|backupquery|backuprestore)$/.exec(clientName);
@@ -27,7 +63,9 @@ export class BackupPluginFactory implements PluginFactory {
   create(clientName: string): ClientPlugin | undefined {
     const parts = split(clientName);
     if (!parts || !this.catalog.backupService(parts[0])) return undefined;
-    return operations[parts[1] as keyof typeof operations](this.env);
+    const operation = parts[1] as keyof typeof operations;
+    const plugin = operations[operation](this.env);
+    return this.env.signInStatus ? recordingOutcome(plugin, this.env.signInStatus, sources[operation]) : plugin;
   }
 
   isExclusive(clientName: string): boolean {

@@ -1,72 +1,62 @@
 // Sailfish's building blocks: page header on the right, section headers in the highlight colour,
 // large rows that show a label and its value.
-import type { ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
+/**
+ * The page's title. When a page opens, focus moves to its heading (so a keyboard or screen reader
+ * user starts at the top of the new page) and the window title names the page.
+ */
 export function PageHeader({ title, onBack }: { title: string; onBack?: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: false });
+  }, []);
+  useEffect(() => {
+    document.title = title === 'Settings' ? 'Settings' : `${title} · Settings`;
+  }, [title]);
   return (
     <header className="page-header">
       {onBack && (
-        <button type="button" className="back" onClick={onBack} aria-label="Back">
+        <button type="button" className="back" onClick={onBack} aria-label="Back" title="Back">
           ‹
         </button>
       )}
-      <h1>{title}</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
     </header>
   );
 }
 
 export function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
   return (
-    <section aria-label={title}>
-      <h2 className="section-header">{title}</h2>
+    <section aria-labelledby={id}>
+      <h2 className="section-header" id={id}>
+        {title}
+      </h2>
       {children}
     </section>
   );
 }
 
-export function Hint({ children }: { children: ReactNode }) {
-  return <p className="hint">{children}</p>;
+export function Hint({ children, id }: { children: ReactNode; id?: string }) {
+  return (
+    <p className="hint" id={id}>
+      {children}
+    </p>
+  );
 }
 
 export function Info({ children }: { children: ReactNode }) {
   return <p className="info">{children}</p>;
 }
 
-export function ErrorText({ children }: { children: ReactNode }) {
+export function ErrorText({ children, id }: { children: ReactNode; id?: string }) {
   return (
-    <p className="error" role="alert">
+    <p className="error" role="alert" id={id}>
       {children}
     </p>
-  );
-}
-
-/** A Sailfish combo box: the label, then the current value in the highlight colour. */
-export function ComboBox<T extends string>(props: {
-  label: string;
-  value: T;
-  options: Array<{ value: T; label: string }>;
-  onChange: (value: T) => void;
-  description?: string;
-  disabled?: boolean;
-}) {
-  const id = `combo-${props.label.replace(/\W+/g, '-').toLowerCase()}`;
-  return (
-    <div className="combo">
-      <label htmlFor={id}>{props.label}</label>
-      <select
-        id={id}
-        value={props.value}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value as T)}
-      >
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {props.description && <Hint>{props.description}</Hint>}
-    </div>
   );
 }
 

@@ -1,16 +1,19 @@
 // Settings → System → Backup, as on Sailfish: automatic backups, manual backup with live progress,
 // and the previous backups to restore from.
-import { useCallback, useEffect, useState } from 'react';
-import type { AutoBackup, BackupPage as PageData, VaultStateView } from '../../main/ipc/contract';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AutoBackup, BackupPage as PageData, ProblemField, VaultStateView } from '../../main/ipc/contract';
+import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
 import { ErrorText, Hint, Info, PageHeader, Section } from '../components/layout';
 import type { Navigate } from '../navigation';
 import { AutoBackupSection } from './backup/AutoBackupSection';
-import { ManualBackupSection, OperationProgress, type OperationView } from './backup/ManualBackupSection';
+import { ManualBackupSection } from './backup/ManualBackupSection';
+import { OperationProgress, type OperationView } from './backup/OperationProgress';
 import { RestoreSection, type BackupListState } from './backup/RestoreSection';
+import { cloudTargets } from './backup/targets';
 import { UnitsEditor } from './backup/UnitsEditor';
 
-const CONNECT_ERROR = 'Unable to connect. An internet connection is needed to back up to cloud services.';
+const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
@@ -20,6 +23,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   const [operation, setOperation] = useState<OperationView>();
   const [lists, setLists] = useState<Record<number, BackupListState>>({});
   const [actionError, setActionError] = useState<string>();
+  const backupNow = useRef<HTMLButtonElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -34,45 +38,48 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
     }
   }, [api]);
 
-  const refreshLists = useCallback(
-    (data: PageData) => {
-      for (const account of data.accounts) {
-        setLists((l) => ({ ...l, [account.id]: { loading: true, items: l[account.id]?.items ?? [] } }));
-        api.backup.list(account.id).then(
-          (items) => setLists((l) => ({ ...l, [account.id]: { loading: false, items } })),
-          (err: unknown) =>
-            setLists((l) => ({
-              ...l,
-              [account.id]: {
-                loading: false,
-                items: [],
-                error: /connect/i.test(messageOf(err))
-                  ? `Cannot connect to cloud service. ${messageOf(err)}`
-                  : messageOf(err),
-              },
-            })),
-        );
-      }
+  /** Lists one account's backups; each account has its own state, so a slow server holds up only itself. */
+  const refreshList = useCallback(
+    (accountId: number) => {
+      setLists((l) => ({ ...l, [accountId]: { loading: true, items: l[accountId]?.items ?? [] } }));
+      api.backup.list(accountId).then(
+        (items) => setLists((l) => ({ ...l, [accountId]: { loading: false, items } })),
+        (err: unknown) =>
+          setLists((l) => ({ ...l, [accountId]: { loading: false, items: [], error: callErrorOf(err) } })),
+      );
     },
     [api],
   );
 
   useEffect(() => {
-    void load().then((data) => data && refreshLists(data));
-  }, [load, refreshLists]);
+    void load().then((data) => data?.accounts.forEach((a) => refreshList(a.id)));
+  }, [load, refreshList]);
 
   useEvent('vault.state', setVault);
   useEvent('accounts.changed', () => void load());
   useEvent('vault.operation', (e) => {
     if (e.status === 'UploadingBackup' || e.status === 'Preparing') return;
-    setOperation({
-      kind: e.kind,
-      accountId: e.accountId,
-      status: e.status,
-      ...(e.error ? { error: /Cannot connect/.test(e.error) ? `${CONNECT_ERROR} ${e.error}` : e.error } : {}),
+    setOperation((current) => {
+      // While this page's run is going, an outcome for another account or kind is not its outcome.
+      if (current?.status === 'Running' && (current.accountId !== e.accountId || current.kind !== e.kind))
+        return current;
+      return {
+        kind: e.kind,
+        accountId: e.accountId,
+        status: e.status,
+        ...(e.error ? { error: e.error } : {}),
+        ...(e.problem ? { problem: e.problem } : {}),
+      };
     });
-    if (e.kind === 'backup' && e.status === 'Finished' && page) refreshLists(page);
+    if (e.kind === 'backup' && e.status === 'Finished') refreshList(e.accountId);
   });
+
+  // When a run ends, the cancel button it had focus on is gone: focus goes back to Back up now.
+  const runningNow = operation?.status === 'Running';
+  useEffect(() => {
+    if (!runningNow && (document.activeElement === document.body || document.activeElement === null))
+      backupNow.current?.focus();
+  }, [runningNow]);
 
   if (loadError) {
     return (
@@ -92,8 +99,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   }
 
   const unitsText = page.units.map((u) => u.name).join(', ') || 'nothing yet';
-  const vaultBusy =
-    vault.status === 'Preparing' || vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup';
+  const vaultBusy = busyStatuses.has(vault.status);
   const busy = operation?.status === 'Running' || vaultBusy;
   // A backup already under way when the page opened (a scheduled one, or from the CLI) shows too.
   const shown: OperationView | undefined =
@@ -105,6 +111,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
           status: 'Running',
         }
       : undefined);
+  const shownAccount = page.accounts.find((a) => a.id === shown?.accountId);
   const act = async (work: () => Promise<unknown>) => {
     setActionError(undefined);
     try {
@@ -113,9 +120,9 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       setActionError(messageOf(err));
     }
   };
-  const backupProfile = (accountId: number) => page.accounts.find((a) => a.id === accountId)?.profiles.Backup;
   const setAuto = (accountId: number | null, auto: AutoBackup) =>
     void act(async () => setPage(await api.backup.setAuto(accountId, auto)));
+  const fixAccount = (accountId: number, field: ProblemField) => navigate({ page: 'account', accountId, focus: field });
 
   return (
     <main>
@@ -140,37 +147,41 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
             onChange={setAuto}
             onAddAccount={() => navigate({ page: 'account', accountId: null })}
           />
+          {actionError && <ErrorText>{actionError}</ErrorText>}
           <Section title="Manual backup">
             <ManualBackupSection
-              accounts={page.accounts}
+              targets={cloudTargets(page.accounts)}
               unitsText={unitsText}
               hasUnits={page.units.length > 0}
               busy={busy}
-              onBackup={(id) => {
-                setOperation({ kind: 'backup', accountId: id, status: 'Running' });
-                void act(async () => {
-                  try {
-                    await api.backup.start(id);
-                  } catch (err) {
-                    setOperation({ kind: 'backup', accountId: id, status: 'Error', error: messageOf(err) });
-                  }
+              buttonRef={backupNow}
+              onBackup={(target) => {
+                const id = target.accountId;
+                setOperation({ kind: 'backup', accountId: id, status: 'Running', startedHere: true });
+                api.backup.start(id).catch((err: unknown) => {
+                  const error = callErrorOf(err);
+                  setOperation({
+                    kind: 'backup',
+                    accountId: id,
+                    status: 'Error',
+                    error: error.message,
+                    ...(error.problem ? { problem: error.problem } : {}),
+                  });
                 });
               }}
             />
-            {shown && (
-              <OperationProgress
-                vault={vault}
-                operation={shown}
-                onCancel={() => void act(() => api.backup.cancel())}
-                onViewLog={() => {
-                  const name =
-                    shown.kind === 'backup'
-                      ? backupProfile(shown.accountId)
-                      : page.accounts.find((a) => a.id === shown.accountId)?.profiles.BackupRestore;
-                  navigate({ page: 'profiles', ...(name ? { profile: name } : {}) });
-                }}
-              />
-            )}
+            <OperationProgress
+              vault={vault}
+              operation={shown}
+              account={shownAccount}
+              onCancel={() => void act(() => api.backup.cancel())}
+              onFix={shown ? (field) => fixAccount(shown.accountId, field) : undefined}
+              onViewLog={() => {
+                const name =
+                  shown?.kind === 'restore' ? shownAccount?.profiles.BackupRestore : shownAccount?.profiles.Backup;
+                navigate({ page: 'profiles', ...(name ? { profile: name } : {}) });
+              }}
+            />
           </Section>
           <Section title="Folders">
             <UnitsEditor
@@ -191,12 +202,12 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
               lists={lists}
               busy={busy}
               onChoose={(accountId, file) => navigate({ page: 'restore', accountId, file })}
-              onRefresh={() => refreshLists(page)}
+              onRefresh={refreshList}
+              onFix={fixAccount}
             />
           </Section>
         </>
       )}
-      {actionError && <ErrorText>{actionError}</ErrorText>}
     </main>
   );
 }

@@ -78,39 +78,42 @@ export function ProfileInspector({
         <Hint>No sync profiles yet. They are created when a backup account is added.</Hint>
       )}
       {profiles && profiles.length > 0 && (
-        <table className="profiles" aria-label="Sync profiles">
-          <thead>
-            <tr>
-              <th scope="col">Profile</th>
-              <th scope="col">Account</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">Last result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {profiles.map((p) => (
-              <tr key={p.name} aria-selected={p.name === selected}>
-                <td>
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => navigate({ page: 'profiles', profile: p.name })}
-                  >
-                    {p.name}
-                  </button>
-                  {p.running && <span className="badge">running</span>}
-                </td>
-                <td>{p.accountId ?? '–'}</td>
-                <td>{scheduleText(p.schedule)}</td>
-                <td>
-                  {p.lastResult
-                    ? `${resultWords[p.lastResult.majorCode] ?? p.lastResult.majorCode}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}`
-                    : 'never run'}
-                </td>
+        // A wide table scrolls inside its own box (reachable with the keyboard) so the page never does.
+        <div className="table-scroll" role="region" aria-label="Sync profiles table" tabIndex={0}>
+          <table className="profiles" aria-label="Sync profiles">
+            <thead>
+              <tr>
+                <th scope="col">Profile</th>
+                <th scope="col">Account</th>
+                <th scope="col">Schedule</th>
+                <th scope="col">Last result</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {profiles.map((p) => (
+                <tr key={p.name} aria-selected={p.name === selected}>
+                  <td>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => navigate({ page: 'profiles', profile: p.name })}
+                    >
+                      {p.name}
+                    </button>
+                    {p.running && <span className="badge">running</span>}
+                  </td>
+                  <td>{p.accountId ?? '–'}</td>
+                  <td>{scheduleText(p.schedule)}</td>
+                  <td>
+                    {p.lastResult
+                      ? `${resultWords[p.lastResult.majorCode] ?? p.lastResult.majorCode}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}`
+                      : 'never run'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {detail && (
         <Section title={detail.summary.name}>
@@ -137,16 +140,18 @@ export function ProfileInspector({
             </button>
           </div>
           <h3>Keys</h3>
-          <table aria-label="Keys">
-            <tbody>
-              {detail.summary.keys.map(([k, v], i) => (
-                <tr key={`${k}-${i}`}>
-                  <th scope="row">{k}</th>
-                  <td>{v}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll" role="region" aria-label="Keys table" tabIndex={0}>
+            <table aria-label="Keys">
+              <tbody>
+                {detail.summary.keys.map(([k, v], i) => (
+                  <tr key={`${k}-${i}`}>
+                    <th scope="row">{k}</th>
+                    <td>{v}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p>Schedule: {scheduleText(detail.summary.schedule)}</p>
           <h3>Results log</h3>
           {detail.log.length === 0 ? (
@@ -164,9 +169,9 @@ export function ProfileInspector({
             </ol>
           )}
           <h3>XML</h3>
-          <pre className="xml" aria-label="Profile XML">
-            {detail.xml}
-          </pre>
+          <div className="xml" role="region" aria-label="Profile XML" tabIndex={0}>
+            <pre>{detail.xml}</pre>
+          </div>
         </Section>
       )}
       <Section title="Live signals">

@@ -1,11 +1,14 @@
-// Choosing a backup opens this page: what will be restored, then Restore, progress and "Finished".
-import { useEffect, useState } from 'react';
+// Choosing a backup opens this page, in Sailfish's words: what the device will be restored from, what
+// to expect, then Restore, the progress and "Finished".
+import { useEffect, useRef, useState } from 'react';
 import type { AccountView, VaultStateView } from '../../main/ipc/contract';
+import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
+import { FadingText } from '../components/FadingText';
 import { ErrorText, Hint, Info, PageHeader } from '../components/layout';
 import { backupDate } from '../format';
 import type { Navigate } from '../navigation';
-import { OperationProgress, type OperationView } from './backup/ManualBackupSection';
+import { OperationProgress, type OperationView } from './backup/OperationProgress';
 import { backupFileDateIso } from './restoreNames';
 
 export function RestoreConfirmPage({
@@ -30,6 +33,8 @@ export function RestoreConfirmPage({
   });
   const [operation, setOperation] = useState<OperationView>();
   const [error, setError] = useState<string>();
+  const done = useRef<HTMLButtonElement>(null);
+  const restoreButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     api.accounts.list().then(
@@ -40,54 +45,93 @@ export function RestoreConfirmPage({
   useEvent('vault.state', setVault);
   useEvent('vault.operation', (e) => {
     if (e.kind === 'restore' && e.accountId === accountId)
-      setOperation({ kind: 'restore', accountId, status: e.status, ...(e.error ? { error: e.error } : {}) });
+      setOperation((current) => ({
+        kind: 'restore',
+        accountId,
+        status: e.status,
+        startedHere: current?.startedHere ?? false,
+        ...(e.error ? { error: e.error } : {}),
+        ...(e.problem ? { problem: e.problem } : {}),
+      }));
   });
+
+  // The cancel button goes when the restore ends: focus moves to what the user can do next.
+  const ended = operation !== undefined && operation.status !== 'Running';
+  useEffect(() => {
+    if (!ended) return;
+    if (operation?.status === 'Finished') done.current?.focus();
+    else restoreButton.current?.focus();
+  }, [ended, operation?.status]);
 
   const restore = async () => {
     setError(undefined);
-    setOperation({ kind: 'restore', accountId, status: 'Running' });
+    setOperation({ kind: 'restore', accountId, status: 'Running', startedHere: true });
     try {
       await api.backup.restore(accountId, file);
     } catch (err) {
-      setOperation({ kind: 'restore', accountId, status: 'Error', error: messageOf(err) });
+      const failure = callErrorOf(err);
+      setOperation({
+        kind: 'restore',
+        accountId,
+        status: 'Error',
+        error: failure.message,
+        ...(failure.problem ? { problem: failure.problem } : {}),
+      });
     }
   };
 
   return (
     <main>
       <PageHeader title="Restore device" onBack={onBack} />
+      <Info>The device will be restored using</Info>
+      <div className="backup-row static">
+        <span className="row-main">
+          <FadingText className="file-name" text={file} />
+          <span className="date">{backupDate(backupFileDateIso(file))}</span>
+        </span>
+        <span className="row-sub">{account ? `${account.name} (${account.providerName})` : '…'}</span>
+      </div>
       <Info>
-        The files of this backup replace the ones on this computer. Files that are not in the backup are kept.
+        The data will now be downloaded and restored. The files of this backup replace the ones on this computer; files
+        that are not in the backup are kept. Depending on the amount of content, it may take some time. Please wait
+        without turning off the computer or disconnecting from the internet service.
       </Info>
-      <dl className="details">
-        <dt>Backup</dt>
-        <dd className="file-name">{file}</dd>
-        <dt>Created</dt>
-        <dd>{backupDate(backupFileDateIso(file)) || 'Unknown'}</dd>
-        <dt>Storage</dt>
-        <dd>{account ? `${account.name} (${account.providerName})` : '…'}</dd>
-      </dl>
-      {!operation && (
+      {(!operation || operation.status === 'Error' || operation.status === 'Canceled') && (
         <div className="center">
-          <button type="button" className="primary" onClick={() => void restore()} disabled={!account}>
-            Restore
+          <button
+            ref={restoreButton}
+            type="button"
+            className="primary"
+            onClick={() => void restore()}
+            disabled={!account}
+          >
+            {operation ? 'Try again' : 'Restore'}
           </button>
         </div>
       )}
-      {operation && (
-        <OperationProgress
-          vault={vault}
-          operation={operation}
-          onCancel={() => void api.backup.cancel()}
-          onViewLog={() =>
-            navigate({
-              page: 'profiles',
-              ...(account?.profiles.BackupRestore ? { profile: account.profiles.BackupRestore } : {}),
-            })
-          }
-        />
+      <OperationProgress
+        vault={vault}
+        operation={operation}
+        account={account}
+        onCancel={() => void api.backup.cancel()}
+        onFix={(field) => navigate({ page: 'account', accountId, focus: field })}
+        onViewLog={() =>
+          navigate({
+            page: 'profiles',
+            ...(account?.profiles.BackupRestore ? { profile: account.profiles.BackupRestore } : {}),
+          })
+        }
+      />
+      {operation?.status === 'Finished' && (
+        <>
+          <Hint>Your files are back.</Hint>
+          <div className="center">
+            <button ref={done} type="button" className="primary" onClick={onBack}>
+              Done
+            </button>
+          </div>
+        </>
       )}
-      {operation?.status === 'Finished' && <Hint>Your files are back. You can close this page.</Hint>}
       {error && <ErrorText>{error}</ErrorText>}
     </main>
   );

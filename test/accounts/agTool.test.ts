@@ -60,6 +60,7 @@ describe('accounts shared with ag-tool', () => {
         '--json',
         'account',
         'add',
+        '--offline', // no server behind this address: the account is only stored
         '--provider',
         'nextcloud',
         '--server',

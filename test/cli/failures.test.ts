@@ -22,7 +22,20 @@ describe('failures end cleanly, with Buteo codes and plain words', () => {
     runCli(['--data-dir', dataDir, ...args], { env, ...(input ? { input } : {}) });
   const addAccount = async (url: string, password: string): Promise<number> => {
     const r = await cli(
-      ['--json', 'account', 'add', '--provider', 'webdav', '--server', url, '--user', 'alice', '--password-stdin'],
+      // Offline: these accounts are broken on purpose, and signing in first would refuse to save them.
+      [
+        '--json',
+        'account',
+        'add',
+        '--offline',
+        '--provider',
+        'webdav',
+        '--server',
+        url,
+        '--user',
+        'alice',
+        '--password-stdin',
+      ],
       `${password}\n`,
     );
     expect(r.code, r.stderr).toBe(0);

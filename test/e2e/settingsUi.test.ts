@@ -1,145 +1,221 @@
-// The whole user journey in Debian's Chromium against `sfbackup ui` with the real engine, a private
-// bus and a real WebDAV server: add an account through the form, set backups_path in the advanced
-// dialog, back up and watch the stages, find the backup in the restore list, restore it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// The main journey in Debian's Chromium against `sfbackup ui` with the real engine, a private bus and a
+// real WebDAV server, with the keyboard alone, at a phone's and a laptop's window size: add an account
+// (signing in), choose a folder and a schedule, back up and watch the stages, restore byte for byte.
+// After each step: where the focus is; on each page state: no sideways scrolling and no axe violations.
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv } from '../helpers/cli.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { makeUnitTree, readTree } from '../helpers/tree.js';
+import {
+  checkState,
+  expectChecksToCatchFaults,
+  expectFocus,
+  launchChromium,
+  openPage,
+  pickerRow,
+  startUi,
+  tabTo,
+  viewports,
+  type UiProcess,
+} from './browser.js';
 
-const screens = path.resolve('test-results', 'screens');
-
-describe('the Settings UI in Chromium', () => {
+describe.each(viewports)('the Settings UI at $width×$height, keyboard only', (viewport) => {
   let server: WebDavServer;
-  let ui: ChildProcess;
+  let ui: UiProcess;
   let browser: Browser;
   let page: Page;
-  let url: string;
+  let consoleErrors: string[];
+  let closePage: () => Promise<void>;
   let unitDir: string;
-  const consoleErrors: string[] = [];
-
-  const shot = (name: string) => page.screenshot({ path: path.join(screens, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(screens, { recursive: true });
     server = await startRclone({ user: 'alice', password: 'open sesame', bwlimit: '3M' });
     unitDir = path.join(tempDir(), 'Documents');
     makeUnitTree(unitDir, 6 * 1024 * 1024);
-    const dataDir = tempDir();
-    ui = spawn(process.execPath, ['bin/sfbackup.js', '--data-dir', dataDir, '--json', 'ui', '--no-open'], {
-      env: cliEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    ui.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 200 && !out.includes('"url"'); i++) await new Promise((r) => setTimeout(r, 50));
-    url = (JSON.parse(out) as { url: string }).url;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('favicon') && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    ui = await startUi();
+    browser = await launchChromium();
+    ({ page, consoleErrors, close: closePage } = await openPage(browser, viewport));
   });
 
   afterAll(async () => {
+    await closePage?.();
     await browser?.close();
-    if (ui && ui.exitCode === null) {
-      ui.kill('SIGTERM');
-      await once(ui, 'exit');
-    }
+    await ui?.stop();
     await server?.stop();
   });
 
+  const heading = (name: string) => page.getByRole('heading', { name, level: 1, exact: true });
+  const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+  const statusLine = () =>
+    page
+      .locator('.status-line')
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
+
   it('adds an account, backs up with live stages, and restores the files byte for byte', async () => {
-    await page.goto(url);
-    await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
-    await shot('settings-home');
+    await page.goto(ui.url);
+    await expectFocus(page, heading('Settings'), 'Settings opens');
+    expect(await page.title()).toBe('Settings');
+    await expectChecksToCatchFaults(page);
+    await checkState(page, viewport, 'settings-home');
 
-    await page.getByRole('button', { name: 'Backup' }).click();
-    await page.getByRole('button', { name: 'Add cloud account' }).click();
-    await page.getByLabel('Service').selectOption('webdav');
-    await page.getByLabel('Server address').fill(server.url);
-    await page.getByLabel('Username').fill('alice');
-    await page.getByLabel('Password').fill('open sesame');
-    await page.getByRole('button', { name: 'Advanced settings' }).click();
-    await page.getByLabel('Backups path').fill('/Phone backups/Sailfish');
-    await shot('advanced-settings');
-    await page.getByRole('button', { name: 'Accept' }).click();
-    await shot('add-account');
-    await page.getByRole('button', { name: 'Add account' }).click();
+    // Settings → Backup: no account yet.
+    await tabTo(page, button('Backup'));
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Backup'), 'Backup opens');
+    expect(await page.title()).toBe('Backup · Settings');
+    await checkState(page, viewport, 'backup-empty');
 
-    await page.getByLabel('Add folder').fill(unitDir);
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await expect
-      .poll(() =>
-        page
-          .getByText(/will be backed up: Documents/)
-          .first()
-          .isVisible(),
-      )
-      .toBe(true);
+    // Add a WebDAV account: pick the service from its menu, type the fields, set the backups path.
+    await tabTo(page, button('Add cloud account'));
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Add Nextcloud account'), 'the account form opens');
+    const service = pickerRow(page, 'Service');
+    await tabTo(page, service);
+    await page.keyboard.press('ArrowDown');
+    await expectFocus(page, page.getByRole('option', { name: 'Nextcloud' }), 'the service menu opens');
+    await checkState(page, viewport, 'add-account-service-menu');
+    await page.keyboard.press('w');
+    await page.keyboard.press('Enter');
+    await expectFocus(page, service, 'WebDAV chosen');
+    expect(await service.textContent()).toBe('Service WebDAV');
+    await page.keyboard.press('Tab');
+    await expectFocus(page, page.getByLabel('Server address'), 'Tab to the server');
+    await page.keyboard.type(server.url);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Tab');
+    await expectFocus(page, page.getByLabel('Password'), 'Tab to the password');
+    await page.keyboard.type('open sesame');
+    await tabTo(page, button('Advanced settings'));
+    await page.keyboard.press('Enter');
+    const backupsPath = page.getByLabel('Backups path');
+    await expectFocus(page, page.getByLabel('WebDAV path'), 'the dialog opens on its first field');
+    await expect.poll(() => backupsPath.inputValue()).toBe('/Sailfish OS/Backups');
+    await checkState(page, viewport, 'advanced-settings');
+    await page.keyboard.press('Tab');
+    await expectFocus(page, backupsPath, 'Tab to the backups path');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('/Phone backups/Sailfish');
+    await page.keyboard.press('Enter');
+    await expectFocus(page, button('Advanced settings'), 'Enter accepts the dialog and focus returns');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await checkState(page, viewport, 'add-account');
+    await tabTo(page, button('Add account'));
+    await page.keyboard.press('Enter');
+    // Signed in and saved: on to the Backup page.
+    await expectFocus(page, heading('Backup'), 'the account is saved after signing in');
+
+    // Choose a folder.
+    const addFolder = page.getByLabel('Add folder');
+    await tabTo(page, addFolder);
+    await page.keyboard.type(unitDir);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => button('Remove Documents').count()).toBe(1);
+    await expectFocus(page, addFolder, 'focus stays in the folder field after adding');
     await expect.poll(() => page.getByText('No previous backups found').isVisible()).toBe(true);
-    await shot('backup-page');
+    await checkState(page, viewport, 'backup-page');
 
+    // Automatic backups to the account, at 03:40.
+    const auto = pickerRow(page, 'Automatically back up to');
+    await tabTo(page, auto, { back: true });
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expectFocus(page, auto, 'the account chosen for automatic backups');
+    await expect.poll(() => auto.textContent()).toMatch(/^Automatically back up to alice@127\.0\.0\.1:\d+$/);
+    const time = pickerRow(page, 'Time');
+    await tabTo(page, time);
+    await page.keyboard.press('Enter');
+    await expectFocus(page, page.getByRole('spinbutton', { name: 'Hour' }), 'the time picker opens on the hour');
+    await checkState(page, viewport, 'time-picker');
+    await page.keyboard.type('03');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('40');
+    await page.keyboard.press('Enter');
+    await expectFocus(page, time, 'the time is set and focus returns');
+    await expect.poll(() => time.textContent()).toBe('Time 03:40');
+    await checkState(page, viewport, 'backup-automatic');
+
+    // Back up now: focus moves to the cancel button; the stages show; at the end focus comes back.
+    await tabTo(page, button('Back up now'));
+    await page.keyboard.press('Enter');
+    await expectFocus(page, button('Cancel backup'), 'the backup starts');
     const stages = new Set<string>();
-    await page.getByRole('button', { name: 'Back up now' }).click();
-    let shotWhileRunning = false;
-    for (let i = 0; i < 600; i++) {
-      const line =
-        (await page
-          .locator('.status-line')
-          .textContent()
-          .catch(() => null)) ?? '';
+    let checkedWhileRunning = false;
+    for (let i = 0; i < 1200; i++) {
+      const line = await statusLine();
       if (line) stages.add(line.replace(/ [\d.]+ [kMG]?B.*$/, ''));
-      if (!shotWhileRunning && /Uploading \d/.test(line)) {
-        await shot('backup-running');
-        shotWhileRunning = true;
+      if (!checkedWhileRunning && /Uploading \d/.test(line ?? '')) {
+        await checkState(page, viewport, 'backup-running');
+        checkedWhileRunning = true;
       }
       if (line === 'Finished') break;
       await page.waitForTimeout(25);
     }
     expect([...stages]).toContain('Finished');
     expect([...stages].some((s) => s.startsWith('Uploading'))).toBe(true);
-    const onServer = readdirSync(path.join(server.root, 'Phone backups', 'Sailfish'));
-    expect(onServer).toHaveLength(1);
-    const [file] = readdirSync(path.join(server.root, 'Phone backups', 'Sailfish', onServer[0]!));
+    expect([...stages][0]).not.toBe('Finished');
+    await expectFocus(page, button('Back up now'), 'the backup ends');
+    const folder = path.join(server.root, 'Phone backups', 'Sailfish');
+    const [device] = readdirSync(folder);
+    const [file] = readdirSync(path.join(folder, device!));
     expect(file).toMatch(/^sailfish_backup_.*Z\.tar$/);
-
     const backupRow = page
       .getByRole('list', { name: /^Backups on / })
       .getByRole('button', { name: new RegExp(file!.slice(0, 24)) });
-    await expect.poll(() => backupRow.isVisible()).toBe(true);
-    await shot('backup-finished');
+    await expect.poll(() => backupRow.count()).toBe(1);
+    await checkState(page, viewport, 'backup-finished');
 
+    // Restore it: the confirm page, Restore, focus on cancel, then Done.
     const original = readTree(unitDir);
     writeFileSync(path.join(unitDir, 'notes.txt'), 'overwritten after the backup\n');
-    await backupRow.click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Restore device' }).isVisible()).toBe(true);
-    await shot('restore-confirm');
-    await page.getByRole('button', { name: 'Restore', exact: true }).click();
-    await expect.poll(() => page.locator('.status-line').textContent(), { timeout: 30_000 }).toBe('Finished');
-    await shot('restore-finished');
+    await tabTo(page, backupRow);
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Restore device'), 'the restore page opens');
+    await checkState(page, viewport, 'restore-confirm');
+    await tabTo(page, button('Restore'));
+    await page.keyboard.press('Enter');
+    await expectFocus(page, button('Cancel restore'), 'the restore starts');
+    await expect.poll(() => statusLine(), { timeout: 30_000 }).toBe('Finished');
+    await expectFocus(page, button('Done'), 'the restore ends');
     expect(readTree(unitDir)).toEqual(original);
+    await checkState(page, viewport, 'restore-finished');
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Backup'), 'Done goes back to Backup');
 
-    await page.goto(`${url}#/profiles/webdav.Backup-1`);
-    await page.reload();
+    // Accounts: the account signed in fine; removing asks first, with focus on Keep.
+    await tabTo(page, button('Back'), { back: true });
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Settings'), 'Back to Settings');
+    await tabTo(page, button('Accounts'));
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Accounts'), 'Accounts opens');
+    expect(await page.title()).toBe('Accounts · Settings');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await checkState(page, viewport, 'accounts');
+    const remove = button(/^Remove alice@/);
+    await tabTo(page, remove);
+    await page.keyboard.press('Enter');
+    await expectFocus(page, button('Keep'), 'the removal asks first');
+    await checkState(page, viewport, 'accounts-remove-confirm');
+    await page.keyboard.press('Enter');
+    await expectFocus(page, remove, 'Keep goes back to Remove');
+
+    // Sync profiles (for developers): the list, then one profile with its log and XML.
+    await tabTo(page, button('Back'), { back: true });
+    await page.keyboard.press('Enter');
+    await tabTo(page, button('Sync profiles'));
+    await page.keyboard.press('Enter');
+    await expectFocus(page, heading('Sync profiles'), 'Sync profiles opens');
+    await checkState(page, viewport, 'profiles');
+    await tabTo(page, button('webdav.Backup-1'));
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('list', { name: 'Results log' }).textContent()).toContain('Success');
-    await shot('profile-inspector');
-    await page.evaluate("window.location.hash = '#/accounts'");
-    await expect.poll(() => page.getByRole('list', { name: 'Accounts' }).isVisible()).toBe(true);
-    await shot('accounts');
+    await tabTo(page, page.getByRole('region', { name: 'Profile XML' }));
+    await checkState(page, viewport, 'profile-inspector');
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ describe('damaged files', () => {
             dataDir,
             'account',
             'add',
+            '--offline',
             '--provider',
             'webdav',
             '--server',

@@ -51,7 +51,9 @@ describe('Profile inspector', () => {
     });
     fake.render(<ProfileInspector selected="nextcloud.Backup-1" navigate={noop} onBack={noop} />);
     expect(await screen.findByRole('table', { name: 'Keys' })).toBeTruthy();
-    expect(screen.getByLabelText('Profile XML').textContent).toContain('nextcloud.Backup-1');
+    const xml = screen.getByRole('region', { name: 'Profile XML' });
+    expect(xml.textContent).toContain('nextcloud.Backup-1');
+    expect(xml.tabIndex).toBe(0);
     expect(screen.getByRole('list', { name: 'Results log' }).textContent).toContain('Failed (402)');
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));
     expect(fake.calls).toContainEqual(['profiles.run', ['nextcloud.Backup-1']]);
@@ -98,8 +100,10 @@ describe('Restore confirmation', () => {
     });
     fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
     expect(await screen.findByText('Home cloud (Nextcloud)')).toBeTruthy();
+    expect(screen.getByText('The device will be restored using')).toBeTruthy();
     expect(fake.calls.some(([c]) => c === 'backup.restore')).toBe(false);
     await userEvent.click(screen.getByRole('button', { name: 'Restore' }));
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel restore' }));
     expect(fake.calls).toContainEqual(['backup.restore', [1, file]]);
     act(() =>
       fake.emit('vault.state', {
@@ -110,10 +114,11 @@ describe('Restore confirmation', () => {
         error: '',
       }),
     );
-    expect(screen.getByText('Downloading 1.0 MB of 4.0 MB')).toBeTruthy();
+    expect(document.querySelector('.status-line')?.textContent).toBe('Downloading 1.0 MB of 4.0 MB');
     expect(screen.getByRole('progressbar', { name: 'Restore progress' }).getAttribute('aria-valuenow')).toBe('25');
     act(() => fake.emit('vault.operation', { kind: 'restore', accountId: 1, status: 'Finished' }));
-    expect(screen.getByText('Finished')).toBeTruthy();
+    expect(document.querySelector('.status-line')?.textContent).toBe('Finished');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Done' }));
   });
 
   it('shows a failed restore in red', async () => {
@@ -129,5 +134,6 @@ describe('Restore confirmation', () => {
       }),
     );
     expect(screen.getByRole('alert').textContent).toContain('is not on the server');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Try again' }));
   });
 });

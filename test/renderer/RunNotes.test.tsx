@@ -2,7 +2,7 @@
 // A run that finished with files skipped says so on the page and lists each one (hostile probes, case 6).
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OperationProgress } from '../../renderer/pages/backup/ManualBackupSection';
+import { OperationProgress } from '../../renderer/pages/backup/OperationProgress';
 
 const noop = () => {};
 afterEach(cleanup);

@@ -4,6 +4,7 @@ import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import { ApiContext } from '../../renderer/ApiContext';
 import {
+  type AccountView,
   buildApi,
   type CallArgs,
   type CallName,
@@ -44,7 +45,7 @@ export function fakeApi(handlers: Handlers) {
   };
 }
 
-export const account = {
+export const account: AccountView = {
   id: 1,
   provider: 'nextcloud',
   providerName: 'Nextcloud',
@@ -62,6 +63,8 @@ export const account = {
     BackupQuery: 'nextcloud.BackupQuery-1',
     BackupRestore: 'nextcloud.BackupRestore-1',
   },
+  credentialsNeedUpdate: false,
+  signIn: { state: 'ok', at: '2026-11-26T10:00:00.000Z', source: 'sign-in' },
 };
 
 export const idle = { status: 'Idle' as const, statusText: '', progress: 0, canCancel: false, error: '' };

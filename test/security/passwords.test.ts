@@ -73,8 +73,11 @@ describe('passwords stay secret', () => {
     await cli(['--json', 'profiles', 'log', 'webdav.Backup-1']);
     await cli(['profiles', 'show', 'webdav.Backup-1']);
     await cli(['--json', 'status']);
-    // A wrong password's failure must not echo the one that was tried.
-    await cli(['account', 'set', '1', '--password-stdin'], `${SECRET}-wrong\n`);
+    // A wrong password's failure must not echo the one that was tried: not when signing in to save it,
+    // nor when a run fails with it saved anyway.
+    const refused = await cli(['account', 'set', '1', '--password-stdin'], `${SECRET}-wrong\n`);
+    expect(refused.code).toBe(2);
+    await cli(['account', 'set', '1', '--offline', '--password-stdin'], `${SECRET}-wrong\n`);
     const failed = await cli(['backups', '1']);
     expect(failed.code).toBe(1);
 

@@ -43,10 +43,21 @@ describe('TLS', () => {
   afterAll(() => server?.stop());
 
   it('refuses a self-signed server by default and accepts it when the account ignores SSL errors', async () => {
-    const add = await cli(
-      ['--json', 'account', 'add', '--provider', 'webdav', '--server', server.url, '--user', 'tls', '--password-stdin'],
-      'pw\n',
-    );
+    const args = [
+      'account',
+      'add',
+      '--provider',
+      'webdav',
+      '--server',
+      server.url,
+      '--user',
+      'tls',
+      '--password-stdin',
+    ];
+    const signIn = await cli(args, 'pw\n');
+    expect(signIn.code).toBe(2);
+    expect(signIn.stderr).toMatch(/certificate of 127\.0\.0\.1:\d+ is not trusted/);
+    const add = await cli(['--json', ...args, '--offline'], 'pw\n');
     const id = (JSON.parse(add.stdout) as { id: number }).id;
     expect(server.url).toMatch(/^https:/);
     const refused = await cli(['backups', String(id)]);

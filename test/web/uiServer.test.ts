@@ -109,11 +109,17 @@ describe('sfbackup ui (browser mode)', () => {
     );
     await new Promise((r) => setTimeout(r, 200));
     const added = await call('accounts.add', [
-      { provider: 'webdav', serverAddress: 'http://127.0.0.1:9', username: 'u', password: 'secret-pass' },
+      {
+        provider: 'webdav',
+        serverAddress: 'http://127.0.0.1:9',
+        username: 'u',
+        password: 'secret-pass',
+        offline: true,
+      },
     ]);
     expect(JSON.parse(added.body)).toMatchObject({
       ok: true,
-      result: { id: 1, provider: 'webdav', hasPassword: true },
+      result: { account: { id: 1, provider: 'webdav', hasPassword: true }, signIn: { state: 'unchecked' } },
     });
     expect(added.body).not.toContain('secret-pass');
     for (let i = 0; i < 40 && !events.join('').includes('accounts.changed'); i++)

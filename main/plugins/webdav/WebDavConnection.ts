@@ -63,17 +63,27 @@ export class WebDavConnection {
   readonly client: WebDAVClient;
   readonly server: string;
   private readonly idleTimeoutMs: number;
+  private readonly agents: [http.Agent, https.Agent];
 
   constructor(settings: ConnectionSettings) {
     const url = new URL(settings.serverAddress);
     this.server = url.host;
     this.idleTimeoutMs = settings.idleTimeoutMs ?? 60_000;
+    this.agents = [
+      new http.Agent({ keepAlive: true }),
+      new https.Agent({ keepAlive: true, rejectUnauthorized: !settings.ignoreSslErrors }),
+    ];
     this.client = createClient(url.origin, {
       username: settings.username,
       password: settings.password,
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true, rejectUnauthorized: !settings.ignoreSslErrors }),
+      httpAgent: this.agents[0],
+      httpsAgent: this.agents[1],
     });
+  }
+
+  /** Closes the kept-alive sockets: for short-lived connections such as a sign-in check. */
+  close(): void {
+    for (const agent of this.agents) agent.destroy();
   }
 
   /** Runs one request with an idle watchdog; `touch` resets it whenever bytes move. */
@@ -91,6 +101,7 @@ export class WebDavConnection {
             new BackupError(
               MinorCode.ConnectionError,
               `The server ${this.server} stopped answering while ${doing} (no data for ${Math.round(this.idleTimeoutMs / 1000)} s).`,
+              { kind: 'timeout' },
             ),
           );
         }
@@ -129,7 +140,9 @@ export class WebDavConnection {
   }
 
   async exists(remotePath: string, signal: AbortSignal): Promise<boolean> {
-    return this.guarded('checking the server', signal, (s) => this.client.exists(remotePath, { signal: s }));
+    return this.guarded(`checking the folder ${remotePath}`, signal, (s) =>
+      this.client.exists(remotePath, { signal: s }),
+    );
   }
 
   /** Creates the folder and its missing parents, one MKCOL per segment (servers refuse deeper ones). */

@@ -3,6 +3,7 @@ import type { BackupAccount, BackupAccounts } from '../../accounts/BackupAccount
 import { MinorCode } from '../../buteo/codes.js';
 import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
+import type { SignInStatusStore } from '../../signin/SignInStatusStore.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
 import { WebDavConnection } from './WebDavConnection.js';
 
@@ -12,6 +13,8 @@ export interface PluginEnv {
   /** The vault's own download folder: the only place BackupRestore writes a backup to. */
   restoreDir: string;
   idleTimeoutMs?: number;
+  /** Where each run's outcome at the server is recorded for the Accounts page (optional). */
+  signInStatus?: SignInStatusStore;
 }
 
 export interface AccountSession {

@@ -1,8 +1,11 @@
+// Settings → Accounts: the storage accounts, each with what its last sign-in found and the way to fix
+// it, removal after a confirmation, and the providers to add an account with.
 import { useCallback, useEffect, useState } from 'react';
 import type { AccountView } from '../../../main/ipc/contract';
 import { messageOf, useApi, useEvent } from '../../ApiContext';
 import { ErrorText, Hint, PageHeader, Section } from '../../components/layout';
 import type { Navigate } from '../../navigation';
+import { AccountStatus } from './AccountStatus';
 
 export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
@@ -10,6 +13,7 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
   const [providers, setProviders] = useState<Array<{ id: string; name: string; description: string }>>([]);
   const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState<number>();
+  const [checking, setChecking] = useState<number>();
 
   const load = useCallback(() => {
     api.accounts.list().then(setAccounts, (err: unknown) => setError(messageOf(err)));
@@ -19,6 +23,22 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
     api.providers.list().then(setProviders, (err: unknown) => setError(messageOf(err)));
   }, [api, load]);
   useEvent('accounts.changed', load);
+
+  // "Keep" closes the confirmation: focus goes back to the Remove button it came from.
+  const [lastConfirming, setLastConfirming] = useState<number>();
+  useEffect(() => {
+    if (confirming !== undefined) return setLastConfirming(confirming);
+    if (lastConfirming !== undefined && document.activeElement === document.body)
+      document.querySelector<HTMLElement>(`[data-remove="${lastConfirming}"]`)?.focus();
+  }, [confirming, lastConfirming]);
+
+  const checkAgain = (id: number) => {
+    setChecking(id);
+    api.accounts
+      .check({ accountId: id })
+      .then(load, (err: unknown) => setError(messageOf(err)))
+      .finally(() => setChecking(undefined));
+  };
 
   return (
     <main>
@@ -30,15 +50,38 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
         <ul aria-label="Accounts" className="menu">
           {accounts.map((a) => (
             <li key={a.id} className="account-row">
-              <button type="button" className="menu-row" onClick={() => navigate({ page: 'account', accountId: a.id })}>
-                <span className="row-main">{a.name}</span>
-                <span className="row-sub">
-                  {a.providerName} · {a.serverAddress}
-                  {a.enabled ? '' : ' · disabled'}
-                </span>
-              </button>
-              {confirming === a.id ? (
-                <span className="confirm">
+              <div className="account-line">
+                <button
+                  type="button"
+                  className="menu-row"
+                  onClick={() => navigate({ page: 'account', accountId: a.id })}
+                >
+                  <span className="row-main">{a.name}</span>
+                  <span className="row-sub">
+                    {a.providerName} · {a.serverAddress}
+                    {a.enabled ? '' : ' · disabled'}
+                  </span>
+                </button>
+                {confirming !== a.id && (
+                  <button
+                    type="button"
+                    className="link"
+                    data-remove={a.id}
+                    aria-label={`Remove ${a.name}`}
+                    onClick={() => setConfirming(a.id)}
+                  >
+                    Remove
+                  </button>
+                )}
+              </div>
+              <AccountStatus
+                account={a}
+                checking={checking === a.id}
+                onFix={(field) => navigate({ page: 'account', accountId: a.id, focus: field })}
+                onCheck={() => checkAgain(a.id)}
+              />
+              {confirming === a.id && (
+                <div className="confirm" role="group" aria-label={`Remove ${a.name}?`}>
                   <button
                     type="button"
                     className="danger"
@@ -48,19 +91,10 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
                   >
                     Remove {a.name}
                   </button>
-                  <button type="button" onClick={() => setConfirming(undefined)}>
+                  <button type="button" className="keep" autoFocus onClick={() => setConfirming(undefined)}>
                     Keep
                   </button>
-                </span>
-              ) : (
-                <button
-                  type="button"
-                  className="link"
-                  aria-label={`Remove ${a.name}`}
-                  onClick={() => setConfirming(a.id)}
-                >
-                  Remove
-                </button>
+                </div>
               )}
             </li>
           ))}

@@ -1,23 +1,37 @@
-// Checks as the user types, matching what the main process enforces (which checks again).
-export function serverAddressProblem(text: string): string | undefined {
-  const t = text.trim();
-  if (!t) return 'Enter the server address';
+// Checks as the user types: the very rules the main process applies when it saves (it checks again).
+import { resolveBackupsPath, validateServerAddress, validateServerPath } from '../../../main/accounts/validation';
+
+function problemOf(check: () => unknown): string | undefined {
   try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `https://${t}`);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'The address must start with https:// or http://';
-    if (url.username || url.password) return 'Put the user name and password in their own fields';
-    if (url.search || url.hash) return 'The address cannot contain "?" or "#"';
-  } catch {
-    return 'This is not a valid server address';
+    check();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
-  return undefined;
 }
 
-export function serverPathProblem(text: string, what: string, allowRelative = false): string | undefined {
-  const t = text.trim();
-  if (!t) return `The ${what} cannot be empty`;
-  if (!allowRelative && !t.startsWith('/')) return `The ${what} must start with "/"`;
-  if (t.split('/').some((s) => s === '..' || s === '.')) return `The ${what} cannot contain "." or ".." folders`;
-  if (t.includes('\\')) return `Use "/" between folders in the ${what}`;
-  return undefined;
+export function serverAddressProblem(text: string): string | undefined {
+  return problemOf(() => validateServerAddress(text));
+}
+
+export function serverPathProblem(text: string, what: string): string | undefined {
+  return problemOf(() => validateServerPath(text, what));
+}
+
+/** Where backups will go on the server for what the user typed, or undefined while it is not valid. */
+export function resolvedBackupsPath(backupsPath: string, webdavPath: string): string | undefined {
+  try {
+    return resolveBackupsPath(backupsPath, validateServerPath(webdavPath));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host of a valid server address, for the description's placeholder. */
+export function hostOf(text: string): string | undefined {
+  try {
+    return new URL(validateServerAddress(text)).host;
+  } catch {
+    return undefined;
+  }
 }

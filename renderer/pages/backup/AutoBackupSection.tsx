@@ -1,5 +1,8 @@
+// "Automatically back up to": the account, how often, the day, the time and the connection, written
+// into the account's Backup profile schedule.
 import type { AutoBackup, BackupPage } from '../../../main/ipc/contract';
-import { ComboBox, Hint } from '../../components/layout';
+import { TimePicker } from '../../components/TimePicker';
+import { ValuePicker } from '../../components/ValuePicker';
 import { weekdays } from '../../format';
 
 const NONE = 'none';
@@ -17,7 +20,7 @@ export function AutoBackupSection(props: {
   const set = (patch: Partial<AutoBackup>) => props.onChange(page.autoAccountId, { ...auto, ...patch });
   return (
     <div className="auto-backup">
-      <ComboBox
+      <ValuePicker
         label="Automatically back up to"
         value={target}
         options={[
@@ -35,7 +38,7 @@ export function AutoBackupSection(props: {
       />
       {target !== NONE && (
         <>
-          <ComboBox
+          <ValuePicker
             label="Back up"
             value={auto.frequency}
             options={[
@@ -44,26 +47,18 @@ export function AutoBackupSection(props: {
               { value: 'monthly', label: 'Monthly' },
             ]}
             onChange={(frequency) => set({ frequency })}
+            {...(auto.frequency === 'monthly' ? { description: 'On the first day of every month.' } : {})}
           />
           {auto.frequency === 'weekly' && (
-            <ComboBox
+            <ValuePicker
               label="Day"
               value={String(auto.day)}
               options={weekdays.map((d, i) => ({ value: String(i + 1), label: d }))}
               onChange={(day) => set({ day: Number(day) })}
             />
           )}
-          {auto.frequency === 'monthly' && <Hint>On the first day of every month.</Hint>}
-          <div className="combo">
-            <label htmlFor="auto-time">Time</label>
-            <input
-              id="auto-time"
-              type="time"
-              value={auto.time}
-              onChange={(e) => e.target.value && set({ time: e.target.value })}
-            />
-          </div>
-          <ComboBox
+          <TimePicker label="Time" value={auto.time} onChange={(time) => set({ time })} />
+          <ValuePicker
             label="Connection"
             value={auto.connection}
             options={[
@@ -71,6 +66,11 @@ export function AutoBackupSection(props: {
               { value: 'any', label: 'WLAN or mobile data' },
             ]}
             onChange={(connection) => set({ connection })}
+            description={
+              auto.connection === 'wlan'
+                ? 'On a computer, a wired (Ethernet) connection counts as WLAN; only mobile data is avoided.'
+                : 'Backs up over any connection, mobile data too.'
+            }
           />
         </>
       )}

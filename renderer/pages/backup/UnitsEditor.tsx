@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { messageOf } from '../../ApiContext';
 import { ErrorText, Hint } from '../../components/layout';
+import { FadingText } from '../../components/FadingText';
 
 /** The folders a backup contains; on a phone these are fixed, on a desktop the user picks them. */
 export function UnitsEditor(props: {
@@ -14,7 +16,7 @@ export function UnitsEditor(props: {
     try {
       await work();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
     }
   };
   return (
@@ -23,14 +25,14 @@ export function UnitsEditor(props: {
       <ul aria-label="Folders to back up">
         {props.units.map((u) => (
           <li key={u.path} className="unit-row">
-            <span>
+            <span className="unit-text">
               <span className="unit-name">{u.name}</span>
-              <span className="row-sub">{u.path}</span>
+              <FadingText className="row-sub" text={u.path} />
             </span>
             <button
               type="button"
               className="link"
-              aria-label={`Stop backing up ${u.name}`}
+              aria-label={`Remove ${u.name}`}
               onClick={() => void run(() => props.onRemove(u.path))}
             >
               Remove
@@ -53,13 +55,18 @@ export function UnitsEditor(props: {
           id="unit-path"
           value={path}
           placeholder="/home/you/Documents"
-          onChange={(e) => setPath(e.target.value)}
+          aria-invalid={Boolean(error)}
+          aria-describedby={error ? 'unit-path-error' : undefined}
+          onChange={(e) => {
+            setPath(e.target.value);
+            setError(undefined);
+          }}
         />
         <button type="submit" disabled={!path.trim()}>
           Add
         </button>
       </form>
-      {error && <ErrorText>{error}</ErrorText>}
+      {error && <ErrorText id="unit-path-error">{error}</ErrorText>}
     </div>
   );
 }

@@ -1,0 +1,130 @@
+// The Settings UI's account calls: add and edit sign in to the server before anything is saved (unless
+// the user saves offline), remove drops the account's profiles and status, check signs in again.
+import { InputError } from '../errors.js';
+import { ProfileChange } from '../buteo/ProfileManager.js';
+import { defaultWebdavPath } from '../accounts/BackupAccounts.js';
+import { resolveBackupsPath, validateServerAddress } from '../accounts/validation.js';
+import type { AccountSave, AccountView, CallArgs, CallResult, EventName, EventPayload } from '../ipc/contract.js';
+import { ensureAccountProfiles } from '../operations.js';
+import { editedSettings, newAccountSettings } from '../signin/accountSettings.js';
+import type { Stores } from '../stores.js';
+import type { AccountSignIns } from './AccountSignIns.js';
+import { accountView } from './accountView.js';
+
+type AccountCall =
+  | 'accounts.list'
+  | 'accounts.add'
+  | 'accounts.update'
+  | 'accounts.remove'
+  | 'accounts.defaults'
+  | 'accounts.check'
+  | 'accounts.cancelCheck';
+type Handlers = { [C in AccountCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
+
+export interface AccountHandlerContext {
+  stores: Stores;
+  signIns: AccountSignIns;
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}
+
+export function templateBackupsPath(stores: Stores, provider: string): string {
+  const template = stores.catalog.backupService(provider)?.template.get('backups_path')?.value;
+  return typeof template === 'string' ? template : 'Sailfish OS/Backups';
+}
+
+/** The handlers, given the bridge's context when they run (the bridge builds them before it is complete). */
+export function accountHandlers(context: () => AccountHandlerContext): Handlers {
+  const view = (id: number): AccountView => {
+    const { stores, signIns } = context();
+    return accountView(stores.accounts.get(id), signIns.status.get(id));
+  };
+  return {
+    'accounts.list': () => {
+      const { stores, signIns } = context();
+      return stores.accounts.list().map((a) => accountView(a, signIns.status.get(a.id)));
+    },
+    'accounts.add': async (input): Promise<AccountSave> => {
+      const { stores, signIns } = context();
+      const { offline, checkId, ...fields } = input;
+      if (!stores.catalog.backupService(fields.provider))
+        throw new InputError(`Unknown backup provider "${fields.provider.slice(0, 100)}"`);
+      if (!offline) {
+        const settings = newAccountSettings({
+          ...fields,
+          templateBackupsPath: templateBackupsPath(stores, fields.provider),
+        });
+        const outcome = await signIns.check(settings, checkId);
+        if (outcome.state !== 'ok') return { account: null, signIn: outcome };
+      }
+      const account = await stores.accounts.add(fields);
+      // As on Sailfish, the Backup settings create the account's sync profiles.
+      for (const profile of Object.values(ensureAccountProfiles(stores, account.id))) {
+        context().emit('profiles.changed', { profile: profile.name, change: ProfileChange.Added });
+      }
+      signIns.record(account.id, { state: offline ? 'unchecked' : 'ok' });
+      return { account: view(account.id), signIn: { state: offline ? 'unchecked' : 'ok' } };
+    },
+    'accounts.update': async (edit): Promise<AccountSave> => {
+      const { stores, signIns } = context();
+      const { id, password, offline, checkId, ...fields } = edit;
+      const account = stores.accounts.get(id);
+      const stored = await stores.accounts.credentialsFor(account);
+      const { settings, changed } = editedSettings(account, stored?.password ?? '', { ...fields, password });
+      if (changed && !offline) {
+        const outcome = await signIns.check(settings, checkId);
+        if (outcome.state !== 'ok') return { account: null, signIn: outcome };
+      }
+      const keys: Array<[string, string | boolean | undefined]> = [
+        ['name', fields.name],
+        ['server_address', fields.serverAddress],
+        ['webdav_path', fields.webdavPath],
+        ['username', fields.username],
+        ['backups_path', fields.backupsPath],
+        ['ignore_ssl_errors', fields.ignoreSslErrors],
+        ['enabled', fields.enabled],
+      ];
+      const edits = keys
+        .filter((k): k is [string, string | boolean] => k[1] !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]);
+      if (edits.length > 0) await stores.accounts.set(id, edits);
+      if (password) await stores.accounts.setPassword(id, password);
+      const state = !changed ? 'unchecked' : offline ? 'unchecked' : 'ok';
+      if (changed) signIns.record(id, { state });
+      return { account: view(id), signIn: { state } };
+    },
+    'accounts.remove': async (id) => {
+      const { stores, signIns } = context();
+      for (const profile of stores.profiles.forAccount(id)) stores.profiles.remove(profile.name);
+      await stores.accounts.remove(id);
+      try {
+        signIns.status.forget(id);
+      } catch {
+        // the account is gone either way
+      }
+      return null;
+    },
+    'accounts.defaults': ({ provider, serverAddress, username }) => {
+      const { stores } = context();
+      const server = validateServerAddress(serverAddress);
+      const webdavPath = defaultWebdavPath(provider, server, username.trim() || 'USER');
+      return { webdavPath, backupsPath: resolveBackupsPath(templateBackupsPath(stores, provider), webdavPath) };
+    },
+    'accounts.check': async ({ accountId, checkId }) => {
+      const { stores, signIns } = context();
+      const account = stores.accounts.get(accountId);
+      const stored = await stores.accounts.credentialsFor(account);
+      const outcome = await signIns.check(editedSettings(account, stored?.password ?? '', {}).settings, checkId);
+      return (
+        signIns.record(accountId, outcome) ?? {
+          state: 'unchecked',
+          at: new Date().toISOString(),
+          source: 'sign-in',
+        }
+      );
+    },
+    'accounts.cancelCheck': (checkId) => {
+      context().signIns.cancel(checkId);
+      return null;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// The progress of one backup or restore: a thin bar with a round cancel button, the stage in words
+// (the vault's own: "Backing up: Documents", "Uploading 120 MB of 512 MB · 48 MB/s · 0:08 left"),
+// and at the end "Finished", "Cancelled" or the cause of the failure. A polite live region says the
+// stage as it changes and the progress every few seconds.
+import { useEffect, useRef } from 'react';
+import type { Problem, ProblemField, VaultStateView } from '../../../main/ipc/contract';
+import { ProgressBar } from '../../components/layout';
+import { ProblemText } from '../../components/ProblemText';
+import { useAnnouncement } from '../../components/useAnnouncement';
+import type { AccountFacts } from '../../problems';
+
+export interface OperationView {
+  kind: 'backup' | 'restore';
+  accountId: number;
+  /** Running, Finished, Error or Canceled. */
+  status: string;
+  error?: string;
+  problem?: Problem;
+  /** Started by the user on this page (focus follows it), not found running. */
+  startedHere?: boolean;
+}
+
+const busy = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
+
+const stageWords: Partial<Record<VaultStateView['status'], string>> = {
+  Preparing: 'Preparing',
+  UploadingBackup: 'Uploading',
+  DownloadingBackup: 'Downloading',
+};
+
+/** The line under the bar. Until the vault says the new run has begun, its last run's words are not this run's. */
+export function statusLine(vault: VaultStateView, operation: OperationView): string {
+  switch (operation.status) {
+    case 'Running':
+      return busy.has(vault.status) ? vault.statusText || stageWords[vault.status] || 'Preparing' : 'Preparing';
+    case 'Finished':
+      // "Finished with 3 files skipped": the vault's own words when the run left something out.
+      return vault.status === 'Finished' && vault.statusText.startsWith('Finished') ? vault.statusText : 'Finished';
+    case 'Canceled':
+      return 'Cancelled';
+    default:
+      return '';
+  }
+}
+
+export function OperationProgress(props: {
+  vault: VaultStateView;
+  operation: OperationView | undefined;
+  account?: AccountFacts | undefined;
+  onCancel: () => void;
+  onViewLog: () => void;
+  onFix?: ((field: ProblemField) => void) | undefined;
+}) {
+  const { vault, operation } = props;
+  const running = operation?.status === 'Running';
+  const line = operation ? statusLine(vault, operation) : '';
+  const progress =
+    running && (vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup') ? vault.progress : 0;
+  const stage = running
+    ? `${busy.has(vault.status) ? vault.status : 'Preparing'} ${line.replace(/\s[\d.]+\s?[kMGT]?B\b.*$/, '')}`
+    : (operation?.status ?? '');
+  const failed = operation?.status === 'Error';
+  const announced = useAnnouncement(failed ? 'Failed' : line, stage);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const startedHere = running && operation?.startedHere;
+  useEffect(() => {
+    if (startedHere) cancel.current?.focus();
+  }, [startedHere]);
+
+  return (
+    <div className="operation">
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announced}
+      </p>
+      {running && (
+        <div className="progress-row">
+          <ProgressBar value={progress} label={operation.kind === 'backup' ? 'Backup progress' : 'Restore progress'} />
+          <button
+            ref={cancel}
+            type="button"
+            className="round"
+            aria-label={operation.kind === 'backup' ? 'Cancel backup' : 'Cancel restore'}
+            title="Cancel"
+            aria-disabled={!vault.canCancel}
+            onClick={() => vault.canCancel && props.onCancel()}
+          >
+            ✕
+          </button>
+        </div>
+      )}
+      {line && <p className="status-line">{line}</p>}
+      {operation?.status === 'Finished' && vault.status === 'Finished' && (vault.warnings?.length ?? 0) > 0 && (
+        <ul className="run-notes" aria-label={operation.kind === 'backup' ? 'Backup notes' : 'Restore notes'}>
+          {vault.warnings?.map((w, i) => (
+            <li key={i}>{w.path ? `${w.path}: ${w.reason}` : w.reason}</li>
+          ))}
+        </ul>
+      )}
+      {failed && (
+        <ProblemText
+          problem={
+            operation.problem ?? { kind: 'other', message: operation.error || vault.error || 'The operation failed.' }
+          }
+          account={props.account}
+          onFix={props.onFix}
+        />
+      )}
+      {operation && (
+        <button type="button" className="link" onClick={props.onViewLog}>
+          View log
+        </button>
+      )}
+    </div>
+  );
+}
