@@ -1,7 +1,7 @@
 // Every request type answered with each error a WebDAV server can give, with garbage, or never:
 // the run ends with the right Buteo code and a sentence naming the cause, no final-named file that
 // is not a whole backup, nothing left on disk, and the daemon serves the next run.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MinorCode, SyncStatus } from '../../main/buteo/codes.js';
@@ -59,11 +59,17 @@ describe('HTTP faults', () => {
     await server?.stop();
   });
 
-  const serverFiles = () => filesBelow(server.root).map((f) => path.basename(f));
+  // Backups and uploads in progress; the checksums beside the backups live in their own folder.
+  const serverFiles = () =>
+    filesBelow(server.root)
+      .filter((f) => !f.includes('/.checksums/'))
+      .map((f) => path.basename(f));
   const run = async (op: 'Backup' | 'BackupQuery' | 'BackupRestore') => {
     if (op === 'BackupRestore') {
       const profile = stores.profiles.load(`webdav.BackupRestore-${accountId}`)!;
-      const dir = tempDir();
+      // The plugin writes only into the vault's own download folder.
+      const dir = path.join(dataDir, 'vault', 'restore');
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       profile.setKey('sfos-backuprestore-file', path.join(dir, backupFile));
       stores.profiles.save(profile);
       const result = await runProfileToEnd(session, profile.name);
