@@ -8,16 +8,15 @@ import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/SyncDaemon.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage, isAbortError } from '../errors.js';
-import { MajorCode, MinorCode } from '../buteo/codes.js';
 import { createArchive, type ArchiveResult } from './archive.js';
-import { diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
+import { checksumFileOf, diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import type { FileNote } from './notes.js';
 import { backupFileDate, backupFileName, transferLine } from './progressText.js';
-import { restoreArchive } from './restoreArchive.js';
-import { recoverRestore, removeLeftovers, RestoreJournal } from './restoreJournal.js';
-import { finishedText, interrupted, interruptedMessage, logResults, restoredMessage } from './restoreReport.js';
+import { finishedText } from './restoreReport.js';
+import { RestoreRunner } from './restoreRunner.js';
 import { VaultError, type VaultEvents, type VaultState } from './vaultTypes.js';
+import { WorkFiles } from './workFiles.js';
 
 interface Operation {
   kind: 'cloudBackup' | 'cloudRestore' | 'fileBackup' | 'fileRestore';
@@ -30,6 +29,10 @@ interface Operation {
   transferStarted?: number;
   archive?: string;
   download?: string;
+  /** What the operation made in the vault's folder, removed when it ends. */
+  files: WorkFiles;
+  /** The archive being written: the operation ends only once it has stopped and cleaned up. */
+  archiving?: Promise<unknown>;
   targetDir?: string;
   /** Files the run skipped or changed, and notes about it: said with "Finished". */
   notes?: FileNote[];
@@ -63,9 +66,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   private current: Operation | undefined;
   private readonly cloudBackupLists = new Map<number, string[]>();
   private unsubscribe: (() => Promise<void>) | undefined;
-  private readonly journal: RestoreJournal;
-  /** Deleting what an interrupted restore left behind, after start; a new restore waits for it. */
-  private housekeeping: Promise<void> = Promise.resolve();
+  private readonly restores: RestoreRunner;
 
   constructor(
     private readonly msyncd: MsyncdProxy,
@@ -76,7 +77,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     private readonly ownData: string[] = [workDir],
   ) {
     super();
-    this.journal = new RestoreJournal(path.join(workDir, 'restore-journal.json'));
+    this.restores = new RestoreRunner(msyncd, workDir, ownData);
   }
 
   async start(): Promise<void> {
@@ -87,26 +88,10 @@ export class Vault extends EventEmitter<VaultEvents> {
         await rm(path.join(this.workDir, name), { recursive: true, force: true });
     }
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
-    await this.recoverRestore();
-  }
-
-  /** A restore a killed vault left halfway is finished (or undone) now, and its log says "Interrupted". */
-  private async recoverRestore(): Promise<void> {
-    let outcome;
-    try {
-      outcome = await recoverRestore(this.journal);
-    } catch (err) {
-      this.setState({ status: 'Error', error: `An interrupted restore could not be finished: ${errorMessage(err)}` });
-      return;
-    }
-    if (!outcome) return;
-    const message = interruptedMessage(outcome.journal, outcome.finished);
-    this.setState({ status: 'Error', statusText: message, error: message });
-    const profile = outcome.journal.profile;
-    if (profile) await logResults(this.msyncd, profile, { ...interrupted, message });
-    this.housekeeping = removeLeftovers(this.journal, outcome.journal).catch(() => {
-      // Left for the next start: the journal still lists the folders.
-    });
+    // A restore a killed vault left halfway is finished (or undone) now; its log says "Interrupted".
+    const interruptedRestore = await this.restores.recover();
+    if (interruptedRestore)
+      this.setState({ status: 'Error', statusText: interruptedRestore, error: interruptedRestore });
   }
 
   async stop(): Promise<void> {
@@ -142,7 +127,14 @@ export class Vault extends EventEmitter<VaultEvents> {
 
   private begin(kind: Operation['kind'], accountId: number, profile: string): Operation {
     if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
-    this.current = { kind, accountId, profile, controller: new AbortController(), phase: 'starting' };
+    this.current = {
+      kind,
+      accountId,
+      profile,
+      controller: new AbortController(),
+      phase: 'starting',
+      files: new WorkFiles(),
+    };
     this.setState({
       status: 'Preparing',
       statusText: 'Preparing',
@@ -187,13 +179,17 @@ export class Vault extends EventEmitter<VaultEvents> {
     const file = path.join(this.workDir, backupFileName(new Date()));
     op.phase = 'archiving';
     op.archive = file;
-    void createArchive(units, file, {
+    const archiving = createArchive(units, file, {
       signal: op.controller.signal,
       onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
       excluded: this.ownData,
-    }).then(
-      (result) => {
-        if (this.current !== op) return;
+    });
+    op.archiving = archiving;
+    void archiving.then(
+      async (result) => {
+        await op.files.add(file, true);
+        await op.files.add(checksumFileOf(file), true);
+        if (this.current !== op) return op.files.removeAll();
         this.noteArchive(op, result);
         op.phase = 'transfer';
         op.transferStarted = Date.now();
@@ -201,7 +197,7 @@ export class Vault extends EventEmitter<VaultEvents> {
         this.emit('cloudBackupStatusChanged', accountId, 'UploadingBackup');
       },
       async (err: unknown) => {
-        await rm(file, { force: true });
+        // createArchive removed its own partial files; a same-named file now is another run's.
         // A cancel also aborts the plugin's run, whose end finishes the operation; a failure ends it here,
         // and the plugin hears of it from the status signal.
         if (!op.controller.signal.aborted && !isAbortError(err))
@@ -231,6 +227,8 @@ export class Vault extends EventEmitter<VaultEvents> {
       const dir = restoreDirOf(this.workDir);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       op.download = path.join(dir, fileName);
+      await op.files.add(op.download);
+      await op.files.add(checksumFileOf(op.download));
       profile.setKey(KEY_RESTORE_FILE, op.download);
       await this.msyncd.updateProfile(profile.toXml());
       op.phase = 'transfer';
@@ -296,17 +294,15 @@ export class Vault extends EventEmitter<VaultEvents> {
   private async unpack(op: Operation): Promise<void> {
     op.phase = 'unpacking';
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
-    await this.housekeeping;
     const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
-    const file = path.basename(op.download!);
-    const log = (outcome: Parameters<typeof logResults>[2]) =>
-      op.kind === 'cloudRestore' ? logResults(this.msyncd, op.profile, outcome) : Promise.resolve();
+    if (op.kind === 'cloudRestore') {
+      await op.files.add(op.download!, true);
+      await op.files.add(checksumFileOf(op.download!), true);
+    }
     try {
-      const outcome = await restoreArchive({
+      const outcome = await this.restores.run({
         archive: op.download!,
         targetOf: (unit) => (op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)),
-        excluded: this.ownData,
-        journal: this.journal,
         ...(op.kind === 'cloudRestore' ? { profile: op.profile } : {}),
         signal: op.controller.signal,
         onUnit: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
@@ -315,40 +311,25 @@ export class Vault extends EventEmitter<VaultEvents> {
           this.setState({ canCancel: false, statusText: 'Restoring files' });
         },
       });
-      op.notes = outcome.notes.list;
-      op.summary = outcome.notes.summary();
-      const message = restoredMessage(file, outcome.files, outcome.verified, op.summary, op.notes);
-      await log({ majorCode: MajorCode.Success, minorCode: MinorCode.NoError, message });
+      op.notes = outcome.notes;
+      op.summary = outcome.summary;
       await this.succeed(op);
     } catch (err) {
-      if (op.controller.signal.aborted) {
-        await log({
-          majorCode: MajorCode.Cancelled,
-          minorCode: MinorCode.Aborted,
-          message: 'Restore cancelled; no files were changed.',
-        });
-        await this.finishCanceled(op);
-      } else {
-        const message = `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`;
-        await log({ majorCode: MajorCode.Failed, minorCode: MinorCode.InternalError, message: `${file}: ${message}` });
-        await this.fail(op, 'Error', message);
-      }
+      if (op.controller.signal.aborted) await this.finishCanceled(op);
+      else
+        await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
     }
   }
 
   private async cleanup(op: Operation): Promise<void> {
-    for (const file of [op.archive, op.download]) {
-      if (file && file !== op.userFile) {
-        await rm(file, { force: true });
-        await rm(`${file}.sha256`, { force: true });
-      }
-    }
+    await op.files.removeAll();
   }
 
   /** Ends the operation once; its temporary files are gone before anyone hears the outcome. */
   private async end(op: Operation): Promise<boolean> {
     if (this.current !== op) return false;
     this.current = undefined;
+    await op.archiving?.catch(() => {}); // a cancelled archive removes its own partial files first
     await this.cleanup(op).catch(() => {});
     return true;
   }
@@ -401,11 +382,13 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
     op.phase = 'archiving';
     this.announce(op, 'Preparing');
-    void createArchive(units, file, {
+    const archiving = createArchive(units, file, {
       signal: op.controller.signal,
       onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
       excluded: this.ownData,
-    }).then(
+    });
+    op.archiving = archiving;
+    void archiving.then(
       (result) => {
         this.noteArchive(op, result);
         return this.succeed(op);

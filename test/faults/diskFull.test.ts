@@ -64,8 +64,9 @@ describe.skipIf(!canMount)('a full disk', () => {
       await fetch(dir, { method: 'MKCOL', headers: auth });
     const put = await fetch(`${folder}/${name}`, { method: 'PUT', headers: auth, body: randomBytes(12 * 1024 * 1024) });
     expect(put.status).toBeLessThan(300);
-    const target = path.join(small, 'restore-here');
-    mkdirSync(target);
+    // The vault's own download folder (on the full disk too): the only place the plugin writes to.
+    const target = path.join(world.dataDir, 'vault', 'restore');
+    mkdirSync(target, { recursive: true });
     const profile = world.stores.profiles.load(`webdav.BackupRestore-${accountId}`)!;
     profile.setKey('sfos-backuprestore-file', path.join(target, name));
     world.stores.profiles.save(profile);

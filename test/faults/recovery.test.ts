@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon } from '../../main/dbus/bus.js';
 import { cliEnv, runCli, startDaemonProcess } from '../helpers/cli.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
-import { filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
+import { backupsBelow, filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
 
 interface LogEntry {
   majorCode: number;
@@ -28,7 +28,7 @@ describe('recovery from dying processes', () => {
   const startDaemon = () => startDaemonProcess(dataDir, env);
   const lastLog = async (profile: string) =>
     (JSON.parse((await cli(['--json', 'profiles', 'log', profile])).stdout) as LogEntry[]).at(-1);
-  const finalNames = () => filesBelow(server.root).filter((f) => !path.basename(f).startsWith('.'));
+  const finalNames = () => backupsBelow(server.root).filter((f) => !path.basename(f).startsWith('.'));
 
   beforeAll(async () => {
     server = await startRclone({ user: 'r', password: 'p', bwlimit: '1M' });
@@ -92,9 +92,9 @@ describe('recovery from dying processes', () => {
     await server.restart();
     expect(finalNames()).toEqual(before);
 
-    const [file] = readdirSync(path.dirname(path.join(server.root, before[0]!)));
+    const file = path.basename(before[0]!);
     const target = tempDir();
-    const download = await cli(['restore', '1', file!, '--to', target], {
+    const download = await cli(['restore', '1', file, '--to', target], {
       onStderr: (text) => void (/Downloading/.test(text) && server.stop()),
     });
     expect(download.code).toBe(1);
@@ -103,7 +103,7 @@ describe('recovery from dying processes', () => {
     expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
     await server.restart();
 
-    const restored = await cli(['restore', '1', file!, '--to', target]);
+    const restored = await cli(['restore', '1', file, '--to', target]);
     expect(restored.code, restored.stderr).toBe(0);
     expect(readTree(path.join(target, 'Music'))).toEqual(readTree(unit));
     const backedUp = await cli(['backup', '1']);

@@ -47,6 +47,11 @@ export function readTree(dir: string): Record<string, string> {
   return out;
 }
 
+/** The backups (and uploads in progress) in a server's folder: its files but the checksums beside them. */
+export function backupsBelow(root: string): string[] {
+  return filesBelow(root).filter((f) => !f.split('/').includes('.checksums'));
+}
+
 /** Every regular file below dir (relative paths), without reading them. */
 export function filesBelow(dir: string): string[] {
   const out: string[] = [];

@@ -50,8 +50,8 @@ describe('the app never backs itself up', () => {
     expect(
       (
         await world.cli(
-          ['account', 'add', '--provider', 'webdav', '--server', world.server.url, '--user', 'v', '--password-stdin'],
-          { input: 'second secret\n' },
+          ['account', 'add', '--provider', 'webdav', '--server', world.server.url, '--user', 'u', '--password-stdin'],
+          { input: 'p\n' },
         )
       ).code,
     ).toBe(0);

@@ -33,7 +33,7 @@ describe('the progress area after a run', () => {
         onViewLog={noop}
       />,
     );
-    expect(screen.getByText('Finished with 3 files skipped')).toBeTruthy();
+    expect(document.querySelector('.status-line')?.textContent).toBe('Finished with 3 files skipped');
     const items = within(screen.getByRole('list', { name: 'Backup notes' })).getAllByRole('listitem');
     expect(items.map((i) => i.textContent)).toEqual([
       '/home/u/Docs/secret.txt: it cannot be read (permission denied)',
@@ -52,7 +52,7 @@ describe('the progress area after a run', () => {
         onViewLog={noop}
       />,
     );
-    expect(screen.getByText('Finished')).toBeTruthy();
+    expect(document.querySelector('.status-line')?.textContent).toBe('Finished');
     expect(screen.queryByRole('list')).toBeNull();
   });
 });

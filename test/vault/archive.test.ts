@@ -1,5 +1,5 @@
 // Archives to restore are untrusted: whatever they hold, nothing lands outside the staging folder.
-import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Header } from 'tar';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +109,33 @@ describe('backup archives', () => {
     expect(existsSync('/tmp/absolute-evil.txt')).toBe(false);
     expect(lstatSync(path.join(staging, 'Documents', 'passwd')).isSymbolicLink()).toBe(true);
     expect(readdirSync(staging)).toEqual(['Documents']);
+  });
+
+  it('are refused, with nothing restored, when cut anywhere or damaged in a header', async () => {
+    const base = tempDir();
+    const unit = path.join(base, 'Docs');
+    makeUnitTree(unit, 50_000);
+    const file = path.join(base, 'b.tar');
+    await createArchive([{ name: 'Docs', path: unit }], file);
+    const whole = readFileSync(file);
+    const end = whole.length - 1024; // just before the end-of-archive marker
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['in its end-of-archive marker', whole.subarray(0, end + 512), /incomplete/],
+      ['before its end-of-archive marker', whole.subarray(0, end), /incomplete/],
+      ['in the middle of a file', whole.subarray(0, 20_000), /incomplete/],
+      [
+        'with a changed header byte',
+        Buffer.concat([whole.subarray(0, 600), Buffer.from('X'), whole.subarray(601)]),
+        /damaged|verification/,
+      ],
+    ];
+    for (const [what, bytes, error] of cases) {
+      const broken = path.join(base, 'broken.tar');
+      writeFileSync(broken, bytes);
+      const out = tempDir();
+      await expect(restoreInto(broken, out), what).rejects.toThrow(error);
+      expect(readdirSync(out), what).toEqual([]);
+    }
   });
 
   it('fail clearly on a file that is not a tar archive', async () => {
