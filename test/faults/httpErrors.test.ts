@@ -48,7 +48,9 @@ describe('HTTP faults', () => {
     ).id;
     ensureAccountProfiles(stores, accountId);
     expect((await runProfileToEnd(session, `webdav.Backup-${accountId}`)).status).toBe(SyncStatus.Done);
-    backupFile = readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000'))[0]!;
+    backupFile = readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000')).filter(
+      (n) => !n.startsWith('.'),
+    )[0]!;
   });
 
   afterAll(async () => {

@@ -20,6 +20,15 @@ import { readTree } from '../helpers/tree.js';
 
 const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.includes('.sfbackup-'));
 
+/** True once the restore journal says units are being swapped into place: the files are changing. */
+const swapping = (dataDir: string) => () => {
+  try {
+    return readFileSync(path.join(dataDir, 'vault', 'restore-journal.json'), 'utf8').includes('"phase":"swapping"');
+  } catch {
+    return false;
+  }
+};
+
 describe('restoring over the original folders', () => {
   let world: BackupWorld;
 
@@ -84,9 +93,13 @@ describe('restoring over the original folders', () => {
     for (let i = 0; i < 3000; i += 2) writeFileSync(path.join(unit, `f-${i}.txt`), 'changed\n');
     writeFileSync(path.join(unit, 'extra.txt'), 'local only\n');
 
-    const killed = await world.cli(['restore', '1', file], {
-      onStderr: (text) => void (/Restoring files/.test(text) && world.killDaemon()),
-    });
+    // Killed the moment the journal says the units are being swapped into place.
+    let settled = false;
+    const restoring = world.cli(['restore', '1', file]).finally(() => (settled = true));
+    const check = swapping(world.dataDir);
+    while (!settled && !check()) await new Promise((r) => setTimeout(r, 5));
+    await world.killDaemon();
+    const killed = await restoring;
     expect(killed.code).toBe(1);
     expect(killed.stderr).toContain('left the bus');
     await world.startDaemon();
@@ -97,5 +110,31 @@ describe('restoring over the original folders', () => {
     for (let i = 0; i < 600 && leftovers(base).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(leftovers(base)).toEqual([]);
     expect(readdirSync(path.join(world.dataDir, 'vault')).filter((n) => n !== 'restore')).toEqual([]);
+  }, 180_000);
+
+  it('finishes a restore a double Ctrl-C cut short, when the CLI ran the engine itself', async () => {
+    await world.killDaemon(); // no daemon: the CLI runs the engine for its own run
+    const base = tempDir();
+    const unit = path.join(base, 'Photos');
+    mkdirSync(unit);
+    // Enough files that removing the replaced copy outlasts the two Ctrl-Cs.
+    for (let i = 0; i < 20_000; i++) writeFileSync(path.join(unit, `p-${i}.jpg`), `photo ${i}\n`);
+    expect((await world.cli(['units', 'add', unit])).code).toBe(0);
+    const { file } = await world.json<{ file: string }>(['backup', '1']);
+    const backedUp = readTree(unit);
+    for (let i = 1; i < 20_000; i += 2) rmSync(path.join(unit, `p-${i}.jpg`));
+
+    const interrupted = await world.cli(['restore', '1', file], {
+      signalWhen: { check: swapping(world.dataDir), signal: 'SIGINT', times: 2 },
+    });
+    expect(interrupted.code).not.toBe(0);
+    // The next command that runs the engine finishes it, and the log says what happened.
+    expect((await world.cli(['backups', '1'])).code).toBe(0);
+    expect(await world.lastLog('webdav.BackupRestore-1')).toMatchObject({
+      majorCode: 1,
+      message: expect.stringMatching(/^Interrupted.*put in place/) as string,
+    });
+    expect(readTree(unit)).toEqual(backedUp);
+    await world.startDaemon();
   }, 180_000);
 });

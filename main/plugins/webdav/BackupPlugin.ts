@@ -24,7 +24,9 @@ async function archiveReady(
   });
   let lastError: string | undefined;
   const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
-    if (id === accountId && status !== 'Preparing') settle(status, lastError);
+    // As Sailfish's plugins, act on UploadingBackup, Canceled and Error only: a "Finished" here is the
+    // previous run's, announced once its clean-up is done, after this run may already have begun.
+    if (id === accountId && status !== 'Preparing' && status !== 'Finished') settle(status, lastError);
   });
   const offError = await env.vault.onCloudBackupError((id, _code, text) => {
     if (id === accountId) lastError = text;
