@@ -6,6 +6,7 @@ import { openSessionBus, type BusConnection } from './dbus/bus.js';
 import { DBusClient } from './dbus/DBusClient.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { Stores } from './stores.js';
+import { activateDaemon } from './service/activation.js';
 import { VaultProxy } from './vault/VaultProxy.js';
 
 export class DaemonSession {
@@ -30,7 +31,8 @@ export class DaemonSession {
       const client = new DBusClient(connection.bus);
       const msyncd = new MsyncdProxy(client);
       const vault = new VaultProxy(client);
-      if (!(await msyncd.isRunning())) {
+      // An installed service is started by the bus (serviceFiles.ts) rather than run in this process.
+      if (!(await msyncd.isRunning()) && !(await activateDaemon(client))) {
         const engine = await Engine.start(stores, connection.bus, options);
         return new DaemonSession(connection, client, msyncd, vault, engine, () => {});
       }
@@ -57,7 +59,11 @@ export class DaemonSession {
 
   async close(): Promise<void> {
     this.detach();
-    await this.engine?.stop();
+    if (this.engine) {
+      await this.engine.stop();
+      // This process ran the engine itself; a service installed meanwhile takes over its schedules.
+      await activateDaemon(this.client).catch(() => false);
+    }
     await this.connection.close();
   }
 }

@@ -3,7 +3,7 @@
 import { emitAccountChanged } from '../accounts/accountChangedSignal.js';
 import { openSessionBus } from '../dbus/bus.js';
 import { DBusClient } from '../dbus/DBusClient.js';
-import { resolvePaths } from '../paths.js';
+import { resolvePaths, type AppPaths } from '../paths.js';
 import { DaemonSession } from '../session.js';
 import { openStores, type Stores } from '../stores.js';
 
@@ -26,6 +26,11 @@ export class Cli {
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  /** Where things are kept, without opening anything. */
+  get paths(): AppPaths {
+    return this.storesValue?.paths ?? resolvePaths({ dataDir: this.dataDir, env: this.env });
+  }
+
   get stores(): Stores {
     if (!this.storesValue) {
       this.storesValue = openStores(resolvePaths({ dataDir: this.dataDir, env: this.env }), this.env);
@@ -38,7 +43,10 @@ export class Cli {
   /** The daemon and vault on the session bus; when none runs, an engine in this process for the run. */
   async daemon(): Promise<DaemonSession> {
     if (this.session) return this.session;
-    const session = await DaemonSession.open(this.stores, this.env, (text) => this.out.note(text));
+    // A command's own engine runs what was asked; schedules are the long-running daemon's business.
+    const session = await DaemonSession.open(this.stores, this.env, (text) => this.out.note(text), {
+      scheduleCheckMs: 0,
+    });
     this.cleanups.push(() => session.close());
     this.session = session;
     return session;
