@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../main/service/serviceStatus.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
-import { processesWith, startBus, waitFor, waitGone, type TestBus } from '../helpers/buses.js';
+import { processesWith, startBus, waitGone, type TestBus } from '../helpers/buses.js';
 import { tempDir } from '../helpers/processes.js';
 
 function gdbusCall(address: string, dest: string, objectPath: string, method: string, ...args: string[]) {
