@@ -156,3 +156,22 @@ function isZombie(pid: number): boolean {
     return true;
   }
 }
+
+const NM = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+
+/** Gives the mock the properties a NetworkManager 1.x has and the template leaves out. */
+export async function setNetwork(
+  client: DBusClient,
+  props: { PrimaryConnectionType: string; Metered: number },
+  first = false,
+): Promise<void> {
+  const variants = {
+    PrimaryConnectionType: new dbus.Variant('s', props.PrimaryConnectionType),
+    Metered: new dbus.Variant('u', props.Metered),
+  };
+  if (first)
+    for (const [name, value] of Object.entries(variants))
+      await client.call(NM, NM_PATH, 'org.freedesktop.DBus.Mock', 'AddProperty', 'ssv', [NM, name, value]);
+  else await client.call(NM, NM_PATH, 'org.freedesktop.DBus.Mock', 'UpdateProperties', 'sa{sv}', [NM, variants]);
+}
