@@ -61,9 +61,13 @@ export function systemdQuote(arg: string): string {
   return `"${escaped}"`;
 }
 
-/** D-Bus service files' Exec is split like a shell line: single quotes keep everything literal. */
+/**
+ * D-Bus service files' Exec is split like a shell line, where single quotes keep everything literal;
+ * the key-file layer below it reads `\\` as one backslash and refuses other escapes.
+ */
 export function dbusExecQuote(arg: string): string {
-  return `'${refuseControlCharacters(arg).replace(/'/g, `'\\''`)}'`;
+  const shellQuoted = `'${refuseControlCharacters(arg).replace(/'/g, `'\\''`)}'`;
+  return shellQuoted.replace(/\\/g, '\\\\');
 }
 
 /** Desktop Entry spec: quoted arguments escape `"` `` ` `` `$` `\`, then the string level doubles `\`; `%` is a field code. */

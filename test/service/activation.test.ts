@@ -31,9 +31,9 @@ describe('sfbackup service', () => {
   let bus: TestBus | undefined;
 
   beforeEach(() => {
-    // A home of its own per test, with a space in the data dir's path to test the quoting.
+    // A home of its own per test, with quotes, a space, % and $ in the data dir's path to test the quoting.
     const home = tempDir('sfb-home-');
-    dataDir = path.join(home, 'backup data');
+    dataDir = path.join(home, "backup data 'n' 100% $HOME");
     xdg = { XDG_DATA_HOME: path.join(home, 'share'), XDG_CONFIG_HOME: path.join(home, 'config') };
     servicesDir = path.join(xdg.XDG_DATA_HOME, 'dbus-1', 'services');
   });
@@ -59,8 +59,10 @@ describe('sfbackup service', () => {
     // The unit names the absolute program and data dir; systemd's own checker accepts it.
     const unit = status.files.find((f) => f.role === 'unit')!.path;
     const unitText = readFileSync(unit, 'utf8');
+    // systemd expands % specifiers and $ variables: both are doubled to stay literal.
+    const unitDataDir = dataDir.replace(/%/g, '%%').replace(/\$/g, () => '$$');
     expect(unitText).toContain(
-      `"${process.execPath}" "${path.resolve('bin/sfbackup.js')}" "--data-dir" "${dataDir}" "daemon"`,
+      `"${process.execPath}" "${path.resolve('bin/sfbackup.js')}" "--data-dir" "${unitDataDir}" "daemon"`,
     );
     const runtime = tempDir('sfb-run-');
     mkdirSync(runtime, { recursive: true, mode: 0o700 });
