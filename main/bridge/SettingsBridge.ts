@@ -16,9 +16,12 @@ import type {
   EventName,
   EventPayload,
   ProfileSummary,
+  ServiceStatusView,
   VaultStateView,
 } from '../ipc/contract.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
+import { ServiceInstaller } from '../service/ServiceInstaller.js';
+import type { ServiceStatus } from '../service/serviceStatus.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
@@ -41,6 +44,11 @@ export function accountView(a: BackupAccount): AccountView {
     hasPassword: a.credentialsId !== undefined,
     profiles: { ...a.profileIds },
   };
+}
+
+function serviceView(s: ServiceStatus): ServiceStatusView {
+  const { installed, current, enabled, running, runningAsService, summary } = s;
+  return { installed, current, enabled, running, runningAsService, summary };
 }
 
 export class SettingsBridge {
@@ -259,7 +267,15 @@ export class SettingsBridge {
       await this.session.msyncd.abortSync(name);
       return null;
     },
+    'service.status': async () => serviceView(await this.installer().status()),
+    'service.install': async () => serviceView(await this.installer().install()),
   };
+
+  /** The background service, asked about on the bus this window uses. */
+  private installer(): ServiceInstaller {
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: this.session.connection.address };
+    return new ServiceInstaller(this.stores.paths.dataDir, env);
+  }
 
   /** Runs one call whose arguments the caller has already validated against the contract. */
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {

@@ -1,6 +1,7 @@
 import type { AutoBackup, BackupPage } from '../../../main/ipc/contract';
 import { ComboBox, Hint } from '../../components/layout';
 import { weekdays } from '../../format';
+import { BackgroundService } from './BackgroundService';
 
 const NONE = 'none';
 const ADD = 'add';
@@ -72,6 +73,7 @@ export function AutoBackupSection(props: {
             ]}
             onChange={(connection) => set({ connection })}
           />
+          <BackgroundService />
         </>
       )}
     </div>
