@@ -10,6 +10,8 @@ import { idleSecondsFrom } from './serviceCommand.js';
 
 export async function daemon(cli: Cli, args: CommandArgs): Promise<void> {
   const note = (text: string) => cli.out.note(text);
+  // Listen from the start: a SIGTERM while starting up still stops cleanly instead of killing mid-write.
+  const signalled = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   const idleSeconds = idleSecondsFrom(args);
   const always = await AlwaysOn.prepare(
     cli.env,
@@ -33,7 +35,7 @@ export async function daemon(cli: Cli, args: CommandArgs): Promise<void> {
     if (connection.privateDaemon)
       cli.out.note(`Other tools can reach them with: export DBUS_SESSION_BUS_ADDRESS='${connection.address}'`);
     await always.attach(engine, connection.bus, cli.stores);
-    const ended = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM'), always.ended]);
+    const ended = await Promise.race([signalled, always.ended]);
     if (ended === 'idle') note('Idle: nothing runs, waits or is scheduled; leaving until the next call.');
     else if (ended === 'bus-lost') note('The session bus went away: stopping.');
     else note('Stopping: cancelling running operations…');

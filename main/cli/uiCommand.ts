@@ -49,16 +49,18 @@ export async function ui(cli: Cli, args: CommandArgs): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`"${portText}" is not a port`);
   const page = args.string('page');
   if (page !== undefined && !pages.has(page)) throw new InputError(`--page takes one of ${[...pages].join(', ')}`);
-  const session = await cli.daemon();
+  const session = await cli.daemon({ schedules: true });
   const bridge = await SettingsBridge.attach(cli.stores, session);
   const server = await UiServer.start({ bridge, staticDir, port });
+  // Listen before printing the address: a script that reads it and then interrupts must not kill us.
+  const interrupted = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   const url = page ? `${server.url}#/${page}` : server.url;
   cli.out.result({ url }, () => `Settings UI: ${url}`);
   const window = args.flag('no-open') ? undefined : openInChromium(url);
   if (!args.flag('no-open') && !window) cli.out.note('No Chromium found; open the address above in your browser.');
   // The window it opened is the UI: closing it ends the command (a notification's click leaves no server behind).
   const closed = window ? once(window, 'exit') : new Promise<never>(() => {});
-  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM'), closed]);
+  await Promise.race([interrupted, closed]);
   await server.close();
   await bridge.close();
 }
