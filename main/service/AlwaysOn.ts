@@ -63,7 +63,13 @@ export class AlwaysOn {
 
   async attach(engine: Engine, bus: MessageBus, stores: Stores): Promise<void> {
     const { daemon, vault } = engine;
-    const recheck = () => daemon.checkSchedules();
+    const recheck = () => {
+      try {
+        daemon.checkSchedules();
+      } catch (err) {
+        this.note(`Checking the schedules failed: ${errorMessage(err)}`);
+      }
+    };
     this.network.on('change', recheck);
     this.cleanups.push(() => void this.network.off('change', recheck));
     const sayWaiting = (profile: string, status: number, message: string, details: number) => {
@@ -75,11 +81,11 @@ export class AlwaysOn {
     const notifier = await DesktopNotifier.attach(bus, daemon, {
       notifyFinished: this.options.notifyFinished,
       describe: (profile) => {
-        const id = stores.profiles.load(profile)?.accountId;
         try {
+          const id = stores.profiles.load(profile)?.accountId;
           return id === undefined ? undefined : stores.accounts.get(id).name;
         } catch {
-          return undefined;
+          return undefined; // a damaged profile or a removed account: say it without the name
         }
       },
       openBackupPage: () => this.openBackupPage(stores.paths.dataDir),
@@ -90,11 +96,18 @@ export class AlwaysOn {
     if (this.options.exitWhenIdleMs !== undefined) {
       const watch = new IdleWatch({
         idleMs: this.options.exitWhenIdleMs,
-        busy: () =>
-          daemon.runningSyncs().length + daemon.queuedSyncs().length + daemon.waitingSyncs().length > 0 ||
-          VAULT_BUSY.has(vault.snapshot.status) ||
-          // A schedule needs a daemon at its time: one with schedules stays, like msyncd.
-          stores.profiles.list().some((p) => p.enabled && p.schedule?.enabled),
+        busy: () => {
+          try {
+            return (
+              daemon.runningSyncs().length + daemon.queuedSyncs().length + daemon.waitingSyncs().length > 0 ||
+              VAULT_BUSY.has(vault.snapshot.status) ||
+              // A schedule needs a daemon at its time: one with schedules stays, like msyncd.
+              stores.profiles.list().some((p) => p.enabled && p.schedule?.enabled)
+            );
+          } catch {
+            return true; // when in doubt, stay
+          }
+        },
         onIdle: () => this.endWith('idle'),
       });
       watch.watchCalls(bus);

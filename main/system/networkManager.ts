@@ -73,7 +73,9 @@ export class NetworkMonitor extends EventEmitter<{ change: [ConnectionState] }> 
     if (!this.bus) return this.unavailable();
     const client = new DBusClient(this.bus);
     const refresh = () => {
-      this.refreshing = this.refreshing.then(() => this.refresh(client));
+      this.refreshing = this.refreshing
+        .then(() => this.refresh(client))
+        .catch((err: unknown) => this.note(`Following NetworkManager failed: ${errorMessage(err)}`));
     };
     this.offs.push(
       await client.subscribe({ interface: PROPERTIES, member: 'PropertiesChanged', path: NM_PATH }, refresh),

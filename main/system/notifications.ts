@@ -68,7 +68,8 @@ export class DesktopNotifier {
 
   static async attach(bus: MessageBus, source: ResultsSource, options: NotifierOptions): Promise<DesktopNotifier> {
     const notifier = new DesktopNotifier(new DBusClient(bus), options);
-    const onResults = (profile: string, xml: string) => void notifier.onResults(profile, xml);
+    const onResults = (profile: string, xml: string) =>
+      void notifier.onResults(profile, xml).catch((err: unknown) => options.note(errorMessage(err)));
     source.on('resultsAvailable', onResults);
     notifier.offs.push(() => void source.off('resultsAvailable', onResults));
     notifier.offs.push(

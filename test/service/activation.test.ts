@@ -51,7 +51,7 @@ describe('sfbackup service', () => {
     runCli(['--json', '--data-dir', dataDir, 'service', ...args], { env: cliEnv({ ...xdg, ...extra }) });
 
   it('writes a unit systemd accepts and activation files that start one daemon for both names', async () => {
-    const installed = await sfbackup(['install', '--exit-when-idle', '3']);
+    const installed = await sfbackup(['install', '--exit-when-idle', '10']);
     expect(installed.code).toBe(0);
     const status = JSON.parse(installed.stdout) as ServiceStatus;
     expect(status).toMatchObject({ installed: true, current: true, manager: 'dbus', enabled: true, running: false });
@@ -103,13 +103,14 @@ describe('sfbackup service', () => {
     expect(running).toMatchObject({ running: true, runningAsService: true, pid: daemons[0] });
     expect(running.summary).toContain(`It is running (pid ${daemons[0]}).`);
 
-    // Nothing scheduled and nobody calling: it leaves after its idle time, and the next call starts it again.
-    await waitGone(daemons[0]!, 30_000);
+    // Nothing scheduled and nobody calling: it leaves after its idle time (10 s, long enough for a loaded
+    // machine to ask its status first), and the next call starts it again.
+    await waitGone(daemons[0]!, 60_000);
     expect(bus.output()).toMatch(/Idle: nothing runs, waits or is scheduled/);
     const again = await gdbusCall(address, 'com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.runningSyncs');
     expect(again.code).toBe(0);
     expect(processesWith(dataDir, 'daemon')).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('says in words what is installed and running, and uninstalls only its own files', async () => {
     const before = await runCli(['--data-dir', dataDir, 'service', 'status'], { env: cliEnv(xdg) });
