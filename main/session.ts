@@ -6,7 +6,7 @@ import { openSessionBus, type BusConnection } from './dbus/bus.js';
 import { DBusClient } from './dbus/DBusClient.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { Stores } from './stores.js';
-import { activateDaemon } from './service/activation.js';
+import { activateDaemon, installedFor } from './service/activation.js';
 import { VaultProxy } from './vault/VaultProxy.js';
 
 export class DaemonSession {
@@ -18,6 +18,8 @@ export class DaemonSession {
     /** Set when this process runs the engine itself. */
     readonly engine: Engine | undefined,
     private readonly detach: () => void,
+    /** Whether the background service serves this data dir (it takes over when this engine stops). */
+    private readonly serviceInstalled: () => boolean = () => false,
   ) {}
 
   static async open(
@@ -32,9 +34,10 @@ export class DaemonSession {
       const msyncd = new MsyncdProxy(client);
       const vault = new VaultProxy(client);
       // An installed service is started by the bus (serviceFiles.ts) rather than run in this process.
-      if (!(await msyncd.isRunning()) && !(await activateDaemon(client))) {
+      const installed = () => installedFor(stores.paths.dataDir, env);
+      if (!(await msyncd.isRunning()) && !(installed() && (await activateDaemon(client)))) {
         const engine = await Engine.start(stores, connection.bus, options);
-        return new DaemonSession(connection, client, msyncd, vault, engine, () => {});
+        return new DaemonSession(connection, client, msyncd, vault, engine, () => {}, installed);
       }
       // Another process runs the daemon: still tell it (and everyone) about account edits made here.
       const off = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
@@ -61,8 +64,8 @@ export class DaemonSession {
     this.detach();
     if (this.engine) {
       await this.engine.stop();
-      // This process ran the engine itself; a service installed meanwhile takes over its schedules.
-      await activateDaemon(this.client).catch(() => false);
+      // This process ran the engine itself; the background service takes over its schedules.
+      if (this.serviceInstalled()) await activateDaemon(this.client).catch(() => false);
     }
     await this.connection.close();
   }

@@ -2,13 +2,30 @@
 // it: what a client does instead of running an engine of its own when the service is installed.
 import { readFileSync } from 'node:fs';
 import type { DBusClient } from '../dbus/DBusClient.js';
-import { MSYNCD_NAME, VAULT_NAME } from './serviceFiles.js';
+import { dataDirArgs } from './program.js';
+import { dbusExecQuote, MARKER, MSYNCD_NAME, serviceFilePaths, VAULT_NAME } from './serviceFiles.js';
 
 const BUS = ['org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus'] as const;
 
 export async function activatableNames(client: DBusClient): Promise<string[]> {
   const [names] = await client.call(...BUS, 'ListActivatableNames');
   return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+}
+
+/**
+ * Whether the installed service runs a daemon for this data dir: a client working on another one
+ * (a second data dir, a test's) must not start it and then work on the wrong accounts.
+ */
+export function installedFor(dataDir: string, env: NodeJS.ProcessEnv): boolean {
+  let text: string;
+  try {
+    text = readFileSync(serviceFilePaths(env).msyncd, 'utf8');
+  } catch {
+    return false;
+  }
+  if (!text.startsWith(MARKER)) return false;
+  const args = dataDirArgs(dataDir);
+  return args.length === 0 ? !text.includes("'--data-dir'") : text.includes(args.map(dbusExecQuote).join(' '));
 }
 
 /**

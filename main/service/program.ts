@@ -35,6 +35,12 @@ export function homeDefaultDataDir(): string {
   return path.join(os.homedir(), '.local', 'share', 'sailfish-backup-settings');
 }
 
+/** `--data-dir DIR` for a data dir that is not the default, else nothing. */
+export function dataDirArgs(dataDir: string): string[] {
+  const absolute = path.resolve(dataDir);
+  return absolute === homeDefaultDataDir() ? [] : ['--data-dir', absolute];
+}
+
 export function thisProgram(dataDir: string, env: NodeJS.ProcessEnv = process.env): Program {
   const passed: Record<string, string> = {};
   for (const name of PASSED_ENV) {
@@ -42,13 +48,7 @@ export function thisProgram(dataDir: string, env: NodeJS.ProcessEnv = process.en
     if (value) passed[name] = path.resolve(value);
   }
   if (process.versions.electron) passed.ELECTRON_RUN_AS_NODE = '1';
-  const absolute = path.resolve(dataDir);
-  return {
-    node: process.execPath,
-    script: findLauncher(),
-    globalArgs: absolute === homeDefaultDataDir() ? [] : ['--data-dir', absolute],
-    env: passed,
-  };
+  return { node: process.execPath, script: findLauncher(), globalArgs: dataDirArgs(dataDir), env: passed };
 }
 
 /** The command line that runs `sfbackup <args>` with this program. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../main/service/serviceStatus.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
-import { processesWith, startBus, waitGone, type TestBus } from '../helpers/buses.js';
+import { processesWith, startBus, waitFor, waitGone, type TestBus } from '../helpers/buses.js';
 import { tempDir } from '../helpers/processes.js';
 
 function gdbusCall(address: string, dest: string, objectPath: string, method: string, ...args: string[]) {
@@ -109,6 +109,39 @@ describe('sfbackup service', () => {
     expect(bus.output()).toMatch(/Idle: nothing runs, waits or is scheduled/);
     const again = await gdbusCall(address, 'com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.runningSyncs');
     expect(again.code).toBe(0);
+    expect(processesWith(dataDir, 'daemon')).toHaveLength(1);
+  }, 120_000);
+
+  it('is started by a CLI command that needs it, only for its own data dir, and takes over from a window', async () => {
+    bus = await startBus('session', [servicesDir]);
+    const env = cliEnv({ ...xdg, DBUS_SESSION_BUS_ADDRESS: bus.address });
+    // A window (sfbackup ui) runs its own engine while nothing is installed…
+    const ui = spawn(process.execPath, [path.resolve('bin/sfbackup.js'), '--data-dir', dataDir, 'ui', '--no-open'], {
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let url = '';
+    ui.stdout.on('data', (d: Buffer) => (url += d.toString()));
+    await waitFor('the window', () => url.includes('\n'));
+    expect((await sfbackup(['install'], { DBUS_SESSION_BUS_ADDRESS: bus.address })).code).toBe(0);
+    expect(processesWith(dataDir, 'daemon')).toEqual([]); // the window holds the names
+    // …and when it closes, the service it installed takes over.
+    ui.kill('SIGINT');
+    await once(ui, 'exit');
+    const [daemon] = await waitFor('the service to take over', () => {
+      const found = processesWith(dataDir, 'daemon');
+      return found.length === 1 ? found : undefined;
+    });
+    process.kill(daemon!, 'SIGTERM');
+    await waitGone(daemon!);
+
+    // A command on another data dir does not start this data dir's daemon; one on this data dir does.
+    // (`sync` of a profile that does not exist: it needs the daemon, which refuses it.)
+    const other = await runCli(['--data-dir', path.join(dataDir, 'other'), 'sync', 'webdav.Backup-1'], { env });
+    expect(other.stderr).toContain('webdav.Backup-1');
+    expect(processesWith(dataDir, 'daemon')).toEqual([]);
+    const own = await runCli(['--data-dir', dataDir, 'sync', 'webdav.Backup-1'], { env });
+    expect(own.stderr).toContain('webdav.Backup-1');
     expect(processesWith(dataDir, 'daemon')).toHaveLength(1);
   }, 120_000);
 
