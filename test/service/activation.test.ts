@@ -5,6 +5,9 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectBus, PrivateBusDaemon, waitConnected } from '../../main/dbus/bus.js';
+import { DBusClient } from '../../main/dbus/DBusClient.js';
+import { activatableNames } from '../../main/service/activation.js';
 import type { ServiceStatus } from '../../main/service/serviceStatus.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { processesWith, startBus, waitFor, waitGone, type TestBus } from '../helpers/buses.js';
@@ -144,6 +147,25 @@ describe('sfbackup service', () => {
     expect(own.stderr).toContain('webdav.Backup-1');
     expect(processesWith(dataDir, 'daemon')).toHaveLength(1);
   }, 120_000);
+
+  it('is not started on a private bus the app starts for itself (tests, no session bus)', async () => {
+    expect((await sfbackup(['install'])).code).toBe(0);
+    const saved = process.env.XDG_DATA_HOME;
+    process.env.XDG_DATA_HOME = xdg.XDG_DATA_HOME;
+    const privateBus = await PrivateBusDaemon.start().finally(() => {
+      if (saved === undefined) delete process.env.XDG_DATA_HOME;
+      else process.env.XDG_DATA_HOME = saved;
+    });
+    try {
+      const connection = connectBus(privateBus.address);
+      await waitConnected(connection);
+      const names = await activatableNames(new DBusClient(connection));
+      connection.disconnect();
+      expect(names).not.toContain('com.meego.msyncd');
+    } finally {
+      await privateBus.stop();
+    }
+  });
 
   it('says in words what is installed and running, and uninstalls only its own files', async () => {
     const before = await runCli(['--data-dir', dataDir, 'service', 'status'], { env: cliEnv(xdg) });
