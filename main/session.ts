@@ -6,6 +6,7 @@ import { openSessionBus, type BusConnection } from './dbus/bus.js';
 import { DBusClient } from './dbus/DBusClient.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { Stores } from './stores.js';
+import { activateDaemon, installedFor } from './service/activation.js';
 import { VaultProxy } from './vault/VaultProxy.js';
 
 export class DaemonSession {
@@ -17,6 +18,8 @@ export class DaemonSession {
     /** Set when this process runs the engine itself. */
     readonly engine: Engine | undefined,
     private readonly detach: () => void,
+    /** Whether the background service serves this data dir (it takes over when this engine stops). */
+    private readonly serviceInstalled: () => boolean = () => false,
   ) {}
 
   static async open(
@@ -30,9 +33,11 @@ export class DaemonSession {
       const client = new DBusClient(connection.bus);
       const msyncd = new MsyncdProxy(client);
       const vault = new VaultProxy(client);
-      if (!(await msyncd.isRunning())) {
+      // An installed service is started by the bus (serviceFiles.ts) rather than run in this process.
+      const installed = () => installedFor(stores.paths.dataDir, env);
+      if (!(await msyncd.isRunning()) && !(installed() && (await activateDaemon(client)))) {
         const engine = await Engine.start(stores, connection.bus, options);
-        return new DaemonSession(connection, client, msyncd, vault, engine, () => {});
+        return new DaemonSession(connection, client, msyncd, vault, engine, () => {}, installed);
       }
       // Another process runs the daemon: still tell it (and everyone) about account edits made here.
       const off = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
@@ -57,7 +62,11 @@ export class DaemonSession {
 
   async close(): Promise<void> {
     this.detach();
-    await this.engine?.stop();
+    if (this.engine) {
+      await this.engine.stop();
+      // This process ran the engine itself; the background service takes over its schedules.
+      if (this.serviceInstalled()) await activateDaemon(this.client).catch(() => false);
+    }
     await this.connection.close();
   }
 }

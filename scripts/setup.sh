@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine with Node 20+: the system programs the app and its tests use
-# (dbus-daemon, gdbus/dbus-send, ag-tool, rclone and Apache for WebDAV), then the npm packages.
+# (dbus-daemon, gdbus/dbus-send, ag-tool, rclone and Apache for WebDAV, python3-dbusmock standing in for
+# NetworkManager and the notification server, systemd-analyze for the user unit), then the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 gnome-keyring chromium ca-certificates)
+packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 gnome-keyring chromium ca-certificates
+  python3-dbusmock systemd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,7 @@ import type {
   EventPayload,
   Problem,
   ProfileSummary,
+  ServiceStatusView,
   VaultStateView,
 } from '../ipc/contract.js';
 import { errorWithProblem, fieldForRun, problemOf } from '../signin/problems.js';
@@ -21,6 +22,8 @@ import { accountHandlers } from './accountHandlers.js';
 import { AccountSignIns } from './AccountSignIns.js';
 import { accountView } from './accountView.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
+import { ServiceInstaller } from '../service/ServiceInstaller.js';
+import type { ServiceStatus } from '../service/serviceStatus.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
@@ -43,6 +46,11 @@ function kindOfVaultCode(code: string): FailureKind {
     default:
       return 'other';
   }
+}
+
+function serviceView(s: ServiceStatus): ServiceStatusView {
+  const { installed, current, enabled, running, runningAsService, summary } = s;
+  return { installed, current, enabled, running, runningAsService, summary };
 }
 
 export class SettingsBridge {
@@ -263,7 +271,15 @@ export class SettingsBridge {
       await this.session.msyncd.abortSync(name);
       return null;
     },
+    'service.status': async () => serviceView(await this.installer().status()),
+    'service.install': async () => serviceView(await this.installer().install()),
   };
+
+  /** The background service, asked about on the bus this window uses. */
+  private installer(): ServiceInstaller {
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: this.session.connection.address };
+    return new ServiceInstaller(this.stores.paths.dataDir, env);
+  }
 
   /** Runs one call whose arguments the caller has already validated against the contract. */
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {

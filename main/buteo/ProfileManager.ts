@@ -47,7 +47,8 @@ export class ProfileManager {
     readonly templateDir: string,
   ) {}
 
-  private file(name: string): string {
+  /** Where a user profile is stored. */
+  file(name: string): string {
     return path.join(this.profileDir, `${assertProfileName(name)}.xml`);
   }
 

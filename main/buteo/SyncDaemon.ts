@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import { BackupError, errorMessage, isAbortError } from '../errors.js';
 import type { PluginFactory, TransferProgress } from '../plugins/ClientPlugin.js';
 import { MajorCode, MinorCode, ProgressDetail, SyncStatus, statusForMinorCode } from './codes.js';
-import { nextRun } from './schedule.js';
+import { isScheduleDue } from './catchUp.js';
+import type { ScheduledRunGate } from './connectionRule.js';
 import { RunMarkers } from './runMarkers.js';
 import type { ProfileManager } from './ProfileManager.js';
 import { ProfileChange } from './ProfileManager.js';
@@ -51,6 +52,8 @@ export interface SyncDaemonOptions {
   /** A run that reports nothing for this long is aborted with Buteo's plugin-timeout code. */
   pluginTimeoutMs?: number;
   scheduleCheckMs?: number;
+  /** Asked before a scheduled run starts (the connection rule); a refused run stays due and waits. */
+  gate?: ScheduledRunGate;
 }
 
 export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
@@ -61,6 +64,9 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
   private readonly startedAt: Date;
   private scheduleTimer: NodeJS.Timeout | undefined;
   private readonly markers: RunMarkers;
+  private readonly gate: ScheduledRunGate | undefined;
+  /** Scheduled runs that are due but refused by the gate, said once each. */
+  private readonly waiting = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -73,6 +79,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     this.pluginTimeoutMs = options.pluginTimeoutMs ?? 10 * 60_000;
     this.startedAt = this.clock.now();
     this.markers = new RunMarkers(profiles.profileDir);
+    this.gate = options.gate;
     if (options.scheduleCheckMs !== 0) {
       this.scheduleTimer = setInterval(() => this.checkSchedules(), options.scheduleCheckMs ?? 30_000);
       this.scheduleTimer.unref();
@@ -85,6 +92,11 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
 
   queuedSyncs(): string[] {
     return this.queue.map((r) => r.name);
+  }
+
+  /** Scheduled runs that are due and wait for the gate (an allowed connection). */
+  waitingSyncs(): string[] {
+    return [...this.waiting];
   }
 
   /** Queues a run; false when the profile is unknown, disabled, has no plugin, or is already queued or running. */
@@ -264,18 +276,32 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     return this.profiles.results(name).at(-1);
   }
 
-  /** Starts every enabled schedule that has come due since its last run (or since the daemon started). */
+  /**
+   * Starts every enabled schedule that has come due since its last run, including one missed while no
+   * daemon ran (once, however many slots passed: catchUp.ts). A due run the gate refuses stays due.
+   */
   checkSchedules(): string[] {
     const now = this.clock.now();
     const started: string[] = [];
+    if (this.stopped) return started;
     for (const profile of this.profiles.list()) {
-      const schedule = profile.schedule;
-      if (!schedule?.enabled || !profile.enabled) continue;
-      const last = this.lastResults(profile.name);
-      const lastTime = last ? new Date(last.time) : undefined;
-      const since = lastTime && lastTime > this.startedAt ? lastTime : this.startedAt;
-      const due = nextRun(schedule, since);
-      if (due && due <= now && this.startSync(profile.name, true)) started.push(profile.name);
+      const { name } = profile;
+      if (this.running.has(name) || this.queue.some((r) => r.name === name)) continue;
+      const last = this.lastResults(name)?.time;
+      if (!isScheduleDue(profile, this.profiles.file(name), last, this.startedAt, now)) {
+        this.waiting.delete(name);
+        continue;
+      }
+      const verdict = this.gate?.mayRunScheduled(profile) ?? { allowed: true };
+      if (!verdict.allowed) {
+        // msyncd says NOTPOSSIBLE with OFFLINE_MODE once and keeps the run on its waiting list.
+        if (!this.waiting.has(name))
+          this.emit('syncStatus', name, SyncStatus.NotPossible, verdict.reason, MinorCode.Offline);
+        this.waiting.add(name);
+        continue;
+      }
+      this.waiting.delete(name);
+      if (this.startSync(name, true)) started.push(name);
     }
     return started;
   }

@@ -1,6 +1,8 @@
 // Session bus connection: $DBUS_SESSION_BUS_ADDRESS, or a private dbus-daemon started for this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import dbus from 'dbus-next';
 
 export type MessageBus = dbus.MessageBus;
@@ -23,6 +25,9 @@ export class PrivateBusDaemon {
   static async start(): Promise<PrivateBusDaemon> {
     const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Not the user's own activation files (`sfbackup service install` writes them there): a call on
+      // this bus must never start the user's daemon on the user's data.
+      env: { ...process.env, XDG_DATA_HOME: path.join(os.tmpdir(), 'sfbackup-private-bus-no-services') },
     });
     const spawnError = once(child, 'error').then(([err]) => {
       throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);

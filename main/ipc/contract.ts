@@ -161,6 +161,20 @@ export type BackupPage = z.infer<typeof backupPageSchema>;
 
 export const cloudBackupSchema = z.object({ name: z.string(), date: z.string().nullable() });
 
+/** The background service that keeps automatic backups running (sfbackup service status). */
+export const serviceStatusSchema = z.object({
+  installed: z.boolean(),
+  /** …and it starts this copy of the app. */
+  current: z.boolean(),
+  /** It starts at login. */
+  enabled: z.boolean(),
+  running: z.boolean(),
+  /** The running daemon is the service's (not this window's own engine). */
+  runningAsService: z.boolean(),
+  summary: z.array(z.string()),
+});
+export type ServiceStatusView = z.infer<typeof serviceStatusSchema>;
+
 /** Request/response channels: arguments and result of each. */
 export const calls = {
   'providers.list': { args: z.tuple([]), result: z.array(providerSchema) },
@@ -196,6 +210,8 @@ export const calls = {
   },
   'profiles.run': { args: z.tuple([profileName]), result: z.boolean() },
   'profiles.abort': { args: z.tuple([profileName]), result: z.null() },
+  'service.status': { args: z.tuple([]), result: serviceStatusSchema },
+  'service.install': { args: z.tuple([]), result: serviceStatusSchema },
 } as const;
 
 export type CallName = keyof typeof calls;

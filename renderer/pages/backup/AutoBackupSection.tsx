@@ -4,6 +4,7 @@ import type { AutoBackup, BackupPage } from '../../../main/ipc/contract';
 import { TimePicker } from '../../components/TimePicker';
 import { ValuePicker } from '../../components/ValuePicker';
 import { weekdays } from '../../format';
+import { BackgroundService } from './BackgroundService';
 
 const NONE = 'none';
 const ADD = 'add';
@@ -72,6 +73,7 @@ export function AutoBackupSection(props: {
                 : 'Backs up over any connection, mobile data too.'
             }
           />
+          <BackgroundService />
         </>
       )}
     </div>
