@@ -2,8 +2,8 @@
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
 import type { BackupAccount } from '../accounts/BackupAccounts.js';
-import { defaultWebdavPath } from '../accounts/BackupAccounts.js';
-import { resolveBackupsPath, validateServerAddress } from '../accounts/validation.js';
+import { defaultBackupsPath, defaultWebdavPath } from '../accounts/BackupAccounts.js';
+import { validateServerAddress } from '../accounts/validation.js';
 import { ProfileChange } from '../buteo/ProfileManager.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { InputError } from '../errors.js';
@@ -198,11 +198,7 @@ export class SettingsBridge {
     'accounts.defaults': ({ provider, serverAddress, username }) => {
       const server = validateServerAddress(serverAddress);
       const webdavPath = defaultWebdavPath(provider, server, username.trim() || 'USER');
-      const template = this.stores.catalog.backupService(provider)?.template.get('backups_path')?.value;
-      return {
-        webdavPath,
-        backupsPath: resolveBackupsPath(typeof template === 'string' ? template : 'Sailfish OS/Backups', webdavPath),
-      };
+      return { webdavPath, backupsPath: defaultBackupsPath(webdavPath) };
     },
     'backup.page': () => this.backupPage(),
     'backup.setAuto': (accountId, auto) => {

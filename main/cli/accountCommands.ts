@@ -19,6 +19,7 @@ export function publicAccount(a: BackupAccount) {
     backups_path: a.backupsPath,
     backup_enabled: a.backupEnabled,
     has_password: a.credentialsId !== undefined,
+    credentials_need_update: a.credentialsNeedUpdate,
     profiles: a.profileIds,
   };
 }
