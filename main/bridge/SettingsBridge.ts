@@ -48,6 +48,8 @@ export class SettingsBridge {
   private vaultState: VaultStateView = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
   private readonly unsubscribers: Array<() => Promise<void> | void> = [];
   private deviceId = '';
+  /** Server paths of the backups last listed, by "<accountId>/<file name>". */
+  private readonly listedPaths = new Map<string, string>();
 
   private constructor(
     private readonly stores: Stores,
@@ -222,10 +224,15 @@ export class SettingsBridge {
       await this.session.vault.cancel();
       return null;
     },
-    'backup.list': (accountId) => listCloudBackups(this.session, this.stores, accountId),
+    'backup.list': async (accountId) => {
+      const list = await listCloudBackups(this.session, this.stores, accountId);
+      for (const b of list) this.listedPaths.set(`${accountId}/${b.name}`, b.path);
+      return list.map(({ name, date }) => ({ name, date }));
+    },
     'backup.restore': async (accountId, file) => {
       ensureAccountProfiles(this.stores, accountId);
-      await this.session.vault.restoreFromCloud(accountId, file);
+      // As the page does (RestorePage.qml:89): "<dir>/<file>" from the listing, else the bare name.
+      await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);
       return null;
     },
     'units.add': (folder) => this.stores.units.add(folder),

@@ -11,7 +11,7 @@ import { ui } from './uiCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
 
-  daemon                                 run the sync daemon and backup service until Ctrl-C
+  daemon [--only vault|msyncd]           run the sync daemon and backup service (or one of them) until Ctrl-C
   providers                              list the providers that offer backups
   account add --provider P --server URL --user U --password-stdin
               [--backups-path PATH] [--webdav-path PATH] [--name NAME] [--ignore-ssl-errors]
@@ -40,6 +40,7 @@ const optionSpec = {
   to: { type: 'string' },
   port: { type: 'string' },
   'no-open': { type: 'boolean' },
+  only: { type: 'string' },
 } as const;
 
 function makeOutput(json: boolean): Output {
@@ -61,7 +62,7 @@ function makeOutput(json: boolean): Output {
 async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs): Promise<void> {
   switch (command) {
     case 'daemon':
-      return daemon(cli);
+      return daemon(cli, args);
     case 'providers':
       return providers(cli);
     case 'account':

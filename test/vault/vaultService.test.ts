@@ -99,7 +99,9 @@ describe('org.sailfishos.backup', () => {
         if (status === 'Finished' || status === 'Error') resolve(file);
       });
     });
-    const file = await vault.backupToFile(folder);
+    // A full file path, as the page passes it (BackupView.qml:161-162: memory card + new file name).
+    const file = path.join(folder, 'sailfish_backup_2026-01-01T00-00-00Z.tar');
+    await vault.backupToFile(file);
     expect(await done).toBe(file);
     expect(statuses).toEqual(['Preparing', 'Finished']);
     expect(readdirSync(folder)).toEqual([path.basename(file)]);
