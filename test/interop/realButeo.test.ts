@@ -27,6 +27,7 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
   let daemon: MsyncdProxy;
   let unit: string;
   let accountId: number;
+  let dataDir: string;
 
   beforeAll(async () => {
     // No build, no test: a missing build fails here, saying how to make it.
@@ -34,7 +35,7 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
     bus = await PrivateBusDaemon.start();
     apache = await startApache({ user: USER, password: PASSWORD });
     const home = tempDir('sfb-realbuteo-home-');
-    const dataDir = tempDir();
+    dataDir = tempDir();
     const env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address, ACCOUNTS: tempDir('sfb-realbuteo-accounts-') });
     const cli = async (args: string[], input?: string) => {
       const r = await runCli(['--data-dir', dataDir, '--json', ...args], { env, ...(input ? { input } : {}) });
@@ -120,6 +121,9 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
     expect(await daemon.isRunning()).toBe(true);
     const original = readTree(unit);
     expect(await operation('backup', () => vault.backupToCloud(accountId))).toBe('Finished');
+    // The plugin deletes the archive and rmdirs its folder after every run (syncer.cpp cleanUp); the
+    // vault must not depend on its work folder surviving, even when all of it is gone.
+    rmSync(path.join(dataDir, 'vault'), { recursive: true, force: true });
     // Backup files are named to the second; the next one must get a name of its own.
     await new Promise((r) => setTimeout(r, 1100));
     expect(await operation('backup', () => vault.backupToCloud(accountId))).toBe('Finished');
