@@ -1,5 +1,6 @@
 // The composition root of the backend: the sync daemon and the vault, exported on one bus connection.
 import { emitAccountChanged } from './accounts/accountChangedSignal.js';
+import { BackupClientInterface, BACKUP_CLIENT_PATH } from './buteo/backupClientService.js';
 import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdService.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
@@ -48,13 +49,16 @@ export class Engine {
     const serveMsyncd = options.only !== 'vault';
     const serveVault = options.only !== 'msyncd';
     const msyncdIface = new MsyncdInterface(daemon);
+    const backupClientIface = new BackupClientInterface(daemon);
     const vaultIface = new VaultInterface(vault, msyncd, stores.units);
     if (serveMsyncd) bus.export(MSYNCD_PATH, msyncdIface);
+    if (serveMsyncd) bus.export(BACKUP_CLIENT_PATH, backupClientIface);
     if (serveVault) bus.export(VAULT_PATH, vaultIface);
     const offAccounts = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
     const detach = () => {
       offAccounts();
       if (serveMsyncd) bus.unexport(MSYNCD_PATH, msyncdIface);
+      if (serveMsyncd) bus.unexport(BACKUP_CLIENT_PATH, backupClientIface);
       if (serveVault) bus.unexport(VAULT_PATH, vaultIface);
     };
     try {

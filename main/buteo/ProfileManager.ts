@@ -13,7 +13,7 @@ import {
   KEY_ENABLED,
   KEY_USE_ACCOUNTS,
 } from './SyncProfile.js';
-import { LOG_ENTRIES_KEPT, parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
+import { parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
 
 export interface ProfileProblem {
   file: string;
@@ -172,7 +172,6 @@ export class ProfileManager {
   }
 
   appendResults(name: string, results: SyncResults): void {
-    const all = [...this.results(name), results].slice(-LOG_ENTRIES_KEPT);
-    writeFileAtomic(this.logFile(name), serializeSyncLog(name, all));
+    writeFileAtomic(this.logFile(name), serializeSyncLog(name, [...this.results(name), results]));
   }
 }

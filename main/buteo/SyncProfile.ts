@@ -103,9 +103,10 @@ export class SyncProfile {
     this.root.children = this.root.children.filter((c) => !('tag' in c && c.tag === 'key' && c.attrs.name === name));
   }
 
+  /** As Buteo's Profile::boolKey (Profile.cpp:165): "true" in any letter case is true, anything else false. */
   boolKey(name: string, fallback = false): boolean {
     const value = this.key(name);
-    return value === undefined ? fallback : value === 'true';
+    return value === undefined ? fallback : value.toLowerCase() === 'true';
   }
 
   get enabled(): boolean {

@@ -2,6 +2,7 @@
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
@@ -63,9 +64,11 @@ export class Vault extends EventEmitter<VaultEvents> {
     private readonly units: BackupUnits,
     private readonly workDir: string,
     readonly deviceId: string,
+    /** Where run logs are kept: beside the work folder, which is empty between runs. */
+    logDir = path.join(path.dirname(workDir), 'logs'),
   ) {
     super();
-    this.logs = new RunLogs(path.join(workDir, 'logs'));
+    this.logs = new RunLogs(logDir);
     this.lister = new CloudBackupLister(msyncd, (id, files, ok) =>
       this.emit('listCloudBackupsFinished', id, files, ok),
     );
@@ -303,19 +306,27 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
   }
 
-  private async cleanup(op: Operation): Promise<void> {
+  private cleanup(op: Operation): void {
     for (const file of [op.archive, op.download]) {
-      if (file && file !== op.userFile) await rm(file, { force: true });
+      if (file && file !== op.userFile) rmSync(file, { force: true });
     }
-    if (op.runDir) await rm(op.runDir, { recursive: true, force: true });
+    if (op.runDir) rmSync(op.runDir, { recursive: true, force: true });
   }
 
-  /** Ends the operation once; its temporary files are gone before anyone hears the outcome. */
-  private async end(op: Operation): Promise<boolean> {
-    if (this.current !== op) return false;
+  /**
+   * Ends the operation once; its temporary files are gone before anyone hears the outcome. Done at
+   * once, not awaited: a next run may begin as soon as the sync daemon has said this one ended, and
+   * must not hear this one's outcome as its own.
+   */
+  private end(op: Operation): Promise<boolean> {
+    if (this.current !== op) return Promise.resolve(false);
     this.current = undefined;
-    await this.cleanup(op).catch(() => {});
-    return true;
+    try {
+      this.cleanup(op);
+    } catch {
+      // A file that cannot be removed is cleaned at the next start.
+    }
+    return Promise.resolve(true);
   }
 
   private announce(op: Operation, status: string): void {

@@ -31,9 +31,11 @@ export function backupNameOf(entry: string): string | undefined {
 /** Splits "<dir>/<file>" (or a bare file name) as restoreFromCloud receives it; throws on anything else. */
 export function restoreTarget(filePath: string): CloudBackup {
   const name = backupNameOf(filePath);
-  if (!name) throw new VaultError('InvalidArgs', `"${filePath.slice(0, 80)}" is not a backup file`);
-  if (filePath.split('/').some((segment) => segment === '..'))
-    throw new VaultError('InvalidArgs', 'The backup path cannot contain ".." segments');
+  if (!name || filePath.split('/').some((segment) => segment === '..'))
+    throw new VaultError(
+      'InvalidArgs',
+      `"${filePath.slice(0, 80)}" is not a backup file name or "<folder>/<file>" path`,
+    );
   return { path: filePath, name };
 }
 
