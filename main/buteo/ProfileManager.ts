@@ -33,6 +33,11 @@ export function assertProfileName(name: string): string {
   return name;
 }
 
+/** QString::toHtmlEscaped, which the Backup page applies to the account name (accountsyncmanager.cpp). */
+export function htmlEscaped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 /** `<provider>.<Op>-<accountId>`, the per-account profile name Sailfish's Backup page creates. */
 export function accountProfileName(provider: string, op: BackupOperation, accountId: number): string {
   return `${provider}.${op}-${accountId}`;
@@ -138,7 +143,7 @@ export class ProfileManager {
         profile = template.clone();
         profile.name = name;
       }
-      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${account.name}`);
+      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${htmlEscaped(account.name)}`);
       profile.setKey(KEY_ACCOUNT_ID, String(account.id));
       profile.setKey(KEY_USE_ACCOUNTS, 'true');
       profile.setKey(KEY_ENABLED, 'true');

@@ -1,5 +1,5 @@
 import type { AutoBackup, BackupPage } from '../../../main/ipc/contract';
-import { ComboBox, Hint } from '../../components/layout';
+import { ComboBox } from '../../components/layout';
 import { weekdays } from '../../format';
 
 const NONE = 'none';
@@ -53,7 +53,18 @@ export function AutoBackupSection(props: {
               onChange={(day) => set({ day: Number(day) })}
             />
           )}
-          {auto.frequency === 'monthly' && <Hint>On the first day of every month.</Hint>}
+          {auto.frequency === 'monthly' && (
+            <ComboBox
+              label="Day"
+              value={auto.month ?? 'firstDay'}
+              options={[
+                { value: 'afterLastBackup', label: 'One month after last backup' },
+                { value: 'firstDay', label: 'First day of month' },
+                { value: 'lastDay', label: 'Last day of month' },
+              ]}
+              onChange={(month) => set({ month })}
+            />
+          )}
           <div className="combo">
             <label htmlFor="auto-time">Time</label>
             <input
