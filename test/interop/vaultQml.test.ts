@@ -4,7 +4,7 @@
 // replays what its QML files do, on their own connection, and checks each reply has the shape read.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import dbus from 'dbus-next';
+import type dbus from 'dbus-next';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, waitConnected, type MessageBus } from '../../main/dbus/bus.js';
 import { DBusClient } from '../../main/dbus/DBusClient.js';
