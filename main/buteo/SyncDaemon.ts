@@ -1,11 +1,11 @@
 // The sync daemon's engine (what msyncd does): a queue of sync requests, one run per profile at a time,
 // dispatch to client plugins, status and results. The D-Bus face is msyncdService.ts.
 import { EventEmitter } from 'node:events';
-import { BackupError, errorMessage, isAbortError } from '../errors.js';
-import type { PluginFactory, TransferProgress } from '../plugins/ClientPlugin.js';
-import { MajorCode, MinorCode, ProgressDetail, SyncStatus, statusForMinorCode } from './codes.js';
-import { committedItems, type TransferSignal } from './transferItems.js';
-import { accountSyncState, type AccountSyncState } from './accountStatus.js';
+import { BackupError } from '../errors.js';
+import type { PluginFactory } from '../plugins/ClientPlugin.js';
+import { MajorCode, MinorCode, SyncStatus } from './codes.js';
+import { runClientPlugin } from './pluginRun.js';
+import type { TransferSignal } from './transferItems.js';
 import { nextRun } from './schedule.js';
 import { RunMarkers } from './runMarkers.js';
 import type { ProfileManager } from './ProfileManager.js';
@@ -21,17 +21,6 @@ export interface SyncDaemonEvents {
   resultsAvailable: [profile: string, resultsXml: string];
   /** A device backup or restore started or ended (com.nokia.backupclient); syncs wait meanwhile. */
   backupRestore: [event: 'backupInProgress' | 'backupDone' | 'restoreInProgress' | 'restoreDone'];
-}
-
-/** The progress message of a transfer: machine-readable "<done>/<total> bytes" (total empty when unknown). */
-export function transferMessage(progress: TransferProgress): string {
-  return `${progress.done}/${progress.total ?? ''} bytes`;
-}
-
-export function parseTransferMessage(message: string): { done: number; total: number | undefined } | undefined {
-  const m = /^(\d+)\/(\d*) bytes$/.exec(message);
-  if (!m) return undefined;
-  return { done: Number(m[1]), total: m[2] ? Number(m[2]) : undefined };
 }
 
 export interface Clock {
@@ -235,82 +224,34 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
 
   private async execute(request: Request, controller: AbortController): Promise<void> {
     const { name } = request;
-    let lastActivity = Date.now();
-    let lastTransferSignal = 0;
-    const watchdog = setInterval(
-      () => {
-        if (Date.now() - lastActivity > this.pluginTimeoutMs) {
-          controller.abort(
-            new BackupError(
-              MinorCode.PluginTimeout,
-              `No progress for ${Math.round(this.pluginTimeoutMs / 1000)} s; the operation was stopped.`,
-            ),
-          );
-        }
-      },
-      Math.min(1000, this.pluginTimeoutMs),
-    );
-    watchdog.unref();
     const started = this.clock.now();
-    let results: SyncResults;
+    let profile: SyncProfile | undefined;
     try {
-      const profile: SyncProfile | undefined = this.profiles.load(name);
-      const client = profile?.clientPlugin ?? '';
-      const plugin = this.plugins.create(client);
-      if (!profile || !plugin) throw new BackupError(MinorCode.PluginError, `No client plugin for profile ${name}`);
-      this.emit('syncStatus', name, SyncStatus.Started, '', 0);
-      const outcome = await plugin.run({
-        profile,
-        signal: controller.signal,
-        scheduled: request.scheduled,
-        progress: (detail: ProgressDetail, message = '') => {
-          lastActivity = Date.now();
-          this.emit('syncStatus', name, SyncStatus.Progress, message, detail);
-        },
-        transfer: (progress) => {
-          const now = Date.now();
-          lastActivity = now;
-          // Signals at most ten times a second, and always the last one.
-          const complete = progress.total !== undefined && progress.done >= progress.total;
-          if (!complete && now - lastTransferSignal < 100) return;
-          lastTransferSignal = now;
-          // Bytes travel in this app's own progress message; transferProgress counts items (below).
-          const detail = progress.direction === 'upload' ? ProgressDetail.Sending : ProgressDetail.Receiving;
-          this.emit('syncStatus', name, SyncStatus.Progress, transferMessage(progress), detail);
-        },
-      });
-      if (controller.signal.aborted) throw controller.signal.reason;
-      for (const item of committedItems(outcome)) this.emit('transferProgress', name, item);
-      results = {
-        time: buteoTime(started, 'utc'),
-        majorCode: MajorCode.Success,
-        minorCode: MinorCode.NoError,
-        scheduled: request.scheduled,
-        targets: [{ name: client, local: outcome.local, remote: outcome.remote }],
-        ...(outcome.message ? { message: outcome.message } : {}),
-      };
-      this.finish(name, results, SyncStatus.Done, outcome.message ?? '', 0);
-    } catch (caught) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
-      const err =
-        reason instanceof BackupError
-          ? reason
-          : isAbortError(reason)
-            ? BackupError.aborted()
-            : new BackupError(MinorCode.InternalError, errorMessage(reason), { cause: reason });
-      const cancelled = err.minorCode === MinorCode.Aborted;
-      results = {
-        time: buteoTime(started, 'utc'),
-        majorCode: cancelled ? MajorCode.Cancelled : MajorCode.Failed,
-        minorCode: err.minorCode,
-        scheduled: request.scheduled,
-        message: err.message,
-        targets: [],
-      };
-      this.finish(name, results, statusForMinorCode(err.minorCode), err.message, err.minorCode);
-    } finally {
-      clearInterval(watchdog);
+      profile = this.profiles.load(name);
+    } catch {
+      profile = undefined;
     }
+    const client = profile?.clientPlugin ?? '';
+    const plugin = this.plugins.create(client);
+    if (!profile || !plugin) {
+      const message = `No client plugin for profile ${name}`;
+      const results = { ...this.daemonResults(MajorCode.Failed, MinorCode.InternalError), message };
+      this.finish(name, results, SyncStatus.Error, message, MinorCode.InternalError);
+      return;
+    }
+    this.emit('syncStatus', name, SyncStatus.Started, '', 0);
+    const end = await runClientPlugin({
+      plugin,
+      profile,
+      client,
+      scheduled: request.scheduled,
+      controller,
+      timeoutMs: this.pluginTimeoutMs,
+      started,
+      onProgress: (message, detail) => this.emit('syncStatus', name, SyncStatus.Progress, message, detail),
+    });
+    for (const item of end.items) this.emit('transferProgress', name, item);
+    this.finish(name, end.results, end.status, end.message, end.details);
   }
 
   private finish(name: string, results: SyncResults, status: SyncStatus, message: string, details: number): void {
@@ -338,29 +279,6 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
 
   lastResults(name: string): SyncResults | undefined {
     return this.profiles.results(name).at(-1);
-  }
-
-  /** msyncd's `status(accountId)`: running, done or failed, with the last and next sync times. */
-  accountStatus(accountId: number): AccountSyncState {
-    return accountSyncState(
-      this.profiles.forAccount(accountId),
-      (name) => this.running.has(name) || this.queue.some((r) => r.name === name),
-      (name) => this.lastResults(name),
-    );
-  }
-
-  /** msyncd's `syncingAccounts()`: accounts with a running or queued sync. */
-  syncingAccounts(): number[] {
-    const ids = new Set<number>();
-    for (const name of [...this.running.keys(), ...this.queue.map((r) => r.name)]) {
-      try {
-        const id = this.profiles.load(name)?.accountId;
-        if (id !== undefined) ids.add(id);
-      } catch {
-        // a profile that cannot be read has no account to report
-      }
-    }
-    return [...ids];
   }
 
   /** Starts every enabled schedule that has come due since its last run (or since the daemon started). */

@@ -1,6 +1,7 @@
 // msyncd's per-account summary (Synchronizer::status, synchronizer.cpp:1645-1693), answered by
 // `status(u)` and sent as `statusChanged(u i i x x)`: 0 running, 1 done, 2 failed (with the minor code).
 import { MajorCode } from './codes.js';
+import type { SyncDaemon } from './SyncDaemon.js';
 import { nextRun } from './schedule.js';
 import type { SyncProfile } from './SyncProfile.js';
 import type { SyncResults } from './syncLog.js';
@@ -44,4 +45,24 @@ export function accountSyncState(
     state.nextSyncTime = next?.getTime() ?? 0;
   }
   return state;
+}
+
+function busyIn(daemon: SyncDaemon): (name: string) => boolean {
+  const busy = new Set([...daemon.runningSyncs(), ...daemon.queuedSyncs()]);
+  return (name) => busy.has(name);
+}
+
+/** msyncd's `status(accountId)`: running, done or failed, with the last and next sync times. */
+export function accountStatus(daemon: SyncDaemon, accountId: number): AccountSyncState {
+  return accountSyncState(daemon.profiles.forAccount(accountId), busyIn(daemon), (name) => daemon.lastResults(name));
+}
+
+/** msyncd's `syncingAccounts()`: accounts with a running or queued sync. */
+export function syncingAccounts(daemon: SyncDaemon): number[] {
+  const busy = busyIn(daemon);
+  const ids = daemon.profiles
+    .list()
+    .filter((p) => busy(p.name))
+    .map((p) => p.accountId);
+  return [...new Set(ids.filter((id): id is number => id !== undefined))];
 }

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import dbus from 'dbus-next';
 import { InputError, errorMessage } from '../errors.js';
+import { accountStatus, syncingAccounts } from './accountStatus.js';
 import { SyncStatus } from './codes.js';
 import { assertProfileName, ProfileChange } from './ProfileManager.js';
 import type { SyncDaemon } from './SyncDaemon.js';
@@ -148,12 +149,12 @@ export class MsyncdInterface extends dbus.interface.Interface {
   }
 
   syncingAccounts(): number[] {
-    return this.daemon.syncingAccounts();
+    return syncingAccounts(this.daemon);
   }
 
   /** 0 running, 1 done, 2 failed; the failed reason (a minor code) only means something with 2. */
   status(accountId: number): unknown[] {
-    const s = this.daemon.accountStatus(checkedAccount(accountId));
+    const s = accountStatus(this.daemon, checkedAccount(accountId));
     return [s.status, s.failedReason, BigInt(s.prevSyncTime), BigInt(s.nextSyncTime)];
   }
 
@@ -165,7 +166,7 @@ export class MsyncdInterface extends dbus.interface.Interface {
       return;
     }
     if (accountId === undefined) return;
-    const s = this.daemon.accountStatus(accountId);
+    const s = accountStatus(this.daemon, accountId);
     this.statusChanged(accountId, s.status, s.failedReason, BigInt(s.prevSyncTime), BigInt(s.nextSyncTime));
   }
 

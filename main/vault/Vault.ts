@@ -1,13 +1,11 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
-import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
-import { parseTransferMessage } from '../buteo/SyncDaemon.js';
+import { parseTransferMessage } from '../buteo/pluginRun.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage, isAbortError } from '../errors.js';
 import { createArchive } from './archive.js';
@@ -16,47 +14,12 @@ import type { BackupUnits } from './BackupUnits.js';
 import { CloudBackupLister, restoreTarget } from './cloudListings.js';
 import { backupFileName, transferLine } from './progressText.js';
 import { restoreArchive } from './restoreArchive.js';
-import { RunLogs, type RunLog } from './runLog.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
-import { VaultError, type VaultEvents, type VaultMode, type VaultState } from './vaultTypes.js';
+import { VaultOperations, type Operation } from './vaultOperations.js';
+import { VaultError } from './vaultTypes.js';
 
-interface Operation {
-  kind: 'cloudBackup' | 'cloudRestore' | 'fileBackup' | 'fileRestore';
-  /** The user's own file for file backup/restore: never deleted by the vault. */
-  userFile?: string;
-  accountId: number;
-  profile: string;
-  controller: AbortController;
-  phase: 'starting' | 'archiving' | 'transfer' | 'unpacking' | 'applying';
-  transferStarted?: number;
-  archive?: string;
-  download?: string;
-  targetDir?: string;
-  /** The folder a cloud backup's archive is written in; the Backup plugin may delete it (syncer.cpp cleanUp). */
-  runDir?: string;
-  log?: RunLog;
-}
-
-const modes: Record<Operation['kind'], VaultMode> = {
-  cloudBackup: 'backupToCloud',
-  cloudRestore: 'restoreFromCloud',
-  fileBackup: 'backupToFile',
-  fileRestore: 'restoreFromFile',
-};
-
-export class Vault extends EventEmitter<VaultEvents> {
-  private state: VaultState = {
-    status: 'Idle',
-    statusText: '',
-    progress: 0,
-    canCancel: false,
-    error: '',
-    mode: '',
-    logFilePath: '',
-  };
-  private current: Operation | undefined;
+export class Vault extends VaultOperations {
   private readonly lister: CloudBackupLister;
-  private readonly logs: RunLogs;
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
@@ -67,8 +30,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     /** Where run logs are kept: beside the work folder, which is empty between runs. */
     logDir = path.join(path.dirname(workDir), 'logs'),
   ) {
-    super();
-    this.logs = new RunLogs(logDir);
+    super(logDir);
     this.lister = new CloudBackupLister(msyncd, (id, files, ok) =>
       this.emit('listCloudBackupsFinished', id, files, ok),
     );
@@ -87,44 +49,6 @@ export class Vault extends EventEmitter<VaultEvents> {
   async stop(): Promise<void> {
     this.current?.controller.abort();
     await this.unsubscribe?.();
-  }
-
-  get snapshot(): VaultState {
-    return { ...this.state };
-  }
-
-  private setState(changed: Partial<VaultState>): void {
-    const delta: Partial<VaultState> = {};
-    for (const [key, value] of Object.entries(changed) as Array<[keyof VaultState, never]>) {
-      if (this.state[key] !== value) {
-        (this.state[key] as unknown) = value;
-        (delta[key] as unknown) = value;
-      }
-    }
-    if (Object.keys(delta).length > 0) this.emit('stateChanged', delta);
-  }
-
-  /** Starts an operation; its log is named after the backup file (a cloud backup's is known only later). */
-  private begin(kind: Operation['kind'], accountId: number, profile: string, logName?: string): Operation {
-    if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
-    const op: Operation = { kind, accountId, profile, controller: new AbortController(), phase: 'starting' };
-    this.current = op;
-    if (logName) op.log = this.openLog(op, logName);
-    this.setState({
-      status: 'Preparing',
-      statusText: 'Preparing',
-      progress: 0,
-      canCancel: true,
-      error: '',
-      mode: modes[kind],
-      logFilePath: op.log?.file ?? '',
-    });
-    return op;
-  }
-
-  private openLog(op: Operation, logName: string): RunLog {
-    const what = `${modes[op.kind]}${op.accountId ? ` account ${op.accountId}` : ''}${op.profile ? ` (${op.profile})` : ''}`;
-    return this.logs.open(this.logs.fileFor(logName, op.accountId), what);
   }
 
   async backupToCloud(accountId: number): Promise<void> {
@@ -304,60 +228,6 @@ export class Vault extends EventEmitter<VaultEvents> {
       else
         await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
     }
-  }
-
-  private cleanup(op: Operation): void {
-    for (const file of [op.archive, op.download]) {
-      if (file && file !== op.userFile) rmSync(file, { force: true });
-    }
-    if (op.runDir) rmSync(op.runDir, { recursive: true, force: true });
-  }
-
-  /**
-   * Ends the operation once; its temporary files are gone before anyone hears the outcome. Done at
-   * once, not awaited: a next run may begin as soon as the sync daemon has said this one ended, and
-   * must not hear this one's outcome as its own.
-   */
-  private end(op: Operation): Promise<boolean> {
-    if (this.current !== op) return Promise.resolve(false);
-    this.current = undefined;
-    try {
-      this.cleanup(op);
-    } catch {
-      // A file that cannot be removed is cleaned at the next start.
-    }
-    return Promise.resolve(true);
-  }
-
-  private announce(op: Operation, status: string): void {
-    if (op.kind === 'cloudBackup') this.emit('cloudBackupStatusChanged', op.accountId, status);
-    else if (op.kind === 'cloudRestore') this.emit('cloudRestoreStatusChanged', op.accountId, status);
-    else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
-  }
-
-  private async succeed(op: Operation, text = 'Finished'): Promise<void> {
-    if (!(await this.end(op))) return;
-    op.log?.line(text);
-    this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
-    this.announce(op, 'Finished');
-  }
-
-  private async finishCanceled(op: Operation): Promise<void> {
-    op.controller.abort();
-    if (!(await this.end(op))) return;
-    op.log?.line('Canceled');
-    this.setState({ status: 'Canceled', statusText: 'Canceled', canCancel: false });
-    this.announce(op, 'Canceled');
-  }
-
-  private async fail(op: Operation, code: string, message: string): Promise<void> {
-    op.controller.abort();
-    if (!(await this.end(op))) return;
-    op.log?.line(`Error: ${message}`);
-    this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
-    if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
-    if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
-    this.announce(op, 'Error');
   }
 
   /**

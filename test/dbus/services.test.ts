@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon, connectBus, waitConnected, type MessageBus } from '../../main/dbus/bus.js';
+import { DBusClient } from '../../main/dbus/DBusClient.js';
 import { Engine } from '../../main/engine.js';
 import { resolvePaths } from '../../main/paths.js';
 import { openStores, type Stores } from '../../main/stores.js';
@@ -304,7 +305,6 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
     expect((await m('syncProfilesByType', 'sync')).trim()).toBe("(['webdav.Backup-8'],)");
     expect(await m('profilesByType', 'sync')).toContain('<profile name="webdav.Backup-8"');
     const changes: unknown[][] = [];
-    const { DBusClient } = await import('../../main/dbus/DBusClient.js');
     const off = await new DBusClient(conn).subscribe(
       { interface: 'com.meego.msyncd', member: 'signalProfileChanged' },
       (body) => changes.push(body),
