@@ -28,6 +28,8 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
   let unit: string;
   let accountId: number;
   let dataDir: string;
+  let passwordFile: string;
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     // No build, no test: a missing build fails here, saying how to make it.
@@ -36,7 +38,7 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
     apache = await startApache({ user: USER, password: PASSWORD });
     const home = tempDir('sfb-realbuteo-home-');
     dataDir = tempDir();
-    const env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address, ACCOUNTS: tempDir('sfb-realbuteo-accounts-') });
+    env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address, ACCOUNTS: tempDir('sfb-realbuteo-accounts-') });
     const cli = async (args: string[], input?: string) => {
       const r = await runCli(['--data-dir', dataDir, '--json', ...args], { env, ...(input ? { input } : {}) });
       expect(r.code, r.stderr).toBe(0);
@@ -61,7 +63,7 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
       copyFileSync(path.join(dataDir, 'msyncd/sync', name), path.join(syncDir, name));
 
     // signond is not here: the AccountAuthenticator stand-in hands the plugins the password.
-    const passwordFile = path.join(tempDir(), 'password');
+    passwordFile = path.join(tempDir(), 'password');
     writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
     msyncd = await startRealMsyncd(home, {
       ...env,
@@ -155,5 +157,23 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
     expect(readTree(unit)).not.toEqual(original);
     expect(await operation('restore', () => vault.restoreFromCloud(accountId, newest!))).toBe('Finished');
     expect(readTree(unit)).toEqual(original);
+  }, 120_000);
+
+  it('marks the account when the real plugin is refused (HTTP 401), and the vault ends the run as an error', async () => {
+    // The stand-in reads the password file at every sign-in, as signond would hand over a changed one.
+    writeFileSync(passwordFile, 'not-the-password\n');
+    try {
+      const outcome = await operation('backup', () => vault.backupToCloud(accountId));
+      expect(outcome).toMatch(/^Error/);
+      // msyncd reports the plugin's INTERNAL_ERROR as status 3 + 401 (SyncSession.cpp:298-322).
+      const last = await daemon.getLastSyncResult(`nextcloud.Backup-${accountId}`);
+      expect(last).toMatch(/majorcode="1"/);
+      expect(last).toMatch(/minorcode="401"/);
+      // webdavsyncer.cpp:118-120 wrote CredentialsNeedUpdate on the service; this app reads it there.
+      const shown = await runCli(['--data-dir', dataDir, '--json', 'account', 'show', String(accountId)], { env });
+      expect(JSON.parse(shown.stdout)).toMatchObject({ credentials_need_update: true });
+    } finally {
+      writeFileSync(passwordFile, `${PASSWORD}\n`);
+    }
   }, 120_000);
 });
