@@ -36,7 +36,7 @@ export async function runProfileToEnd(session: DaemonSession, profile: string): 
     if (!started && !(await session.msyncd.runningSyncs()).includes(profile)) {
       throw new BackupError(
         MinorCode.PluginError,
-        `The sync daemon refused to run ${profile}: unknown, disabled or already queued.`,
+        `The sync daemon refused to run ${profile}: it is unknown or disabled, or a device backup is running.`,
       );
     }
     return await done;

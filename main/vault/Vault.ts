@@ -59,7 +59,7 @@ export class Vault extends VaultOperations {
       await this.fail(
         op,
         'NotPossible',
-        `The sync daemon refused to start ${profile.name}: it is disabled or already running.`,
+        `The sync daemon refused to start ${profile.name}: it is disabled, unknown to it, or a device backup is running.`,
       );
       throw new VaultError('Failed', `Could not start ${profile.name}`);
     }
