@@ -72,7 +72,8 @@ export function AdvancedSettingsDialog(props: {
             <ErrorText>{backupsProblem}</ErrorText>
           ) : (
             <Hint>
-              Where backups are kept on the server (a path relative to the WebDAV path is fine)
+              Where backups are kept on the server, from the server root as on Sailfish (a path without a leading "/"
+              starts there too)
               {props.defaults ? `; default ${props.defaults.backupsPath}` : ''}.
             </Hint>
           )}
