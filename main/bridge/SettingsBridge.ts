@@ -61,6 +61,8 @@ export class SettingsBridge {
   private readonly signIns: AccountSignIns;
   /** When the current (or last) backup or restore began: run outcomes recorded since then belong to it. */
   private operationStartedAt = 0;
+  /** Server paths of the backups last listed, by "<accountId>/<file name>". */
+  private readonly listedPaths = new Map<string, string>();
 
   private constructor(
     private readonly stores: Stores,
@@ -230,7 +232,9 @@ export class SettingsBridge {
     'backup.list': async (accountId) => {
       const started = Date.now();
       try {
-        return await listCloudBackups(this.session, this.stores, accountId);
+        const list = await listCloudBackups(this.session, this.stores, accountId);
+        for (const b of list) this.listedPaths.set(`${accountId}/${b.name}`, b.path);
+        return list.map(({ name, date }) => ({ name, date }));
       } catch (err) {
         const problem =
           this.recordedProblem(accountId, started) ??
@@ -241,7 +245,8 @@ export class SettingsBridge {
     'backup.restore': async (accountId, file) => {
       ensureAccountProfiles(this.stores, accountId);
       this.operationStartedAt = Date.now();
-      await this.session.vault.restoreFromCloud(accountId, file);
+      // As the page does (RestorePage.qml:89): "<dir>/<file>" from the listing, else the bare name.
+      await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);
       return null;
     },
     'units.add': (folder) => this.stores.units.add(folder),

@@ -13,7 +13,7 @@ import {
   KEY_ENABLED,
   KEY_USE_ACCOUNTS,
 } from './SyncProfile.js';
-import { LOG_ENTRIES_KEPT, parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
+import { parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
 
 export interface ProfileProblem {
   file: string;
@@ -31,6 +31,11 @@ export function assertProfileName(name: string): string {
     throw new InputError(`"${name.slice(0, 80)}" is not a valid sync profile name`);
   }
   return name;
+}
+
+/** QString::toHtmlEscaped, which the Backup page applies to the account name (accountsyncmanager.cpp). */
+export function htmlEscaped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** `<provider>.<Op>-<accountId>`, the per-account profile name Sailfish's Backup page creates. */
@@ -139,7 +144,7 @@ export class ProfileManager {
         profile = template.clone();
         profile.name = name;
       }
-      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${account.name}`);
+      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${htmlEscaped(account.name)}`);
       profile.setKey(KEY_ACCOUNT_ID, String(account.id));
       profile.setKey(KEY_USE_ACCOUNTS, 'true');
       profile.setKey(KEY_ENABLED, 'true');
@@ -173,7 +178,6 @@ export class ProfileManager {
   }
 
   appendResults(name: string, results: SyncResults): void {
-    const all = [...this.results(name), results].slice(-LOG_ENTRIES_KEPT);
-    writeFileAtomic(this.logFile(name), serializeSyncLog(name, all));
+    writeFileAtomic(this.logFile(name), serializeSyncLog(name, [...this.results(name), results]));
   }
 }

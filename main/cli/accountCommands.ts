@@ -1,6 +1,5 @@
 // sfbackup providers | account add|list|show|set|remove
 import type { BackupAccount } from '../accounts/BackupAccounts.js';
-import { templateBackupsPath } from '../bridge/accountHandlers.js';
 import { InputError } from '../errors.js';
 import { connectionEditOf, editedSettings, newAccountSettings } from '../signin/accountSettings.js';
 import { SignInStatusStore } from '../signin/SignInStatusStore.js';
@@ -23,6 +22,7 @@ export function publicAccount(a: BackupAccount) {
     backups_path: a.backupsPath,
     backup_enabled: a.backupEnabled,
     has_password: a.credentialsId !== undefined,
+    credentials_need_update: a.credentialsNeedUpdate,
     profiles: a.profileIds,
   };
 }
@@ -81,10 +81,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
         const known = cli.stores.catalog.backupProviders().map((p) => p.id);
         throw new InputError(`Unknown backup provider "${provider}" (known: ${known.join(', ') || 'none'})`);
       }
-      if (!offline)
-        await signInBeforeSaving(
-          newAccountSettings({ ...input, templateBackupsPath: templateBackupsPath(cli.stores, provider) }),
-        );
+      if (!offline) await signInBeforeSaving(newAccountSettings(input));
       await cli.announceAccountChanges();
       const created = await accounts.add(input);
       recordSignIn(cli, created.id, offline ? 'unchecked' : 'ok');

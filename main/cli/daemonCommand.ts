@@ -1,15 +1,25 @@
-// sfbackup daemon — the sync daemon and the backup service on the session bus until SIGINT/SIGTERM
-// (or, when started on demand with --exit-when-idle, until it has been idle for that long).
+// sfbackup daemon [--only vault|msyncd] — the sync daemon and the backup service on the session bus until
+// SIGINT/SIGTERM (or, when started on demand with --exit-when-idle, until it has been idle for that long);
+// with --only, one of them, beside another implementation of the other.
 import { once } from 'node:events';
 import { openSessionBus } from '../dbus/bus.js';
 import { Engine } from '../engine.js';
+import { InputError } from '../errors.js';
+import { MSYNCD_SERVICE } from '../buteo/msyncdService.js';
 import { AlwaysOn } from '../service/AlwaysOn.js';
+import { VAULT_SERVICE } from '../vault/vaultService.js';
 import type { CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
 import { idleSecondsFrom } from './serviceCommand.js';
 
+function parseOnly(value: string | undefined): 'vault' | 'msyncd' | undefined {
+  if (value === undefined || value === 'vault' || value === 'msyncd') return value;
+  throw new InputError(`--only takes "vault" or "msyncd", not "${value}"`);
+}
+
 export async function daemon(cli: Cli, args: CommandArgs): Promise<void> {
   const note = (text: string) => cli.out.note(text);
+  const only = parseOnly(args.string('only'));
   // Listen from the start: a SIGTERM while starting up still stops cleanly instead of killing mid-write.
   const signalled = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   const idleSeconds = idleSecondsFrom(args);
@@ -25,13 +35,19 @@ export async function daemon(cli: Cli, args: CommandArgs): Promise<void> {
   try {
     let engine: Engine;
     try {
-      engine = await Engine.start(cli.stores, connection.bus, always.engineOptions);
+      engine = await Engine.start(
+        cli.stores,
+        connection.bus,
+        only ? { ...always.engineOptions, only } : always.engineOptions,
+      );
     } catch (err) {
       if (!(await always.yieldsToRunningDaemon(connection.bus))) throw err;
       note('Another sync daemon already runs on this bus; leaving the work to it.');
       return;
     }
-    cli.out.note(`com.meego.msyncd and org.sailfishos.backup are running on ${connection.address}`);
+    const names =
+      only === 'vault' ? VAULT_SERVICE : only === 'msyncd' ? MSYNCD_SERVICE : `${MSYNCD_SERVICE} and ${VAULT_SERVICE}`;
+    note(`${names} ${only ? 'is' : 'are'} running on ${connection.address}`);
     if (connection.privateDaemon)
       cli.out.note(`Other tools can reach them with: export DBUS_SESSION_BUS_ADDRESS='${connection.address}'`);
     await always.attach(engine, connection.bus, cli.stores);

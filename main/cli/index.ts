@@ -12,8 +12,8 @@ import { ui } from './uiCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
 
-  daemon [--exit-when-idle SECONDS] [--notify-finished]
-                                         run the sync daemon and backup service until Ctrl-C
+  daemon [--only vault|msyncd] [--exit-when-idle SECONDS] [--notify-finished]
+                                         run the sync daemon and backup service (or one of them) until Ctrl-C
   service install [--exit-when-idle SECONDS] [--notify-finished] | uninstall | status
                                          keep the daemon available: systemd user unit, D-Bus activation,
                                          autostart; it catches up missed automatic backups at start
@@ -52,6 +52,7 @@ const optionSpec = {
   page: { type: 'string' },
   'exit-when-idle': { type: 'string' },
   'notify-finished': { type: 'boolean' },
+  only: { type: 'string' },
 } as const;
 
 function makeOutput(json: boolean): Output {

@@ -1,6 +1,6 @@
 // sfbackup backup | backups | restore | sync | status — run operations through the sync daemon and vault.
 import path from 'node:path';
-import { SyncStatus, statusNames } from '../buteo/codes.js';
+import { SyncStatus, minorNames, statusNames } from '../buteo/codes.js';
 import { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { openSessionBus } from '../dbus/bus.js';
 import { DBusClient } from '../dbus/DBusClient.js';
@@ -132,8 +132,10 @@ export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const session = await cli.daemon();
   const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
+  // msyncd sends 3 for every failure; the minor code in moreDetails says which.
+  const minor = run.details ? ` ${run.details} ${minorNames[run.details] ?? ''}`.trimEnd() : '';
   if (run.status !== SyncStatus.Done)
-    throw new OperationFailed(`${profile}: ${name}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
+    throw new OperationFailed(`${profile}: ${name}${minor}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
   cli.out.result(
     { profile, status: name, message: run.message },
     () => `${profile}: ${name}${run.message ? ` (${run.message})` : ''}`,

@@ -113,6 +113,8 @@ export const autoBackupSchema = z.object({
   day: z.number().int().min(1).max(7),
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   connection: z.enum(['wlan', 'any']),
+  /** For monthly backups, the real page's three choices (BackupSettingsItem.qml:84-94); first day when absent. */
+  month: z.enum(['afterLastBackup', 'firstDay', 'lastDay']).optional(),
 });
 export type AutoBackup = z.infer<typeof autoBackupSchema>;
 

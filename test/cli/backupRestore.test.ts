@@ -66,14 +66,13 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
         '--user',
         'alice',
         '--password-stdin',
-        '--backups-path',
-        'Sailfish OS/Backups',
       ],
       { env, input: 'correct horse\n' },
     );
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     const account = JSON.parse(add.stdout) as { id: number; backups_path: string };
+    // The default Sailfish's account creator stores: <webdav_path>/Sailfish OS/Backups.
     expect(account.backups_path).toBe(`${server.webdavPath === '/' ? '' : server.webdavPath}/Sailfish OS/Backups`);
 
     const created = await cli('--json', 'profiles', 'create', String(account.id));

@@ -56,8 +56,3 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
   });
   return { account, connection, deviceFolder: `${account.backupsPath.replace(/\/+$/, '')}/${deviceId}` };
 }
-
-/** Backups are the plain files of the device folder; dot-files are uploads in progress. */
-export function isListedBackup(name: string, isCollection: boolean): boolean {
-  return !isCollection && !name.startsWith('.');
-}
