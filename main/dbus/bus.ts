@@ -1,6 +1,7 @@
 // Session bus connection: $DBUS_SESSION_BUS_ADDRESS, or a private dbus-daemon started for this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import dbus from 'dbus-next';
@@ -15,6 +16,39 @@ export interface BusConnection {
   close(): Promise<void>;
 }
 
+/**
+ * A session bus configuration without service folders: a call on a bus of our own must never start
+ * anything — not the user's daemon on the user's data (`sfbackup service install` writes activation
+ * files), nor a desktop keyring. Limits as the stock session bus has them.
+ */
+const PRIVATE_BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=${os.tmpdir()}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_message_size">1000000000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
+</busconfig>
+`;
+
+/** Writes the configuration into a fresh owner-only folder (never a name another user could plant). */
+function writePrivateBusConfig(): { file: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sfbackup-bus-'));
+  const file = path.join(dir, 'session.conf');
+  writeFileSync(file, PRIVATE_BUS_CONFIG, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A dbus-daemon of our own, for a run with no session bus, and for tests. */
 export class PrivateBusDaemon {
   private constructor(
@@ -23,12 +57,14 @@ export class PrivateBusDaemon {
   ) {}
 
   static async start(): Promise<PrivateBusDaemon> {
-    const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Not the user's own activation files (`sfbackup service install` writes them there): a call on
-      // this bus must never start the user's daemon on the user's data.
-      env: { ...process.env, XDG_DATA_HOME: path.join(os.tmpdir(), 'sfbackup-private-bus-no-services') },
-    });
+    const config = writePrivateBusConfig();
+    const child = spawn(
+      'dbus-daemon',
+      [`--config-file=${config.file}`, '--nofork', '--nopidfile', '--print-address=1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const spawnError = once(child, 'error').then(([err]) => {
       throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);
     });
@@ -43,7 +79,8 @@ export class PrivateBusDaemon {
         reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)),
       );
     });
-    const resolved = await Promise.race([address, spawnError]);
+    // dbus-daemon reads its configuration once at start (again only on SIGHUP, which we never send).
+    const resolved = await Promise.race([address, spawnError]).finally(config.remove);
     child.stdout?.removeAllListeners('data');
     return new PrivateBusDaemon(resolved, child);
   }

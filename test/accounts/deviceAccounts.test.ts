@@ -119,6 +119,7 @@ describe('accounts the way a Sailfish device writes them', () => {
         '--user',
         'erin',
         '--password-stdin',
+        '--offline',
         '--ignore-ssl-errors',
       ],
       'secret\n',
@@ -137,7 +138,14 @@ describe('accounts the way a Sailfish device writes them', () => {
     expect(await agTool('get-service', id, 'nextcloud-backup', 'string:backups_path')).toContain(
       'backups_path = /nc/remote.php/dav/files/erin/Sailfish OS/Backups',
     );
-    const edited = await cli(['account', 'set', id, 'server_address=https://other.example.com', 'username=erin2']);
+    const edited = await cli([
+      'account',
+      'set',
+      id,
+      'server_address=https://other.example.com',
+      'username=erin2',
+      '--offline',
+    ]);
     expect(edited.code, edited.stderr).toBe(0);
     expect(await agTool('get-service', id, 'nextcloud-backup', 'string:server_address')).toContain(
       'server_address = https://other.example.com',

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { BackupPage } from '../../renderer/pages/BackupPage';
 import { account, backupPage, fakeApi } from './fakeApi';
+import { pick, pickerRow } from './pickers';
 
 const noop = () => {};
 const notInstalled = {
@@ -32,10 +33,11 @@ describe('the background service on the Backup page', () => {
       }),
     });
     fake.render(<BackupPage navigate={noop} onBack={noop} />);
-    await screen.findByLabelText('Automatically back up to');
+    await screen.findAllByRole('button', { name: /^Automatically back up to / });
+    expect(pickerRow('Automatically back up to')).toBeTruthy();
     expect(screen.queryByRole('group', { name: 'Background service' })).toBeNull();
 
-    await userEvent.selectOptions(screen.getByLabelText('Automatically back up to'), String(account.id));
+    await pick('Automatically back up to', account.name);
     const group = await screen.findByRole('group', { name: 'Background service' });
     expect(await within(group).findByText(/run only while this app is open/)).toBeTruthy();
     await userEvent.click(within(group).getByRole('button', { name: 'Run backups in the background' }));

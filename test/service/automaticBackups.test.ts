@@ -66,6 +66,7 @@ describe('automatic backups on a desktop', () => {
         '--user',
         'alice',
         '--password-stdin',
+        '--offline',
       ],
       'correct horse\n',
     );
@@ -89,8 +90,9 @@ describe('automatic backups on a desktop', () => {
     for (const id of [good, unreachable]) {
       const profile = profiles.load(`webdav.Backup-${id}`)!;
       profile.setSchedule({ enabled: true, time: '08:40:00', interval: 0, days: [1, 2, 3, 4, 5, 6, 7] });
-      // The good account keeps the template's "WLAN only"; the other allows any connection.
-      if (id === unreachable) profile.removeKey('internet_connection_types');
+      // The good account is "WLAN only", as the Backup page writes it; the other allows any connection,
+      // as upstream's template does (no internet_connection_types).
+      if (id === good) profile.setKey('internet_connection_types', '2');
       profiles.save(profile);
       profiles.appendResults(profile.name, {
         time: new Date(Date.now() - 3 * DAY).toISOString(),
