@@ -23,10 +23,13 @@ export function openStores(paths: AppPaths, env: NodeJS.ProcessEnv = process.env
   const catalog = new DescriptionCatalog(descriptionDirs(paths.assetsDir, env));
   const accountStore = new AccountStore(paths.accountsDb);
   let keyring: SecretServiceStore | undefined;
-  const credentials = new LayeredCredentialStore(new FileCredentialStore(paths.credentialsFile), async () => {
-    keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
-    return keyring;
-  });
+  const credentials = new LayeredCredentialStore(
+    new FileCredentialStore(paths.credentialsFile, () => accountStore.credentialIds()),
+    async () => {
+      keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
+      return keyring;
+    },
+  );
   const accounts = new BackupAccounts(accountStore, catalog, credentials);
   return {
     paths,
