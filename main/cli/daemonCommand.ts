@@ -7,7 +7,7 @@ import type { Cli } from './Cli.js';
 export async function daemon(cli: Cli): Promise<void> {
   const connection = await openSessionBus(cli.env, (text) => cli.out.note(text));
   try {
-    const engine = await Engine.start(cli.stores, connection.bus);
+    const engine = await Engine.start(cli.stores, connection.bus, { busAddress: connection.address });
     cli.out.note(`com.meego.msyncd and org.sailfishos.backup are running on ${connection.address}`);
     if (connection.privateDaemon)
       cli.out.note(`Other tools can reach them with: export DBUS_SESSION_BUS_ADDRESS='${connection.address}'`);

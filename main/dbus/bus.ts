@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import dbus from 'dbus-next';
+import { RunDir, tiedToParent } from '../runDir.js';
 
 export type MessageBus = dbus.MessageBus;
 
@@ -20,10 +21,17 @@ export class PrivateBusDaemon {
     private readonly child: ChildProcess,
   ) {}
 
+  /** Starts one; it stops with this process, even when this process is killed (see runDir.ts). */
   static async start(): Promise<PrivateBusDaemon> {
-    const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const run = RunDir.own();
+    const { command, args } = tiedToParent('dbus-daemon', [
+      '--session',
+      '--nofork',
+      '--nopidfile',
+      '--print-address=1',
+    ]);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) run.recordHelper(child.pid, 'dbus-daemon');
     const spawnError = once(child, 'error').then(([err]) => {
       throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);
     });
@@ -35,7 +43,13 @@ export class PrivateBusDaemon {
         if (out.includes('\n') && line) resolve(line.trim());
       });
       child.once('exit', (code) =>
-        reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)),
+        reject(
+          new Error(
+            code === 127
+              ? 'Could not start dbus-daemon; install the "dbus" package'
+              : `dbus-daemon exited with code ${code ?? 'null'} before giving its address`,
+          ),
+        ),
       );
     });
     const resolved = await Promise.race([address, spawnError]);
@@ -89,6 +103,25 @@ export async function openSessionBus(
       bus.disconnect();
       await privateDaemon?.stop();
     },
+  };
+}
+
+/** Calls back once when the connection to the bus ends (the bus daemon stopped or was killed). */
+export function onBusClosed(bus: MessageBus, handler: () => void): () => void {
+  // dbus-next does not forward its connection's 'end'; the connection object is the one place to hear it.
+  const connection = (bus as unknown as { _connection?: NodeJS.EventEmitter })._connection;
+  if (!connection) return () => {};
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    handler();
+  };
+  connection.on('end', once);
+  connection.on('error', once);
+  return () => {
+    connection.off('end', once);
+    connection.off('error', once);
   };
 }
 

@@ -4,12 +4,13 @@ import { MinorCode } from '../../buteo/codes.js';
 import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
-import { WebDavConnection } from './WebDavConnection.js';
+import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 
 export interface PluginEnv {
   accounts: BackupAccounts;
   vault: VaultProxy;
   idleTimeoutMs?: number;
+  transferLimits?: Partial<TransferLimits>;
 }
 
 export interface AccountSession {
@@ -50,6 +51,7 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
     password: credentials.password,
     ignoreSslErrors: account.ignoreSslErrors,
     ...(env.idleTimeoutMs ? { idleTimeoutMs: env.idleTimeoutMs } : {}),
+    ...(env.transferLimits ? { limits: env.transferLimits } : {}),
   });
   return { account, connection, deviceFolder: `${account.backupsPath.replace(/\/+$/, '')}/${deviceId}` };
 }
