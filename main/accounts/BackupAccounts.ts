@@ -163,9 +163,16 @@ export class BackupAccounts {
       const v = map.get(key)?.value;
       return typeof v === 'boolean' ? v : fallback;
     };
-    const serverAddress = str(global, 'server_address') || str(own, 'server_address');
+    const serverAddress = this.checked(
+      id,
+      'server_address',
+      str(global, 'server_address') || str(own, 'server_address'),
+      validateServerAddress,
+    );
     const username = str(global, 'username') || str(own, 'username');
-    let webdavPath = str(global, 'webdav_path') || str(own, 'webdav_path');
+    let webdavPath = this.checked(id, 'webdav_path', str(global, 'webdav_path') || str(own, 'webdav_path'), (v) =>
+      validateServerPath(v, 'WebDAV path'),
+    );
     if (!webdavPath && serverAddress) {
       try {
         webdavPath = defaultWebdavPath(row.provider, serverAddress, username);
@@ -176,12 +183,7 @@ export class BackupAccounts {
     // Template defaults are not written to the DB (libaccounts behaviour): fall back to the .service file.
     const template = service.template.get('backups_path')?.value;
     const rawBackups = str(own, 'backups_path') || (typeof template === 'string' ? template : 'Sailfish OS/Backups');
-    let backupsPath: string;
-    try {
-      backupsPath = resolveBackupsPath(rawBackups, webdavPath || '/');
-    } catch {
-      backupsPath = rawBackups;
-    }
+    const backupsPath = this.checked(id, 'backups_path', rawBackups, (v) => resolveBackupsPath(v, webdavPath || '/'));
     const credentials = global.get('CredentialsId')?.value ?? own.get('CredentialsId')?.value;
     const profileIds: Partial<Record<BackupOperation, string>> = {};
     for (const op of BACKUP_OPERATIONS) {
@@ -203,6 +205,23 @@ export class BackupAccounts {
       credentialsId: typeof credentials === 'number' ? credentials : undefined,
       profileIds,
     };
+  }
+
+  /**
+   * A stored value (ag-tool or another tool may have written it) that fails validation is reported in
+   * the store's problems and not used: the account then has no such value, never the raw text.
+   */
+  private checked(id: number, key: string, raw: string, validate: (value: string) => string): string {
+    if (!raw) return raw;
+    try {
+      return validate(raw);
+    } catch (err) {
+      // The message may quote the value, and a server address may hold a user name and password.
+      const message = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s"]*@/g, '//…@');
+      if (!this.store.problems.some((p) => p.account === id && p.key === key))
+        this.store.problems.push({ account: id, service: GLOBAL_SERVICE_ID, key, message });
+      return '';
+    }
   }
 
   /** Applies `key=value` edits after validating every one; nothing is written if any is wrong. */

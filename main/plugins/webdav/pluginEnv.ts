@@ -30,6 +30,13 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
   } catch (err) {
     throw new BackupError(MinorCode.PluginError, errorMessage(err));
   }
+  if (!account.serverAddress || !account.backupsPath) {
+    const key = account.serverAddress ? 'backups_path' : 'server_address';
+    throw new BackupError(
+      MinorCode.PluginError,
+      `The account "${account.name}" has no valid ${key} (see "sfbackup account show ${account.id}"); set it with "sfbackup account set ${account.id} ${key}=…".`,
+    );
+  }
   if (!account.enabled || !account.backupEnabled) {
     throw new BackupError(MinorCode.PluginError, `The account "${account.name}" is disabled for backups.`);
   }
