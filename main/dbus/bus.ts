@@ -118,11 +118,7 @@ export function onBusClosed(bus: MessageBus, handler: () => void): () => void {
     handler();
   };
   connection.on('end', once);
-  connection.on('error', once);
-  return () => {
-    connection.off('end', once);
-    connection.off('error', once);
-  };
+  return () => connection.off('end', once);
 }
 
 /** Resolves once the Hello handshake is done, so names can be requested. */
