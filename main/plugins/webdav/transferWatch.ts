@@ -47,7 +47,9 @@ export class TransferWatch implements TransferSignals {
     /** Overrides the answer limit for a request the server may take long to act on (MOVE of a large file). */
     private readonly answerMs = Math.min(limits.answerTimeoutMs, limits.idleTimeoutMs),
   ) {
-    const tick = Math.max(10, Math.min(1000, answerMs / 4, limits.idleTimeoutMs / 4, limits.rateWindowMs / 4));
+    // Checked at most once a second (as often as the shortest limit when it is shorter): a limit is a floor,
+    // a busy machine must not make it stricter.
+    const tick = Math.max(10, Math.min(1000, answerMs, limits.idleTimeoutMs, limits.rateWindowMs));
     this.timer = setInterval(() => this.check(), tick);
   }
 
