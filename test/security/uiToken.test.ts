@@ -116,7 +116,9 @@ describe('the browser-mode token', () => {
 
   it('after kill -9: the window and the private bus stop with it, and the next start removes the rest', async () => {
     const report = path.join(tempDir(), 'report.json');
-    const env = cliEnv({ SFBACKUP_BROWSER: fakeBrowser(report) });
+    // A runtime folder of its own, so no other test's command cleans up before the next start here does.
+    const runtime = tempDir();
+    const env = cliEnv({ SFBACKUP_BROWSER: fakeBrowser(report), XDG_RUNTIME_DIR: runtime });
     const { child, url } = startUi([], env);
     await url;
     await until(() => existsSync(report), 'the browser to open the UI');
@@ -133,7 +135,7 @@ describe('the browser-mode token', () => {
     for (const helper of helpers) await until(() => !alive(helper.pid), `${helper.what} to stop`);
     expect(existsSync(runFolder)).toBe(true); // nobody was left to remove it…
 
-    const next = startUi(['--no-open'], cliEnv());
+    const next = startUi(['--no-open'], cliEnv({ XDG_RUNTIME_DIR: runtime }));
     await next.url;
     expect(existsSync(runFolder)).toBe(false); // …until the next start
   });
