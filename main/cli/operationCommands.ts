@@ -45,15 +45,18 @@ async function runVaultOperation(
   let error: string | undefined;
   let resolve!: (status: string) => void;
   const finished = new Promise<string>((r) => (resolve = r));
+  // Another command's operation may end while this one starts: the vault says so before it answers
+  // (Vault.concluding), so what arrives before the answer is not about this operation.
+  let started = false;
   const offs = await Promise.all([
     (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
       (id, _code, text) => {
-        if (id === accountId) error = text;
+        if (started && id === accountId) error = text;
       },
     ),
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
       (id, status) => {
-        if (id === accountId && terminal.has(status)) resolve(status);
+        if (started && id === accountId && terminal.has(status)) resolve(status);
       },
     ),
     showVaultProgress(vault),
@@ -67,6 +70,13 @@ async function runVaultOperation(
   process.once('SIGTERM', cancel);
   try {
     await start();
+    started = true;
+    // What it said between its answer and now (it cannot have started another operation meanwhile).
+    const now = await vault.state();
+    if (now.status === 'Error' || now.status === 'Canceled') {
+      error ??= now.error || undefined;
+      resolve(now.status);
+    }
     const status = await finished;
     return { status, ...(error ? { error } : {}) };
   } finally {

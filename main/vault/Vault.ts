@@ -49,6 +49,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   private current: Operation | undefined;
   private readonly cloudBackupLists = new Map<number, string[]>();
   private unsubscribe: (() => Promise<void>) | undefined;
+  private concluding: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly msyncd: MsyncdProxy,
@@ -115,6 +116,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   }
 
   async backupToCloud(accountId: number): Promise<void> {
+    await this.concluding;
     if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
     const profile = await this.profileFor(accountId, 'Backup');
     const op = this.begin('cloudBackup', accountId, profile.name);
@@ -130,6 +132,7 @@ export class Vault extends EventEmitter<VaultEvents> {
 
   /** Called by the Backup plugin: starts writing the archive and returns its path at once. */
   async createBackupForSyncProfile(profileId: string): Promise<string> {
+    await this.concluding;
     const xml = await this.msyncd.syncProfile(profileId);
     if (!xml) throw new VaultError('NotFound', `No sync profile ${profileId}`);
     const accountId = SyncProfile.parse(xml).accountId;
@@ -170,6 +173,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   }
 
   async restoreFromCloud(accountId: number, fileName: string, targetDir?: string): Promise<void> {
+    await this.concluding;
     if (!isBackupFileName(fileName))
       throw new VaultError('InvalidArgs', `"${fileName.slice(0, 80)}" is not a backup file name`);
     if (targetDir !== undefined && !path.isAbsolute(targetDir))
@@ -288,26 +292,41 @@ export class Vault extends EventEmitter<VaultEvents> {
     else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
   }
 
-  private async succeed(op: Operation, text = 'Finished'): Promise<void> {
-    if (!(await this.end(op))) return;
-    this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
-    this.announce(op, 'Finished');
+  /**
+   * Ends the operation, then says how it ended. Remembered so that the next operation starts only once
+   * this one's outcome is out: a Backup plugin listening for its own archive must not hear it.
+   */
+  private conclude(op: Operation, say: () => void): Promise<void> {
+    const done = this.end(op).then((ended) => {
+      if (ended) say();
+    });
+    this.concluding = done;
+    return done;
   }
 
-  private async finishCanceled(op: Operation): Promise<void> {
-    op.controller.abort();
-    if (!(await this.end(op))) return;
-    this.setState({ status: 'Canceled', statusText: 'Canceled', canCancel: false });
-    this.announce(op, 'Canceled');
+  private succeed(op: Operation, text = 'Finished'): Promise<void> {
+    return this.conclude(op, () => {
+      this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
+      this.announce(op, 'Finished');
+    });
   }
 
-  private async fail(op: Operation, code: string, message: string): Promise<void> {
+  private finishCanceled(op: Operation): Promise<void> {
     op.controller.abort();
-    if (!(await this.end(op))) return;
-    this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
-    if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
-    if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
-    this.announce(op, 'Error');
+    return this.conclude(op, () => {
+      this.setState({ status: 'Canceled', statusText: 'Canceled', canCancel: false });
+      this.announce(op, 'Canceled');
+    });
+  }
+
+  private fail(op: Operation, code: string, message: string): Promise<void> {
+    op.controller.abort();
+    return this.conclude(op, () => {
+      this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
+      if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
+      if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
+      this.announce(op, 'Error');
+    });
   }
 
   /** Writes an archive of the units into a local folder (an SD card on a phone). */

@@ -11,28 +11,37 @@ import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUplo
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
 
-/** Waits for the vault to say the archive of this account is ready (or failed, or was cancelled). */
+/**
+ * Asks the vault for an archive and waits until it says it is written (or failed, or was cancelled).
+ * The vault says how its previous operation ended before it answers (Vault.createBackupForSyncProfile),
+ * so this listens only once it has answered, and reads its state for what it said in between: the end
+ * of an earlier backup is never taken for news of this one.
+ */
 async function archiveReady(
   env: PluginEnv,
   accountId: number,
   signal: AbortSignal,
   start: () => Promise<string>,
 ): Promise<string> {
+  const file = await start();
   let settle!: (status: string, detail?: string) => void;
   const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
     settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
   });
   let lastError: string | undefined;
-  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
-    if (id === accountId && status !== 'Preparing') settle(status, lastError);
-  });
   const offError = await env.vault.onCloudBackupError((id, _code, text) => {
     if (id === accountId) lastError = text;
+  });
+  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
+    if (id === accountId && status !== 'Preparing') settle(status, lastError);
   });
   const onAbort = () => settle('Canceled');
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const file = await start();
+    if (signal.aborted) onAbort();
+    const now = await env.vault.state();
+    if (now.status === 'UploadingBackup' || now.status === 'Error' || now.status === 'Canceled')
+      settle(now.status, now.error || lastError);
     const { status, detail } = await outcome;
     if (status === 'UploadingBackup') return file;
     if (status === 'Canceled') throw BackupError.aborted();
