@@ -300,7 +300,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     const done = this.end(op).then((ended) => {
       if (ended) say();
     });
-    this.concluding = done;
+    // Chained: a second, late call for the same operation must not let the next one skip the first.
+    this.concluding = Promise.all([this.concluding, done]).then(() => {});
     return done;
   }
 
