@@ -301,7 +301,10 @@ export class Vault extends EventEmitter<VaultEvents> {
       if (ended) say();
     });
     // Chained: a second, late call for the same operation must not let the next one skip the first.
-    this.concluding = Promise.all([this.concluding, done]).then(() => {});
+    this.concluding = Promise.all([this.concluding, done]).then(
+      () => {},
+      () => {},
+    );
     return done;
   }
 
