@@ -51,17 +51,34 @@ export class RunDir {
       dir = new RunDir(path.join(root, `sfbackup-${uid()}-${identityTag()}`));
       mkdirSync(dir.path, { recursive: true, mode: 0o700 });
       RunDir.cached.set(root, dir);
-      const made = dir;
-      process.once('exit', () => made.remove());
+      if (!RunDir.exitHook) {
+        RunDir.exitHook = true;
+        process.once('exit', () => {
+          for (const made of [...RunDir.cached.values()]) made.remove();
+        });
+      }
     }
     return dir;
   }
+
+  private static exitHook = false;
 
   /** Records a helper process, so that it is stopped if this process dies without doing it. */
   recordHelper(pid: number, what: string): void {
     const helpers = this.helpers();
     helpers.push({ pid, started: processStartTime(pid) ?? 0, what });
     writeFileSync(path.join(this.path, 'helpers.json'), JSON.stringify(helpers), { mode: 0o600 });
+  }
+
+  /** A helper has stopped; once none is left the folder goes (a process killed by a signal has no exit hook). */
+  helperStopped(pid: number): void {
+    const left = this.helpers().filter((h) => h.pid !== pid);
+    if (left.length === 0) return this.remove();
+    try {
+      writeFileSync(path.join(this.path, 'helpers.json'), JSON.stringify(left), { mode: 0o600 });
+    } catch {
+      // the folder is already gone
+    }
   }
 
   private helpers(): Helper[] {

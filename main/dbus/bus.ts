@@ -31,7 +31,11 @@ export class PrivateBusDaemon {
       '--print-address=1',
     ]);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid) run.recordHelper(child.pid, 'dbus-daemon');
+    const pid = child.pid;
+    if (pid) {
+      run.recordHelper(pid, 'dbus-daemon');
+      child.once('exit', () => run.helperStopped(pid));
+    }
     const spawnError = once(child, 'error').then(([err]) => {
       throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);
     });

@@ -61,7 +61,11 @@ export class BrowserWindow {
     const launch = tiedToParent(browser, args);
     const child = spawn(launch.command, launch.args, { stdio: 'ignore' });
     child.on('error', () => {});
-    if (child.pid) run.recordHelper(child.pid, 'browser');
+    const pid = child.pid;
+    if (pid) {
+      run.recordHelper(pid, 'browser');
+      child.once('exit', () => run.helperStopped(pid));
+    }
     const exited = once(child, 'exit').then(
       ([code]) => code as number | null,
       () => null,
