@@ -30,13 +30,14 @@ function fakeBrowser(report: string): string {
   writeFileSync(
     file,
     `#!${process.execPath}
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 const app = process.argv.find((a) => a.startsWith('--app='));
 const openPage = new URL(app.slice(6)).pathname;
 const html = readFileSync(openPage, 'utf8');
 const url = /url=([^"]+)"/.exec(html)[1].replace(/&#(\\d+);/g, (_, c) => String.fromCharCode(Number(c)));
 const res = await fetch(url);
-writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+// Written whole, then renamed: the test reads it as soon as it appears.
+writeFileSync(${JSON.stringify(report + '.tmp')}, JSON.stringify({
   pid: process.pid,
   cmdline: readFileSync('/proc/self/cmdline', 'utf8'),
   openPage,
@@ -44,6 +45,7 @@ writeFileSync(${JSON.stringify(report)}, JSON.stringify({
   status: res.status,
   cookie: res.headers.get('set-cookie'),
 }));
+renameSync(${JSON.stringify(report + '.tmp')}, ${JSON.stringify(report)});
 setInterval(() => {}, 1000);
 `,
   );
