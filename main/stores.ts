@@ -34,10 +34,13 @@ export function openStores(
     log(`Accounts database: could not move old settings to the backup service: ${(err as Error).message}`);
   }
   let keyring: SecretServiceStore | undefined;
-  const credentials = new LayeredCredentialStore(new FileCredentialStore(paths.credentialsFile), async () => {
-    keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
-    return keyring;
-  });
+  const credentials = new LayeredCredentialStore(
+    new FileCredentialStore(paths.credentialsFile, () => accountStore.credentialIds()),
+    async () => {
+      keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
+      return keyring;
+    },
+  );
   const accounts = new BackupAccounts(accountStore, catalog, credentials);
   return {
     paths,

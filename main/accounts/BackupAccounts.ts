@@ -155,15 +155,24 @@ export class BackupAccounts {
     const serviceId = this.store.serviceId(service.id);
     const own = serviceId === undefined ? new Map<string, StoredSetting>() : this.store.settings(id, serviceId);
     const s = new LayeredSettings(own, global);
-    const serverAddress = s.string('server_address');
+    // A stored value another tool wrote that fails validation is reported (problems) and not used.
+    const serverAddress = this.checked(id, 'server_address', s.string('server_address'), validateServerAddress);
     const username = s.username();
-    const webdavPath = s.string('webdav_path') || unsetWebdavPath(row.provider, serverAddress, username);
-    let backupsPath: string;
-    try {
-      backupsPath = resolveBackupsPath(s.string('backups_path'));
-    } catch {
-      backupsPath = s.string('backups_path');
+    let webdavPath = this.checked(id, 'webdav_path', s.string('webdav_path'), (v) =>
+      validateServerPath(v, 'WebDAV path'),
+    );
+    if (!webdavPath && serverAddress) {
+      try {
+        webdavPath = unsetWebdavPath(row.provider, serverAddress, username);
+      } catch {
+        webdavPath = '/';
+      }
     }
+    const rawBackups = s.string('backups_path');
+    // Unset is the server root, as the plugin has it (QDir("") at the root); invalid is not used at all.
+    const backupsPath = rawBackups
+      ? this.checked(id, 'backups_path', rawBackups, resolveBackupsPath)
+      : resolveBackupsPath('');
     const credentials = s.number(KEY_CREDENTIALS_ID);
     const profileIds: Partial<Record<BackupOperation, string>> = {};
     for (const op of BACKUP_OPERATIONS) {
@@ -186,6 +195,23 @@ export class BackupAccounts {
       credentialsNeedUpdate: s.bool(KEY_CREDENTIALS_NEED_UPDATE),
       profileIds,
     };
+  }
+
+  /**
+   * A stored value (ag-tool or another tool may have written it) that fails validation is reported in
+   * the store's problems and not used: the account then has no such value, never the raw text.
+   */
+  private checked(id: number, key: string, raw: string, validate: (value: string) => string): string {
+    if (!raw) return raw;
+    try {
+      return validate(raw);
+    } catch (err) {
+      // The message may quote the value, and a server address may hold a user name and password.
+      const message = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s"]*@/g, '//…@');
+      if (!this.store.problems.some((p) => p.account === id && p.key === key))
+        this.store.problems.push({ account: id, service: GLOBAL_SERVICE_ID, key, message });
+      return '';
+    }
   }
 
   /** Applies `key=value` edits after validating every one; nothing is written if any is wrong. */

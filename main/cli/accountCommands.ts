@@ -47,6 +47,13 @@ function recordSignIn(cli: Cli, accountId: number, state: 'ok' | 'unchecked'): v
   }
 }
 
+/** Stored values that could not be read or failed validation: said once, on stderr, never used. */
+function noteProblems(cli: Cli, accountIds: number[]): void {
+  for (const p of cli.stores.accountStore.problems)
+    if (accountIds.includes(p.account))
+      cli.out.note(`Account ${p.account}: the stored ${p.key} is not used (${p.message}).`);
+}
+
 export function providers(cli: Cli): void {
   const list = cli.stores.catalog
     .backupProviders()
@@ -92,6 +99,10 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     case 'list':
     case undefined: {
       const list = accounts.list().map(publicAccount);
+      noteProblems(
+        cli,
+        list.map((a) => a.id),
+      );
       cli.out.result(list, () =>
         list.length === 0
           ? [
@@ -106,6 +117,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     }
     case 'show': {
       const a = accounts.get(parseAccountId(rest[0]));
+      noteProblems(cli, [a.id]);
       cli.out.result(publicAccount(a), () => accountLines(a));
       return;
     }

@@ -35,11 +35,11 @@ export async function daemon(cli: Cli, args: CommandArgs): Promise<void> {
   try {
     let engine: Engine;
     try {
-      engine = await Engine.start(
-        cli.stores,
-        connection.bus,
-        only ? { ...always.engineOptions, only } : always.engineOptions,
-      );
+      engine = await Engine.start(cli.stores, connection.bus, {
+        ...always.engineOptions,
+        ...(only ? { only } : {}),
+        busAddress: connection.address,
+      });
     } catch (err) {
       if (!(await always.yieldsToRunningDaemon(connection.bus))) throw err;
       note('Another sync daemon already runs on this bus; leaving the work to it.');

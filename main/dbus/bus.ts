@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import dbus from 'dbus-next';
+import { RunDir, tiedToParent } from '../runDir.js';
 
 export type MessageBus = dbus.MessageBus;
 
@@ -56,15 +57,22 @@ export class PrivateBusDaemon {
     private readonly child: ChildProcess,
   ) {}
 
+  /** Starts one; it stops with this process, even when this process is killed (see runDir.ts). */
   static async start(): Promise<PrivateBusDaemon> {
+    const run = RunDir.own();
     const config = writePrivateBusConfig();
-    const child = spawn(
-      'dbus-daemon',
-      [`--config-file=${config.file}`, '--nofork', '--nopidfile', '--print-address=1'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const { command, args } = tiedToParent('dbus-daemon', [
+      `--config-file=${config.file}`,
+      '--nofork',
+      '--nopidfile',
+      '--print-address=1',
+    ]);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = child.pid;
+    if (pid) {
+      run.recordHelper(pid, 'dbus-daemon');
+      child.once('exit', () => run.helperStopped(pid));
+    }
     const spawnError = once(child, 'error').then(([err]) => {
       throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);
     });
@@ -76,7 +84,13 @@ export class PrivateBusDaemon {
         if (out.includes('\n') && line) resolve(line.trim());
       });
       child.once('exit', (code) =>
-        reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)),
+        reject(
+          new Error(
+            code === 127
+              ? 'Could not start dbus-daemon; install the "dbus" package'
+              : `dbus-daemon exited with code ${code ?? 'null'} before giving its address`,
+          ),
+        ),
       );
     });
     // dbus-daemon reads its configuration once at start (again only on SIGHUP, which we never send).
@@ -132,6 +146,21 @@ export async function openSessionBus(
       await privateDaemon?.stop();
     },
   };
+}
+
+/** Calls back once when the connection to the bus ends (the bus daemon stopped or was killed). */
+export function onBusClosed(bus: MessageBus, handler: () => void): () => void {
+  // dbus-next does not forward its connection's 'end'; the connection object is the one place to hear it.
+  const connection = (bus as unknown as { _connection?: NodeJS.EventEmitter })._connection;
+  if (!connection) return () => {};
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    handler();
+  };
+  connection.on('end', once);
+  return () => connection.off('end', once);
 }
 
 /** Resolves once the Hello handshake is done, so names can be requested. */

@@ -1,7 +1,7 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
@@ -36,19 +36,26 @@ export class Vault extends VaultOperations {
     );
   }
 
+  /** `workDir` is this process's own (see workDirs.ts): what killed engines left is removed by the engine. */
   async start(): Promise<void> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
-    // Whatever a killed vault left behind is temporary: half-written archives, downloads, staging.
-    for (const name of await readdir(this.workDir)) {
-      if (/^sailfish_backup_.*\.tar(\.part)?$/.test(name) || name === 'restore' || /^cloud-[0-9a-f]+$/.test(name))
-        await rm(path.join(this.workDir, name), { recursive: true, force: true });
-    }
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
   }
 
   async stop(): Promise<void> {
     this.current?.controller.abort();
     await this.unsubscribe?.();
+  }
+
+  /**
+   * Waits for the running operation to end: as long as it takes while a restore is applying files (that
+   * cannot be cancelled), else up to `limitMs`; true when nothing runs any more.
+   */
+  async settled(limitMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + limitMs;
+    while (this.current && (this.current.phase === 'applying' || Date.now() < deadline))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.current === undefined;
   }
 
   async backupToCloud(accountId: number): Promise<void> {

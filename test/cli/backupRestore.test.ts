@@ -96,7 +96,9 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
       // Streamed with a length (FastCGI servers store 0 bytes otherwise), to a temporary name, then moved.
       const size = statSync(path.join(deviceFolder, file)).size;
       const put = server.requests().find((line) => line.startsWith('PUT '));
-      expect(put).toMatch(new RegExp(`^PUT .+/\\.${file.replace(/\./g, '\\.')}\\.[0-9a-f]+\\.part ${size} - 201$`));
+      expect(put).toMatch(
+        new RegExp(`^PUT .+/\\.${file.replace(/\./g, '\\.')}\\.[0-9a-f]{8}-\\d+-\\d+-[0-9a-f]+\\.part ${size} - 201$`),
+      );
       expect(server.requests().some((line) => line.startsWith('MOVE ') && line.endsWith(' 201'))).toBe(true);
     }
     expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);

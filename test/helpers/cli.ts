@@ -65,8 +65,12 @@ export async function startDaemonProcess(
   });
   let said = '';
   child.stderr.on('data', (d: Buffer) => (said += d.toString()));
-  for (let i = 0; i < 200 && !said.includes('running on') && child.exitCode === null; i++)
+  // 30 s: a machine shared by several test runs can be slow to start a process.
+  for (let i = 0; i < 600 && !said.includes('running on') && child.exitCode === null; i++)
     await new Promise((r) => setTimeout(r, 50));
-  if (!said.includes('running on')) throw new Error(`sfbackup daemon did not start: ${said.trim()}`);
+  if (!said.includes('running on')) {
+    child.kill('SIGTERM'); // never leave it behind
+    throw new Error(`sfbackup daemon did not start: ${said.trim()}`);
+  }
   return child;
 }

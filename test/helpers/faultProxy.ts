@@ -10,6 +10,8 @@ export type Fault =
 export class FaultProxy {
   fault: Fault | undefined;
   readonly seen: string[] = [];
+  /** "user:password" of every request that carried Basic credentials. */
+  readonly credentials: string[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
 
@@ -34,6 +36,8 @@ export class FaultProxy {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.seen.push(`${req.method} ${req.url}`);
+    const auth = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+    if (auth) this.credentials.push(Buffer.from(auth[1]!, 'base64').toString());
     const fault = this.fault;
     if (fault && fault.method === req.method) {
       if ('hang' in fault) return; // accept, read nothing back, never answer

@@ -1,36 +1,47 @@
 // Backup: ask the vault for an archive, wait until it is written, stream it up under a temporary
 // name, MOVE it into place, verify its size on the server, delete the local copy.
-import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import { backupFileDate, backupFileName } from '../../vault/progressText.js';
+import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
+import type { WebDavConnection } from './WebDavConnection.js';
 
-/** Waits for the vault to say the archive of this account is ready (or failed, or was cancelled). */
+/**
+ * Asks the vault for an archive and waits until it says it is written (or failed, or was cancelled).
+ * The vault says how its previous operation ended before it answers (Vault.createBackupForSyncProfile),
+ * so this listens only once it has answered, and reads its state for what it said in between: the end
+ * of an earlier backup is never taken for news of this one.
+ */
 async function archiveReady(
   env: PluginEnv,
   accountId: number,
   signal: AbortSignal,
   start: () => Promise<string>,
 ): Promise<string> {
+  const file = await start();
   let settle!: (status: string, detail?: string) => void;
   const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
     settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
   });
   let lastError: string | undefined;
-  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
-    if (id === accountId && status !== 'Preparing') settle(status, lastError);
-  });
   const offError = await env.vault.onCloudBackupError((id, _code, text) => {
     if (id === accountId) lastError = text;
+  });
+  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
+    if (id === accountId && status !== 'Preparing') settle(status, lastError);
   });
   const onAbort = () => settle('Canceled');
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const file = await start();
+    if (signal.aborted) onAbort();
+    const now = await env.vault.state();
+    if (now.status === 'UploadingBackup' || now.status === 'Error' || now.status === 'Canceled')
+      settle(now.status, now.error || lastError);
     const { status, detail } = await outcome;
     if (status === 'UploadingBackup') return file;
     if (status === 'Canceled') throw BackupError.aborted();
@@ -42,6 +53,30 @@ async function archiveReady(
   }
 }
 
+/**
+ * MOVEs the upload into place without replacing another backup: names carry the time to the second, so
+ * a backup from another data dir of this machine may already hold it; then the next second's name is used.
+ */
+async function moveToFreeName(
+  connection: WebDavConnection,
+  from: string,
+  folder: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const date = backupFileDate(name);
+  for (let shift = 0; ; shift++) {
+    const candidate = date && shift > 0 ? backupFileName(new Date(date.getTime() + shift * 1000)) : name;
+    try {
+      await connection.move(from, `${folder}/${candidate}`, signal, false);
+      return candidate;
+    } catch (err) {
+      const taken = err instanceof BackupError && err.httpStatus === 412;
+      if (!taken || !date || shift >= 30) throw err;
+    }
+  }
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -50,13 +85,14 @@ export class BackupPlugin implements ClientPlugin {
     const session = await openSession(this.env, ctx.profile);
     const { connection, deviceFolder, account } = session;
     let localFile: string | undefined;
+    let tempName: string | undefined;
     let tempRemote: string | undefined;
     try {
       // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
       await connection.ensureFolder(deviceFolder, ctx.signal);
-      // Uploads an interrupted run left behind (one backup runs at a time per device).
+      // Uploads a killed run left behind; another live process's upload is never touched.
       for (const entry of (await connection.list(deviceFolder, ctx.signal)) ?? []) {
-        if (/^\.sailfish_backup_.*\.part$/.test(entry.name))
+        if (isAbandonedUpload(entry.name, entry.modified))
           await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
       }
       localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
@@ -71,15 +107,16 @@ export class BackupPlugin implements ClientPlugin {
           );
         }
       });
-      const name = path.basename(localFile);
-      tempRemote = `${deviceFolder}/.${name}.${randomBytes(4).toString('hex')}.part`;
+      let name = path.basename(localFile);
+      tempName = partialUploadName(name);
+      tempRemote = `${deviceFolder}/${tempName}`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
       const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) =>
         ctx.transfer({ direction: 'upload', done, total }),
       );
-      const finalRemote = `${deviceFolder}/${name}`;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');
-      await connection.move(tempRemote, finalRemote, ctx.signal);
+      name = await moveToFreeName(connection, tempRemote, deviceFolder, name, ctx.signal);
+      const finalRemote = `${deviceFolder}/${name}`;
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
       if (remoteSize !== undefined && remoteSize !== size) {
@@ -97,6 +134,8 @@ export class BackupPlugin implements ClientPlugin {
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
       if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
+      // If that removal failed, the next backup of this process removes it.
+      if (tempName) uploadEnded(tempName);
       if (localFile) await rm(localFile, { force: true });
     }
   }
