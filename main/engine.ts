@@ -1,10 +1,17 @@
-// The composition root of the backend: the sync daemon and the vault, exported on one bus connection.
+// The composition root of the backend: the sync daemon and the vault, exported on one bus connection,
+// run by at most one process per data dir (engineLock.ts).
+import { rm } from 'node:fs/promises';
 import { emitAccountChanged } from './accounts/accountChangedSignal.js';
+import { BackupClientInterface, BACKUP_CLIENT_PATH } from './buteo/backupClientService.js';
 import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdService.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
 import type { MessageBus } from './dbus/bus.js';
 import { DBusClient, requestName } from './dbus/DBusClient.js';
+import { canonicalDir, EngineLock } from './engineLock.js';
+import { EngineClients, EngineInterface, ENGINE_PATH, trackCallers } from './engineService.js';
+import { InputError } from './errors.js';
+import type { TransferLimits } from './plugins/webdav/WebDavConnection.js';
 import { BackupPluginFactory } from './plugins/registry.js';
 import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
@@ -14,65 +21,142 @@ import { ownDataPaths } from './vault/ownData.js';
 import { Vault } from './vault/Vault.js';
 import { VaultInterface, VAULT_PATH, VAULT_SERVICE } from './vault/vaultService.js';
 import { VaultProxy } from './vault/VaultProxy.js';
+import { ownWorkDir, removeAbandonedWork } from './vault/workDirs.js';
 
 export interface EngineOptions extends SyncDaemonOptions {
   deviceId?: string;
   /** Idle timeout of WebDAV requests. */
   idleTimeoutMs?: number;
+  /**
+   * Serve one of the two services only, so that a real Buteo msyncd (Ubuntu Touch, the upstream one)
+   * can own com.meego.msyncd while this vault serves org.sailfishos.backup, or the other way round.
+   */
+  only?: 'vault' | 'msyncd';
+  /** Timeouts and the minimum rate of WebDAV transfers (defaults in WebDavConnection.ts). */
+  transferLimits?: Partial<TransferLimits>;
+  /** The data dir's engine lock, when the caller took it already. */
+  lock?: EngineLock;
+  /** The bus address published for other processes on this data dir. */
+  busAddress?: string;
+}
+
+/** Another process runs the engine for this data dir. */
+export class EngineBusy extends InputError {
+  constructor(dataDir: string) {
+    const holder = EngineLock.readRecord(dataDir);
+    super(
+      `Another sfbackup process${holder ? ` (pid ${holder.pid})` : ''} already runs the sync daemon for ${dataDir}` +
+        (holder ? `; reach it with: export DBUS_SESSION_BUS_ADDRESS='${holder.busAddress}'` : '; stop it first'),
+    );
+    this.name = 'EngineBusy';
+  }
 }
 
 export class Engine {
   private constructor(
     readonly daemon: SyncDaemon,
     readonly vault: Vault,
+    /** The commands using this engine from other processes. */
+    readonly clients: EngineClients,
     private readonly bus: MessageBus,
+    private readonly lock: EngineLock,
+    private readonly workDir: string,
     private readonly detach: () => void,
+    /** Which of the two services this engine owns on the bus. */
+    readonly serves: { msyncd: boolean; vault: boolean },
   ) {}
 
-  /** Exports com.meego.msyncd and org.sailfishos.backup; fails if another process owns either name. */
+  /**
+   * Takes the data dir's engine lock, exports com.meego.msyncd, org.sailfishos.backup and the engine's
+   * own interface; fails if another process runs an engine for this data dir or owns either name.
+   */
   static async start(stores: Stores, bus: MessageBus, options: EngineOptions = {}): Promise<Engine> {
+    const lock = options.lock ?? EngineLock.tryAcquire(stores.paths.dataDir);
+    if (!lock) throw new EngineBusy(stores.paths.dataDir);
     const client = new DBusClient(bus);
     const msyncd = new MsyncdProxy(client);
     const vaultProxy = new VaultProxy(client);
+    const workDir = ownWorkDir(stores.paths.vaultDir);
     const plugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
-      restoreDir: restoreDirOf(stores.paths.vaultDir),
+      // BackupRestore writes only where this engine's vault has it download backups.
+      restoreDir: restoreDirOf(workDir),
       signInStatus: new SignInStatusStore(stores.paths.signInStatusFile),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.transferLimits ? { transferLimits: options.transferLimits } : {}),
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
     const deviceId = options.deviceId ?? localDeviceId();
-    const vault = new Vault(msyncd, stores.units, stores.paths.vaultDir, deviceId, ownDataPaths(stores.paths));
+    const vault = new Vault(msyncd, stores.units, workDir, deviceId, undefined, ownDataPaths(stores.paths));
+    const serveMsyncd = options.only !== 'vault';
+    const serveVault = options.only !== 'msyncd';
+    const clients = new EngineClients();
+    const callers = trackCallers(bus);
     const msyncdIface = new MsyncdInterface(daemon);
-    const vaultIface = new VaultInterface(vault, msyncd);
-    bus.export(MSYNCD_PATH, msyncdIface);
-    bus.export(VAULT_PATH, vaultIface);
+    const backupClientIface = new BackupClientInterface(daemon);
+    const vaultIface = new VaultInterface(vault, msyncd, stores.units);
+    const engineIface = new EngineInterface(
+      { dataDir: lock.dataDir, accountsDatabase: canonicalDir(stores.paths.accountsDb), processId: process.pid },
+      clients,
+      callers.caller,
+    );
+    if (serveMsyncd) bus.export(MSYNCD_PATH, msyncdIface);
+    if (serveMsyncd) bus.export(BACKUP_CLIENT_PATH, backupClientIface);
+    if (serveVault) bus.export(VAULT_PATH, vaultIface);
+    bus.export(ENGINE_PATH, engineIface);
     const offAccounts = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
-    try {
-      await requestName(bus, MSYNCD_SERVICE);
-      await requestName(bus, VAULT_SERVICE);
-      await vault.start();
-      daemon.recoverInterruptedRuns();
-    } catch (err) {
+    const offClients = client.subscribe(
+      { interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', sender: 'org.freedesktop.DBus' },
+      (body) => {
+        const [name, , owner] = body as [string, string, string];
+        if (name.startsWith(':') && owner === '') clients.detach(name);
+      },
+    );
+    const detach = () => {
       offAccounts();
-      bus.unexport(MSYNCD_PATH, msyncdIface);
-      bus.unexport(VAULT_PATH, vaultIface);
+      callers.stop();
+      void offClients.then((off) => off());
+      if (serveMsyncd) bus.unexport(MSYNCD_PATH, msyncdIface);
+      if (serveMsyncd) bus.unexport(BACKUP_CLIENT_PATH, backupClientIface);
+      if (serveVault) bus.unexport(VAULT_PATH, vaultIface);
+      bus.unexport(ENGINE_PATH, engineIface);
+    };
+    try {
+      await offClients;
+      if (serveMsyncd) await requestName(bus, MSYNCD_SERVICE);
+      if (serveVault) await requestName(bus, VAULT_SERVICE);
+      // With the lock held, every other engine-<pid> folder in vault/ belongs to a process that is gone.
+      await removeAbandonedWork(stores.paths.vaultDir);
+      if (serveVault) await vault.start();
+      if (serveMsyncd) daemon.recoverInterruptedRuns();
+      else await daemon.stop(); // the real msyncd on the bus runs the profiles
+      if (options.busAddress) lock.publish(options.busAddress);
+    } catch (err) {
+      detach();
       await daemon.stop();
+      await bus.releaseName(MSYNCD_SERVICE).catch(() => {});
+      await bus.releaseName(VAULT_SERVICE).catch(() => {});
+      lock.release();
       throw err;
     }
-    return new Engine(daemon, vault, bus, () => {
-      offAccounts();
-      bus.unexport(MSYNCD_PATH, msyncdIface);
-      bus.unexport(VAULT_PATH, vaultIface);
-    });
+    return new Engine(daemon, vault, clients, bus, lock, workDir, detach, { msyncd: serveMsyncd, vault: serveVault });
   }
 
+  get dataDir(): string {
+    return this.lock.dataDir;
+  }
+
+  /** Cancels what runs (a restore applying files is waited for), leaves the bus, releases the lock. */
   async stop(): Promise<void> {
-    await this.vault.stop();
+    if (this.serves.vault) await this.vault.cancel().catch(() => {});
     await this.daemon.stop();
-    await this.bus.releaseName(MSYNCD_SERVICE).catch(() => {});
-    await this.bus.releaseName(VAULT_SERVICE).catch(() => {});
+    const idle = this.serves.vault ? await this.vault.settled() : true;
+    if (this.serves.vault) await this.vault.stop();
+    if (this.serves.msyncd) await this.bus.releaseName(MSYNCD_SERVICE).catch(() => {});
+    if (this.serves.vault) await this.bus.releaseName(VAULT_SERVICE).catch(() => {});
     this.detach();
+    if (idle) await rm(this.workDir, { recursive: true, force: true }).catch(() => {});
+    this.lock.release();
   }
 }

@@ -36,7 +36,7 @@ export async function runProfileToEnd(session: DaemonSession, profile: string): 
     if (!started && !(await session.msyncd.runningSyncs()).includes(profile)) {
       throw new BackupError(
         MinorCode.PluginError,
-        `The sync daemon refused to run ${profile}: unknown, disabled or already queued.`,
+        `The sync daemon refused to run ${profile}: it is unknown or disabled, or a device backup is running.`,
       );
     }
     return await done;
@@ -62,21 +62,43 @@ export interface CloudBackup {
   name: string;
   /** ISO time from the file name, when it has the standard shape. */
   date: string | null;
+  /** Where the plugin found it, "<dir>/<file>" on the server: what restoreFromCloud takes back. */
+  path: string;
 }
 
-/** Runs BackupQuery for the account and returns what it found, newest first. */
+/**
+ * Lists the account's backups as the Backup page does: listCloudBackups(id, true) on the backup
+ * service, answered by listCloudBackupsFinished. Newest first. A failure carries the sync daemon's cause.
+ */
 export async function listCloudBackups(
   session: DaemonSession,
   stores: Stores,
   accountId: number,
 ): Promise<CloudBackup[]> {
-  const profiles = ensureAccountProfiles(stores, accountId);
-  const run = await runProfileToEnd(session, profiles.BackupQuery.name);
-  if (run.status !== SyncStatus.Done)
-    throw new BackupError(
-      run.details > 400 ? (run.details as MinorCode) : MinorCode.InternalError,
-      run.message || 'Listing the backups failed.',
-    );
-  const names = await session.vault.cloudBackups(accountId);
-  return names.map((name) => ({ name, date: backupFileDate(name)?.toISOString() ?? null }));
+  const query = ensureAccountProfiles(stores, accountId).BackupQuery.name;
+  let failure: ProfileRun | undefined;
+  const off = await session.msyncd.onSyncStatus((e) => {
+    if (e.profile === query && !inFlight.has(e.status) && e.status !== SyncStatus.Done)
+      failure = { status: e.status, message: e.message, details: e.moreDetails };
+  });
+  let lost!: (name: string) => void;
+  const serviceLost = new Promise<never>((_, reject) => {
+    lost = (name) => reject(new BackupError(MinorCode.InternalError, `${name} left the bus during the listing`));
+  });
+  const offLost = await session.onServicesLost(lost);
+  try {
+    const paths = await Promise.race([session.vault.listCloudBackupsOnce(accountId, true), serviceLost]);
+    if (paths === undefined)
+      throw new BackupError(
+        failure && failure.details > 400 ? (failure.details as MinorCode) : MinorCode.InternalError,
+        failure?.message || 'Cannot connect to cloud service: listing the backups failed.',
+      );
+    return paths.map((p) => {
+      const name = p.slice(p.lastIndexOf('/') + 1);
+      return { name, date: backupFileDate(name)?.toISOString() ?? null, path: p };
+    });
+  } finally {
+    await off();
+    await offLost();
+  }
 }

@@ -4,6 +4,7 @@ import { BackupAccounts } from './accounts/BackupAccounts.js';
 import { FileCredentialStore, LayeredCredentialStore } from './accounts/credentials.js';
 import { SecretServiceStore } from './accounts/secretService.js';
 import { DescriptionCatalog, descriptionDirs } from './accounts/descriptions.js';
+import { migrateLegacySettings } from './accounts/legacySettings.js';
 import { ProfileManager } from './buteo/ProfileManager.js';
 import type { AppPaths } from './paths.js';
 import { BackupUnits } from './vault/BackupUnits.js';
@@ -19,14 +20,27 @@ export interface Stores {
   close(): void;
 }
 
-export function openStores(paths: AppPaths, env: NodeJS.ProcessEnv = process.env): Stores {
+export function openStores(
+  paths: AppPaths,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (line) => process.stderr.write(`sfbackup: ${line}\n`),
+): Stores {
   const catalog = new DescriptionCatalog(descriptionDirs(paths.assetsDir, env));
   const accountStore = new AccountStore(paths.accountsDb);
+  try {
+    for (const line of migrateLegacySettings(accountStore, catalog)) log(line);
+  } catch (err) {
+    // Reads fall back to account-wide keys, so the app still works; the database is left as it was.
+    log(`Accounts database: could not move old settings to the backup service: ${(err as Error).message}`);
+  }
   let keyring: SecretServiceStore | undefined;
-  const credentials = new LayeredCredentialStore(new FileCredentialStore(paths.credentialsFile), async () => {
-    keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
-    return keyring;
-  });
+  const credentials = new LayeredCredentialStore(
+    new FileCredentialStore(paths.credentialsFile, () => accountStore.credentialIds()),
+    async () => {
+      keyring = await SecretServiceStore.open(env.DBUS_SESSION_BUS_ADDRESS);
+      return keyring;
+    },
+  );
   const accounts = new BackupAccounts(accountStore, catalog, credentials);
   return {
     paths,

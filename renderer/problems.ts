@@ -29,7 +29,7 @@ function hostOf(address: string): string {
 function outsideNote(path: string | undefined, webdavPath: string): string {
   const root = webdavPath.replace(/\/+$/, '');
   if (!path || !root || path === root || path.startsWith(`${root}/`)) return '';
-  return ` A path starting with "/" starts at the server root; your files are under ${root}.`;
+  return ` The backups path starts at the server root, as on Sailfish; your files are under ${root}.`;
 }
 
 /** Kinds whose fix is in the account's settings. */

@@ -116,10 +116,30 @@ export class AccountStore {
     return out;
   }
 
+  /** Every CredentialsId an account points at, on any service (new ids must not reuse one). */
+  credentialIds(): number[] {
+    const rows = this.db.prepare("SELECT type, value FROM Settings WHERE key = 'CredentialsId'").all() as Array<
+      Omit<SettingsRow, 'key'>
+    >;
+    const ids: number[] = [];
+    for (const row of rows) {
+      try {
+        if (!isSettingType(row.type)) continue;
+        const value = decodeValue(row.type, row.value === null ? '' : row.value.toString());
+        if (typeof value === 'number' && Number.isInteger(value) && value > 0) ids.push(value);
+      } catch {
+        // A value that does not parse points at nothing.
+      }
+    }
+    return ids;
+  }
+
   /** Runs one transaction of edits and tells listeners what changed, like ag_account_store(). */
   transaction<T>(edit: (tx: AccountTransaction) => T): T {
     const tx = new AccountTransaction(this.db);
-    const result = this.db.transaction(() => edit(tx))();
+    // IMMEDIATE: take the write lock first, so writers in other processes queue (busy_timeout) instead of
+    // failing when a read inside the transaction is followed by a write.
+    const result = this.db.transaction(() => edit(tx)).immediate();
     for (const change of tx.changes()) for (const listener of this.listeners) listener(change);
     return result;
   }

@@ -1,8 +1,19 @@
 // Backup accounts: online accounts whose <provider>-backup storage service is enabled.
 import { InputError } from '../errors.js';
+export { defaultBackupsPath, defaultWebdavPath } from './accountSettings.js';
 import type { AccountStore, StoredSetting } from './AccountStore.js';
 import type { CredentialStore, Credentials } from './credentials.js';
 import type { DescriptionCatalog, ServiceDescription } from './descriptions.js';
+import {
+  defaultBackupsPath,
+  defaultWebdavPath,
+  KEY_CREDENTIALS_ID,
+  KEY_CREDENTIALS_NEED_UPDATE,
+  KEY_CREDENTIALS_NEED_UPDATE_FROM,
+  KEY_USERNAME,
+  LayeredSettings,
+  unsetWebdavPath,
+} from './accountSettings.js';
 import { GLOBAL_SERVICE_ID } from './schema.js';
 import {
   resolveBackupsPath,
@@ -28,6 +39,8 @@ export interface BackupAccount {
   backupsPath: string;
   backupEnabled: boolean;
   credentialsId: number | undefined;
+  /** The server refused the stored password (HTTP 401); Sailfish shows "Account not signed in". */
+  credentialsNeedUpdate: boolean;
   /** Per-account profile names recorded on the service as `<template>/profile_id`. */
   profileIds: Partial<Record<BackupOperation, string>>;
 }
@@ -57,17 +70,6 @@ export type EditableKey = (typeof editableKeys)[number];
 
 export function isEditableKey(key: string): key is EditableKey {
   return (editableKeys as readonly string[]).includes(key);
-}
-
-function serverPathPrefix(serverAddress: string): string {
-  return new URL(serverAddress).pathname.replace(/\/$/, '');
-}
-
-/** Where files live on the server when the user does not say: Nextcloud/ownCloud's DAV layout, else the server path. */
-export function defaultWebdavPath(provider: string, serverAddress: string, username: string): string {
-  const prefix = serverPathPrefix(serverAddress);
-  if (provider === 'nextcloud' || provider === 'owncloud') return `${prefix}/remote.php/dav/files/${username}`;
-  return prefix || '/';
 }
 
 function parseBool(text: string, key: string): boolean {
@@ -103,7 +105,7 @@ export class BackupAccounts {
   }
 
   async add(input: NewAccount): Promise<BackupAccount> {
-    const service = this.service(input.provider);
+    this.service(input.provider);
     const serverAddress = validateServerAddress(input.serverAddress);
     const username = validateUsername(input.username);
     if (!input.password) throw new InputError('Enter the password');
@@ -112,23 +114,20 @@ export class BackupAccounts {
       input.webdavPath ?? defaultWebdavPath(input.provider, serverAddress, username),
       'WebDAV path',
     );
-    const templatePath = service.template.get('backups_path')?.value;
-    const backupsPath = resolveBackupsPath(
-      input.backupsPath ?? (typeof templatePath === 'string' ? templatePath : 'Sailfish OS/Backups'),
-      webdavPath,
-    );
+    const backupsPath = resolveBackupsPath(input.backupsPath ?? defaultBackupsPath(webdavPath));
 
     const credentialsId = await this.credentials.create({ username, password: input.password });
     const ref = this.serviceRef(input.provider);
     try {
       const id = this.store.transaction((tx) => {
         const id = tx.createAccount(input.provider, name, true);
-        tx.set(id, globalRef, 'server_address', 's', serverAddress);
-        tx.set(id, globalRef, 'webdav_path', 's', webdavPath);
-        tx.set(id, globalRef, 'username', 's', username);
-        tx.set(id, globalRef, 'ignore_ssl_errors', 'b', input.ignoreSslErrors ?? false);
-        tx.set(id, globalRef, 'CredentialsId', 'u', credentialsId);
+        // As Sailfish's account creator: the server settings on the backup service, the name account-wide.
+        tx.set(id, globalRef, KEY_USERNAME, 's', username);
+        tx.set(id, globalRef, KEY_CREDENTIALS_ID, 'u', credentialsId);
         tx.set(id, ref, 'enabled', 'b', true);
+        tx.set(id, ref, 'server_address', 's', serverAddress);
+        tx.set(id, ref, 'webdav_path', 's', webdavPath);
+        tx.set(id, ref, 'ignore_ssl_errors', 'b', input.ignoreSslErrors ?? false);
         tx.set(id, ref, 'backups_path', 's', backupsPath);
         return id;
       });
@@ -155,34 +154,26 @@ export class BackupAccounts {
     const global = this.store.settings(id, GLOBAL_SERVICE_ID);
     const serviceId = this.store.serviceId(service.id);
     const own = serviceId === undefined ? new Map<string, StoredSetting>() : this.store.settings(id, serviceId);
-    const str = (map: Map<string, StoredSetting>, key: string, fallback = ''): string => {
-      const v = map.get(key)?.value;
-      return typeof v === 'string' ? v : fallback;
-    };
-    const bool = (map: Map<string, StoredSetting>, key: string, fallback: boolean): boolean => {
-      const v = map.get(key)?.value;
-      return typeof v === 'boolean' ? v : fallback;
-    };
-    const serverAddress = str(global, 'server_address') || str(own, 'server_address');
-    const username = str(global, 'username') || str(own, 'username');
-    let webdavPath = str(global, 'webdav_path') || str(own, 'webdav_path');
+    const s = new LayeredSettings(own, global);
+    // A stored value another tool wrote that fails validation is reported (problems) and not used.
+    const serverAddress = this.checked(id, 'server_address', s.string('server_address'), validateServerAddress);
+    const username = s.username();
+    let webdavPath = this.checked(id, 'webdav_path', s.string('webdav_path'), (v) =>
+      validateServerPath(v, 'WebDAV path'),
+    );
     if (!webdavPath && serverAddress) {
       try {
-        webdavPath = defaultWebdavPath(row.provider, serverAddress, username);
+        webdavPath = unsetWebdavPath(row.provider, serverAddress, username);
       } catch {
         webdavPath = '/';
       }
     }
-    // Template defaults are not written to the DB (libaccounts behaviour): fall back to the .service file.
-    const template = service.template.get('backups_path')?.value;
-    const rawBackups = str(own, 'backups_path') || (typeof template === 'string' ? template : 'Sailfish OS/Backups');
-    let backupsPath: string;
-    try {
-      backupsPath = resolveBackupsPath(rawBackups, webdavPath || '/');
-    } catch {
-      backupsPath = rawBackups;
-    }
-    const credentials = global.get('CredentialsId')?.value ?? own.get('CredentialsId')?.value;
+    const rawBackups = s.string('backups_path');
+    // Unset is the server root, as the plugin has it (QDir("") at the root); invalid is not used at all.
+    const backupsPath = rawBackups
+      ? this.checked(id, 'backups_path', rawBackups, resolveBackupsPath)
+      : resolveBackupsPath('');
+    const credentials = s.number(KEY_CREDENTIALS_ID);
     const profileIds: Partial<Record<BackupOperation, string>> = {};
     for (const op of BACKUP_OPERATIONS) {
       const v = own.get(`${row.provider}.${op}/profile_id`)?.value;
@@ -197,12 +188,30 @@ export class BackupAccounts {
       serverAddress,
       webdavPath,
       username,
-      ignoreSslErrors: bool(global, 'ignore_ssl_errors', false),
+      ignoreSslErrors: s.bool('ignore_ssl_errors'),
       backupsPath,
-      backupEnabled: bool(own, 'enabled', false),
-      credentialsId: typeof credentials === 'number' ? credentials : undefined,
+      backupEnabled: own.get('enabled')?.value === true,
+      credentialsId: credentials,
+      credentialsNeedUpdate: s.bool(KEY_CREDENTIALS_NEED_UPDATE),
       profileIds,
     };
+  }
+
+  /**
+   * A stored value (ag-tool or another tool may have written it) that fails validation is reported in
+   * the store's problems and not used: the account then has no such value, never the raw text.
+   */
+  private checked(id: number, key: string, raw: string, validate: (value: string) => string): string {
+    if (!raw) return raw;
+    try {
+      return validate(raw);
+    } catch (err) {
+      // The message may quote the value, and a server address may hold a user name and password.
+      const message = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s"]*@/g, '//…@');
+      if (!this.store.problems.some((p) => p.account === id && p.key === key))
+        this.store.problems.push({ account: id, service: GLOBAL_SERVICE_ID, key, message });
+      return '';
+    }
   }
 
   /** Applies `key=value` edits after validating every one; nothing is written if any is wrong. */
@@ -226,23 +235,23 @@ export class BackupAccounts {
         }
         case 'server_address':
           next.serverAddress = validateServerAddress(value);
-          writes.push((tx) => tx.set(id, globalRef, key, 's', next.serverAddress));
+          writes.push((tx) => tx.set(id, ref, key, 's', next.serverAddress));
           break;
         case 'webdav_path':
           next.webdavPath = validateServerPath(value, 'WebDAV path');
-          writes.push((tx) => tx.set(id, globalRef, key, 's', next.webdavPath));
+          writes.push((tx) => tx.set(id, ref, key, 's', next.webdavPath));
           break;
         case 'username':
           next.username = validateUsername(value);
-          writes.push((tx) => tx.set(id, globalRef, key, 's', next.username));
+          writes.push((tx) => tx.set(id, globalRef, KEY_USERNAME, 's', next.username));
           break;
         case 'ignore_ssl_errors': {
           const flag = parseBool(value, key);
-          writes.push((tx) => tx.set(id, globalRef, key, 'b', flag));
+          writes.push((tx) => tx.set(id, ref, key, 'b', flag));
           break;
         }
         case 'backups_path':
-          next.backupsPath = resolveBackupsPath(value, next.webdavPath);
+          next.backupsPath = resolveBackupsPath(value);
           writes.push((tx) => tx.set(id, ref, key, 's', next.backupsPath));
           break;
       }
@@ -263,7 +272,22 @@ export class BackupAccounts {
       return;
     }
     const credentialsId = await this.credentials.create({ username: account.username, password });
-    this.store.transaction((tx) => tx.set(id, globalRef, 'CredentialsId', 'u', credentialsId));
+    this.store.transaction((tx) => tx.set(id, globalRef, KEY_CREDENTIALS_ID, 'u', credentialsId));
+  }
+
+  /**
+   * Marks (after an HTTP 401) or clears (after a successful sign-in) the account's credentials as
+   * needing an update, in the backup service's scope as Sailfish's AccountAuthenticator writes it.
+   */
+  setCredentialsNeedUpdate(id: number, needUpdate: boolean): void {
+    const account = this.get(id);
+    if (account.credentialsNeedUpdate === needUpdate) return;
+    const ref = this.serviceRef(account.provider);
+    this.store.transaction((tx) => {
+      tx.set(id, ref, KEY_CREDENTIALS_NEED_UPDATE, 'b', needUpdate);
+      if (needUpdate) tx.set(id, ref, KEY_CREDENTIALS_NEED_UPDATE_FROM, 's', ref.name);
+      else tx.remove(id, ref, KEY_CREDENTIALS_NEED_UPDATE_FROM);
+    });
   }
 
   async credentialsFor(account: BackupAccount): Promise<Credentials | undefined> {

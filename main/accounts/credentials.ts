@@ -1,7 +1,9 @@
 // Passwords live here, never in accounts.db: the account keeps only a CredentialsId, as on Sailfish.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { withFileLock } from '../fileLock.js';
 
 export interface Credentials {
   username: string;
@@ -32,12 +34,22 @@ const fileSchema = z.object({
 });
 type CredentialFile = z.infer<typeof fileSchema>;
 
-/** A JSON file readable only by its owner (0600 in a 0700 folder), replaced atomically on every write. */
+/**
+ * A JSON file readable only by its owner (0600 in a 0700 folder), replaced atomically on every write.
+ * Every read-modify-write holds a lock beside it, so processes writing at once never lose an entry or
+ * hand out one id twice.
+ */
 export class FileCredentialStore implements CredentialStore {
   readonly description: string;
+  private readonly lockFile: string;
 
-  constructor(private readonly file: string) {
+  /** `usedIds` lists the ids accounts already point at: a reset or rolled-back file must not reuse them. */
+  constructor(
+    private readonly file: string,
+    private readonly usedIds: () => number[] = () => [],
+  ) {
     this.description = `file ${file} (owner-only)`;
+    this.lockFile = path.join(path.dirname(file), '.credentials.lock');
   }
 
   private load(): CredentialFile {
@@ -48,7 +60,13 @@ export class FileCredentialStore implements CredentialStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, nextId: 1, entries: {} };
       throw err;
     }
-    const parsed = fileSchema.safeParse(JSON.parse(raw));
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const parsed = fileSchema.safeParse(json);
     if (!parsed.success) throw new Error(`The credentials file ${this.file} is damaged; it was left untouched.`);
     return parsed.data;
   }
@@ -57,33 +75,53 @@ export class FileCredentialStore implements CredentialStore {
     const dir = path.dirname(this.file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Reads, changes and writes the file with the lock held. */
+  private change<T>(edit: (data: CredentialFile) => T): T {
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    return withFileLock(this.lockFile, () => {
+      const data = this.load();
+      const result = edit(data);
+      this.save(data);
+      return result;
+    });
+  }
+
+  /** The next id: past every id the file or an account ever used. Call with the lock held. */
+  private takeId(data: CredentialFile): number {
+    const id = Math.max(data.nextId, ...this.usedIds().map((used) => used + 1));
+    data.nextId = id + 1;
+    return id;
   }
 
   /** Takes the next id without storing anything under it: ids stay unique across both stores. */
   allocateId(): number {
-    const data = this.load();
-    const id = data.nextId;
-    data.nextId = id + 1;
-    this.save(data);
-    return id;
+    return this.change((data) => this.takeId(data));
   }
 
   create(credentials: Credentials): Promise<number> {
-    const data = this.load();
-    const id = data.nextId;
-    data.entries[String(id)] = { ...credentials };
-    data.nextId = id + 1;
-    this.save(data);
-    return Promise.resolve(id);
+    return Promise.resolve(
+      this.change((data) => {
+        const id = this.takeId(data);
+        data.entries[String(id)] = { ...credentials };
+        return id;
+      }),
+    );
   }
 
   update(id: number, credentials: Credentials): Promise<void> {
-    const data = this.load();
-    data.entries[String(id)] = { ...credentials };
-    this.save(data);
+    this.change((data) => {
+      data.entries[String(id)] = { ...credentials };
+    });
     return Promise.resolve();
   }
 
@@ -92,10 +130,10 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   remove(id: number): Promise<void> {
-    const data = this.load();
-    if (!(String(id) in data.entries)) return Promise.resolve();
-    delete data.entries[String(id)];
-    this.save(data);
+    if (!(String(id) in this.load().entries)) return Promise.resolve();
+    this.change((data) => {
+      delete data.entries[String(id)];
+    });
     return Promise.resolve();
   }
 }

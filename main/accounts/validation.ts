@@ -47,11 +47,15 @@ export function validateServerPath(input: string, what = 'path'): string {
   return normalized || '/';
 }
 
-/** backups_path: absolute on the server, or relative to the account's WebDAV path. */
-export function resolveBackupsPath(backupsPath: string, webdavPath: string): string {
+/**
+ * backups_path: a path on the server host. A relative value is rooted at the server root, as the
+ * Nextcloud plugin makes it (networkrequestgenerator.cpp: a leading "/" is added), and an empty one
+ * is the server root itself (syncer.cpp: QDir("").filePath(deviceId)).
+ */
+export function resolveBackupsPath(backupsPath: string): string {
   const trimmed = backupsPath.trim();
-  if (trimmed.startsWith('/')) return validateServerPath(trimmed, 'backups path');
-  return validateServerPath(`${webdavPath}/${trimmed}`, 'backups path');
+  if (!trimmed) return '/';
+  return validateServerPath(trimmed.startsWith('/') ? trimmed : `/${trimmed}`, 'backups path');
 }
 
 export function validateUsername(input: string): string {

@@ -13,6 +13,7 @@ import type {
   EventPayload,
   Problem,
   ProfileSummary,
+  ServiceStatusView,
   VaultStateView,
 } from '../ipc/contract.js';
 import { errorWithProblem, fieldForRun, problemOf } from '../signin/problems.js';
@@ -21,6 +22,8 @@ import { accountHandlers } from './accountHandlers.js';
 import { AccountSignIns } from './AccountSignIns.js';
 import { accountView } from './accountView.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
+import { ServiceInstaller } from '../service/ServiceInstaller.js';
+import type { ServiceStatus } from '../service/serviceStatus.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
@@ -45,6 +48,11 @@ function kindOfVaultCode(code: string): FailureKind {
   }
 }
 
+function serviceView(s: ServiceStatus): ServiceStatusView {
+  const { installed, current, enabled, running, runningAsService, summary } = s;
+  return { installed, current, enabled, running, runningAsService, summary };
+}
+
 export class SettingsBridge {
   private readonly emitter = new EventEmitter();
   private vaultState: VaultStateView = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
@@ -53,6 +61,8 @@ export class SettingsBridge {
   private readonly signIns: AccountSignIns;
   /** When the current (or last) backup or restore began: run outcomes recorded since then belong to it. */
   private operationStartedAt = 0;
+  /** Server paths of the backups last listed, by "<accountId>/<file name>". */
+  private readonly listedPaths = new Map<string, string>();
 
   private constructor(
     private readonly stores: Stores,
@@ -222,7 +232,9 @@ export class SettingsBridge {
     'backup.list': async (accountId) => {
       const started = Date.now();
       try {
-        return await listCloudBackups(this.session, this.stores, accountId);
+        const list = await listCloudBackups(this.session, this.stores, accountId);
+        for (const b of list) this.listedPaths.set(`${accountId}/${b.name}`, b.path);
+        return list.map(({ name, date }) => ({ name, date }));
       } catch (err) {
         const problem =
           this.recordedProblem(accountId, started) ??
@@ -233,7 +245,8 @@ export class SettingsBridge {
     'backup.restore': async (accountId, file) => {
       ensureAccountProfiles(this.stores, accountId);
       this.operationStartedAt = Date.now();
-      await this.session.vault.restoreFromCloud(accountId, file);
+      // As the page does (RestorePage.qml:89): "<dir>/<file>" from the listing, else the bare name.
+      await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);
       return null;
     },
     'units.add': (folder) => this.stores.units.add(folder),
@@ -263,7 +276,15 @@ export class SettingsBridge {
       await this.session.msyncd.abortSync(name);
       return null;
     },
+    'service.status': async () => serviceView(await this.installer().status()),
+    'service.install': async () => serviceView(await this.installer().install()),
   };
+
+  /** The background service, asked about on the bus this window uses. */
+  private installer(): ServiceInstaller {
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: this.session.connection.address };
+    return new ServiceInstaller(this.stores.paths.dataDir, env);
+  }
 
   /** Runs one call whose arguments the caller has already validated against the contract. */
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {

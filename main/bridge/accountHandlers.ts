@@ -2,8 +2,8 @@
 // the user saves offline), remove drops the account's profiles and status, check signs in again.
 import { InputError } from '../errors.js';
 import { ProfileChange } from '../buteo/ProfileManager.js';
-import { defaultWebdavPath } from '../accounts/BackupAccounts.js';
-import { resolveBackupsPath, validateServerAddress } from '../accounts/validation.js';
+import { defaultBackupsPath, defaultWebdavPath } from '../accounts/BackupAccounts.js';
+import { validateServerAddress } from '../accounts/validation.js';
 import type { AccountSave, AccountView, CallArgs, CallResult, EventName, EventPayload } from '../ipc/contract.js';
 import { ensureAccountProfiles } from '../operations.js';
 import { editedSettings, newAccountSettings } from '../signin/accountSettings.js';
@@ -27,11 +27,6 @@ export interface AccountHandlerContext {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
 
-export function templateBackupsPath(stores: Stores, provider: string): string {
-  const template = stores.catalog.backupService(provider)?.template.get('backups_path')?.value;
-  return typeof template === 'string' ? template : 'Sailfish OS/Backups';
-}
-
 /** The handlers, given the bridge's context when they run (the bridge builds them before it is complete). */
 export function accountHandlers(context: () => AccountHandlerContext): Handlers {
   const view = (id: number): AccountView => {
@@ -49,10 +44,7 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
       if (!stores.catalog.backupService(fields.provider))
         throw new InputError(`Unknown backup provider "${fields.provider.slice(0, 100)}"`);
       if (!offline) {
-        const settings = newAccountSettings({
-          ...fields,
-          templateBackupsPath: templateBackupsPath(stores, fields.provider),
-        });
+        const settings = newAccountSettings(fields);
         const outcome = await signIns.check(settings, checkId);
         if (outcome.state !== 'ok') return { account: null, signIn: outcome };
       }
@@ -104,10 +96,9 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
       return null;
     },
     'accounts.defaults': ({ provider, serverAddress, username }) => {
-      const { stores } = context();
       const server = validateServerAddress(serverAddress);
       const webdavPath = defaultWebdavPath(provider, server, username.trim() || 'USER');
-      return { webdavPath, backupsPath: resolveBackupsPath(templateBackupsPath(stores, provider), webdavPath) };
+      return { webdavPath, backupsPath: defaultBackupsPath(webdavPath) };
     },
     'accounts.check': async ({ accountId, checkId }) => {
       const { stores, signIns } = context();

@@ -1,11 +1,6 @@
 import type { BackupAccount } from '../accounts/BackupAccounts.js';
 import type { AccountView, SignInStatus } from '../ipc/contract.js';
 
-/** Set by the backup plugins on HTTP 401 (libaccounts' CredentialsNeedUpdate), once the account model has it. */
-function credentialsNeedUpdate(a: BackupAccount): boolean {
-  return (a as BackupAccount & { credentialsNeedUpdate?: boolean }).credentialsNeedUpdate ?? false;
-}
-
 export function accountView(a: BackupAccount, signIn?: SignInStatus): AccountView {
   return {
     id: a.id,
@@ -21,7 +16,7 @@ export function accountView(a: BackupAccount, signIn?: SignInStatus): AccountVie
     backupEnabled: a.backupEnabled,
     hasPassword: a.credentialsId !== undefined,
     profiles: { ...a.profileIds },
-    credentialsNeedUpdate: credentialsNeedUpdate(a),
+    credentialsNeedUpdate: a.credentialsNeedUpdate,
     signIn: signIn ?? null,
   };
 }

@@ -33,8 +33,20 @@ export class MsyncdProxy {
     return (await this.call('startSync', 's', [profile]))[0] === true;
   }
 
-  async abortSync(profile: string): Promise<void> {
-    await this.call('abortSync', 's', [profile]);
+  /** NoReply in msyncd (SyncDBusAdaptor.h): waiting for an answer would wait for the call timeout. */
+  abortSync(profile: string): Promise<void> {
+    this.client.callNoReply(MSYNCD_SERVICE, MSYNCD_PATH, MSYNCD_INTERFACE, 'abortSync', 's', [profile]);
+    return Promise.resolve();
+  }
+
+  /** msyncd's per-account summary: 0 running, 1 done, 2 failed (failedReason is a minor code then). */
+  async status(accountId: number): Promise<{ status: number; failedReason: number; prev: number; next: number }> {
+    const [status, failedReason, prev, next] = await this.call('status', 'u', [accountId]);
+    return { status: Number(status), failedReason: Number(failedReason), prev: Number(prev), next: Number(next) };
+  }
+
+  async isConnectivityAvailable(type: number): Promise<boolean> {
+    return (await this.call('isConnectivityAvailable', 'i', [type]))[0] === true;
   }
 
   async runningSyncs(): Promise<string[]> {

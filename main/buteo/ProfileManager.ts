@@ -13,7 +13,7 @@ import {
   KEY_ENABLED,
   KEY_USE_ACCOUNTS,
 } from './SyncProfile.js';
-import { LOG_ENTRIES_KEPT, parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
+import { parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
 
 export interface ProfileProblem {
   file: string;
@@ -33,6 +33,11 @@ export function assertProfileName(name: string): string {
   return name;
 }
 
+/** QString::toHtmlEscaped, which the Backup page applies to the account name (accountsyncmanager.cpp). */
+export function htmlEscaped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 /** `<provider>.<Op>-<accountId>`, the per-account profile name Sailfish's Backup page creates. */
 export function accountProfileName(provider: string, op: BackupOperation, accountId: number): string {
   return `${provider}.${op}-${accountId}`;
@@ -47,7 +52,8 @@ export class ProfileManager {
     readonly templateDir: string,
   ) {}
 
-  private file(name: string): string {
+  /** Where a user profile is stored. */
+  file(name: string): string {
     return path.join(this.profileDir, `${assertProfileName(name)}.xml`);
   }
 
@@ -138,7 +144,7 @@ export class ProfileManager {
         profile = template.clone();
         profile.name = name;
       }
-      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${account.name}`);
+      profile.setKey(KEY_DISPLAY_NAME, `${templateName}-${htmlEscaped(account.name)}`);
       profile.setKey(KEY_ACCOUNT_ID, String(account.id));
       profile.setKey(KEY_USE_ACCOUNTS, 'true');
       profile.setKey(KEY_ENABLED, 'true');
@@ -172,7 +178,6 @@ export class ProfileManager {
   }
 
   appendResults(name: string, results: SyncResults): void {
-    const all = [...this.results(name), results].slice(-LOG_ENTRIES_KEPT);
-    writeFileAtomic(this.logFile(name), serializeSyncLog(name, all));
+    writeFileAtomic(this.logFile(name), serializeSyncLog(name, [...this.results(name), results]));
   }
 }

@@ -1,32 +1,27 @@
 // The sync daemon's engine (what msyncd does): a queue of sync requests, one run per profile at a time,
 // dispatch to client plugins, status and results. The D-Bus face is msyncdService.ts.
 import { EventEmitter } from 'node:events';
-import { BackupError, errorMessage, isAbortError } from '../errors.js';
-import type { PluginFactory, TransferProgress } from '../plugins/ClientPlugin.js';
-import { MajorCode, MinorCode, ProgressDetail, SyncStatus, statusForMinorCode } from './codes.js';
-import { nextRun } from './schedule.js';
+import { BackupError } from '../errors.js';
+import type { PluginFactory } from '../plugins/ClientPlugin.js';
+import { MajorCode, MinorCode, SyncStatus } from './codes.js';
+import { isScheduleDue } from './catchUp.js';
+import type { ScheduledRunGate } from './connectionRule.js';
+import { runClientPlugin } from './pluginRun.js';
+import type { TransferSignal } from './transferItems.js';
 import { RunMarkers } from './runMarkers.js';
 import type { ProfileManager } from './ProfileManager.js';
 import { ProfileChange } from './ProfileManager.js';
 import type { SyncProfile } from './SyncProfile.js';
-import { serializeResults, type SyncResults } from './syncLog.js';
+import { buteoTime, serializeResults, type SyncResults } from './syncLog.js';
 
 export interface SyncDaemonEvents {
   syncStatus: [profile: string, status: SyncStatus, message: string, moreDetails: number];
-  transferProgress: [profile: string, progress: TransferProgress];
+  /** Buteo's transferProgress: items committed (SyncDBusInterface.h), sent when a run commits them. */
+  transferProgress: [profile: string, transfer: TransferSignal];
   profileChanged: [profile: string, change: ProfileChange, xml: string];
   resultsAvailable: [profile: string, resultsXml: string];
-}
-
-/** The progress message of a transfer: machine-readable "<done>/<total> bytes" (total empty when unknown). */
-export function transferMessage(progress: TransferProgress): string {
-  return `${progress.done}/${progress.total ?? ''} bytes`;
-}
-
-export function parseTransferMessage(message: string): { done: number; total: number | undefined } | undefined {
-  const m = /^(\d+)\/(\d*) bytes$/.exec(message);
-  if (!m) return undefined;
-  return { done: Number(m[1]), total: m[2] ? Number(m[2]) : undefined };
+  /** A device backup or restore started or ended (com.nokia.backupclient); syncs wait meanwhile. */
+  backupRestore: [event: 'backupInProgress' | 'backupDone' | 'restoreInProgress' | 'restoreDone'];
 }
 
 export interface Clock {
@@ -51,6 +46,8 @@ export interface SyncDaemonOptions {
   /** A run that reports nothing for this long is aborted with Buteo's plugin-timeout code. */
   pluginTimeoutMs?: number;
   scheduleCheckMs?: number;
+  /** Asked before a scheduled run starts (the connection rule); a refused run stays due and waits. */
+  gate?: ScheduledRunGate;
 }
 
 export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
@@ -61,7 +58,12 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
   private readonly startedAt: Date;
   private scheduleTimer: NodeJS.Timeout | undefined;
   private readonly markers: RunMarkers;
+  private readonly gate: ScheduledRunGate | undefined;
+  /** Scheduled runs that are due but refused by the gate, said once each. */
+  private readonly waiting = new Set<string>();
   private stopped = false;
+  /** Set while a device backup or restore runs (SyncBackup::getBackUpRestoreState). */
+  private backupRestore: 'backup' | 'restore' | undefined;
 
   constructor(
     readonly profiles: ProfileManager,
@@ -73,6 +75,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     this.pluginTimeoutMs = options.pluginTimeoutMs ?? 10 * 60_000;
     this.startedAt = this.clock.now();
     this.markers = new RunMarkers(profiles.profileDir);
+    this.gate = options.gate;
     if (options.scheduleCheckMs !== 0) {
       this.scheduleTimer = setInterval(() => this.checkSchedules(), options.scheduleCheckMs ?? 30_000);
       this.scheduleTimer.unref();
@@ -87,39 +90,95 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     return this.queue.map((r) => r.name);
   }
 
-  /** Queues a run; false when the profile is unknown, disabled, has no plugin, or is already queued or running. */
+  /** Scheduled runs that are due and wait for the gate (an allowed connection). */
+  waitingSyncs(): string[] {
+    return [...this.waiting];
+  }
+
+  /**
+   * Queues a run, as msyncd's Synchronizer::startSync (synchronizer.cpp:387-500): true when it is
+   * running or queued already; false, with an error status (and a results entry for a profile that
+   * exists), when it is unknown, disabled, has no plugin, or a device backup or restore is running.
+   */
   startSync(name: string, scheduled = false): boolean {
-    if (this.stopped || this.running.has(name) || this.queue.some((r) => r.name === name)) return false;
+    if (this.stopped) return false;
+    if (this.backupRestore) {
+      this.refuse(name, SyncStatus.NotPossible, 'Backup in progress, cannot start sync', MinorCode.BackupInProgress);
+      return false;
+    }
+    if (this.running.has(name)) return true;
+    if (this.queue.some((r) => r.name === name)) {
+      this.emit('syncStatus', name, SyncStatus.Queued, '', 0);
+      return true;
+    }
     let profile: SyncProfile | undefined;
     try {
       profile = this.profiles.load(name);
     } catch {
+      profile = undefined;
+    }
+    const client = profile?.clientPlugin;
+    if (!profile || !profile.enabled || !client || !this.plugins.create(client)) {
+      this.refuse(name, SyncStatus.Error, 'Internal Error', MinorCode.InternalError);
       return false;
     }
-    if (!profile || !profile.enabled) return false;
-    const client = profile.clientPlugin;
-    if (!client || !this.plugins.create(client)) return false;
     this.queue.push({ name, scheduled, exclusive: this.plugins.isExclusive(client) });
     this.emit('syncStatus', name, SyncStatus.Queued, '', 0);
     this.pump();
     return true;
   }
 
+  /** A refused start: a failed results entry when the profile exists, and the status msyncd sends. */
+  private refuse(name: string, status: SyncStatus, message: string, minor: number): void {
+    this.saveResults(name, this.daemonResults(MajorCode.Failed, minor));
+    this.emit('syncStatus', name, status, message, minor);
+  }
+
+  /** A results entry msyncd writes itself: local time without a zone. */
+  private daemonResults(majorCode: MajorCode, minorCode: number): SyncResults {
+    return { time: buteoTime(this.clock.now(), 'local'), majorCode, minorCode, scheduled: false, targets: [] };
+  }
+
+  /**
+   * synchronizer.cpp:790-806: a running sync is aborted through its plugin (no "stopping" status);
+   * otherwise a queued request is dropped, and either way a cancelled entry is logged and status 6 sent.
+   */
   abortSync(name: string): void {
-    const queued = this.queue.findIndex((r) => r.name === name);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
-      this.emit('syncStatus', name, SyncStatus.Cancelled, 'Cancelled before it started', MinorCode.Aborted);
+    const run = this.running.get(name);
+    if (run) {
+      if (!run.controller.signal.aborted) run.controller.abort(BackupError.aborted());
       return;
     }
-    const run = this.running.get(name);
-    if (run && !run.controller.signal.aborted) {
-      this.emit('syncStatus', name, SyncStatus.Stopping, '', 0);
-      run.controller.abort(BackupError.aborted());
-    }
+    const queued = this.queue.findIndex((r) => r.name === name);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    this.saveResults(name, this.daemonResults(MajorCode.Cancelled, MinorCode.Aborted));
+    this.emit('syncStatus', name, SyncStatus.Cancelled, '', MinorCode.Aborted);
+  }
+
+  get backupRestoreState(): boolean {
+    return this.backupRestore !== undefined;
+  }
+
+  /**
+   * A device backup or restore starts (SyncBackup backupStarts/restoreStarts): running syncs are
+   * aborted and new ones refused until it finishes. Resolves once the running ones have ended.
+   */
+  async beginBackupRestore(kind: 'backup' | 'restore'): Promise<void> {
+    this.backupRestore = kind;
+    this.emit('backupRestore', kind === 'backup' ? 'backupInProgress' : 'restoreInProgress');
+    const runs = [...this.running.values()];
+    for (const run of runs) run.controller.abort(BackupError.aborted('A device backup or restore started.'));
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
+  endBackupRestore(kind: 'backup' | 'restore'): void {
+    this.backupRestore = undefined;
+    this.emit('backupRestore', kind === 'backup' ? 'backupDone' : 'restoreDone');
+    this.pump();
   }
 
   private pump(): void {
+    if (this.backupRestore) return;
     for (let i = 0; i < this.queue.length;) {
       const request = this.queue[i]!;
       if (request.exclusive && [...this.running.values()].some((r) => r.exclusive)) {
@@ -141,17 +200,18 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
         continue;
       }
       const message = `Interrupted: the sync daemon stopped during this run (started ${run.started}).`;
+      const started = new Date(run.started);
       this.finish(
         run.profile,
         {
-          time: run.started,
+          time: Number.isNaN(started.getTime()) ? run.started : buteoTime(started, 'utc'),
           majorCode: MajorCode.Failed,
           minorCode: MinorCode.Aborted,
           scheduled: false,
           message,
           targets: [],
         },
-        SyncStatus.Aborted,
+        SyncStatus.Error,
         message,
         MinorCode.Aborted,
       );
@@ -163,8 +223,12 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     const controller = new AbortController();
     this.markers.mark(request.name, this.clock.now());
     const done = this.execute(request, controller).finally(() => {
-      this.markers.clear(request.name);
-      this.running.delete(request.name);
+      // A new run of the same profile may have started once this one's end was told.
+      const current = this.running.get(request.name);
+      if (!current || current.controller === controller) {
+        this.markers.clear(request.name);
+        this.running.delete(request.name);
+      }
       this.pump();
     });
     this.running.set(request.name, { controller, exclusive, done });
@@ -172,121 +236,89 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
 
   private async execute(request: Request, controller: AbortController): Promise<void> {
     const { name } = request;
-    let lastActivity = Date.now();
-    let lastTransferSignal = 0;
-    const watchdog = setInterval(
-      () => {
-        if (Date.now() - lastActivity > this.pluginTimeoutMs) {
-          controller.abort(
-            new BackupError(
-              MinorCode.PluginTimeout,
-              `No progress for ${Math.round(this.pluginTimeoutMs / 1000)} s; the operation was stopped.`,
-            ),
-          );
-        }
-      },
-      Math.min(1000, this.pluginTimeoutMs),
-    );
-    watchdog.unref();
     const started = this.clock.now();
-    let results: SyncResults;
+    let profile: SyncProfile | undefined;
     try {
-      const profile: SyncProfile | undefined = this.profiles.load(name);
-      const client = profile?.clientPlugin ?? '';
-      const plugin = this.plugins.create(client);
-      if (!profile || !plugin) throw new BackupError(MinorCode.PluginError, `No client plugin for profile ${name}`);
-      this.emit('syncStatus', name, SyncStatus.Started, '', 0);
-      const outcome = await plugin.run({
-        profile,
-        signal: controller.signal,
-        scheduled: request.scheduled,
-        progress: (detail: ProgressDetail, message = '') => {
-          lastActivity = Date.now();
-          this.emit('syncStatus', name, SyncStatus.Progress, message, detail);
-        },
-        transfer: (progress) => {
-          const now = Date.now();
-          lastActivity = now;
-          // Signals at most ten times a second, and always the last one.
-          const complete = progress.total !== undefined && progress.done >= progress.total;
-          if (!complete && now - lastTransferSignal < 100) return;
-          lastTransferSignal = now;
-          this.emit('transferProgress', name, progress);
-          const detail = progress.direction === 'upload' ? ProgressDetail.Sending : ProgressDetail.Receiving;
-          this.emit('syncStatus', name, SyncStatus.Progress, transferMessage(progress), detail);
-        },
-      });
-      if (controller.signal.aborted) throw controller.signal.reason;
-      results = {
-        time: started.toISOString(),
-        majorCode: MajorCode.Success,
-        minorCode: MinorCode.NoError,
-        scheduled: request.scheduled,
-        targets: [{ name: client, local: outcome.local, remote: outcome.remote }],
-        ...(outcome.message ? { message: outcome.message } : {}),
-      };
-      this.finish(name, results, SyncStatus.Done, outcome.message ?? '', 0);
-    } catch (caught) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
-      const err =
-        reason instanceof BackupError
-          ? reason
-          : isAbortError(reason)
-            ? BackupError.aborted()
-            : new BackupError(MinorCode.InternalError, errorMessage(reason), { cause: reason });
-      const cancelled = err.minorCode === MinorCode.Aborted;
-      results = {
-        time: started.toISOString(),
-        majorCode: cancelled ? MajorCode.Cancelled : MajorCode.Failed,
-        minorCode: err.minorCode,
-        scheduled: request.scheduled,
-        message: err.message,
-        targets: [],
-      };
-      this.finish(name, results, statusForMinorCode(err.minorCode), err.message, err.minorCode);
-    } finally {
-      clearInterval(watchdog);
+      profile = this.profiles.load(name);
+    } catch {
+      profile = undefined;
     }
+    const client = profile?.clientPlugin ?? '';
+    const plugin = this.plugins.create(client);
+    if (!profile || !plugin) {
+      const message = `No client plugin for profile ${name}`;
+      const results = { ...this.daemonResults(MajorCode.Failed, MinorCode.InternalError), message };
+      this.finish(name, results, SyncStatus.Error, message, MinorCode.InternalError);
+      return;
+    }
+    this.emit('syncStatus', name, SyncStatus.Started, '', 0);
+    const end = await runClientPlugin({
+      plugin,
+      profile,
+      client,
+      scheduled: request.scheduled,
+      controller,
+      timeoutMs: this.pluginTimeoutMs,
+      started,
+      onProgress: (message, detail) => this.emit('syncStatus', name, SyncStatus.Progress, message, detail),
+    });
+    for (const item of end.items) this.emit('transferProgress', name, item);
+    this.finish(name, end.results, end.status, end.message, end.details);
   }
 
   private finish(name: string, results: SyncResults, status: SyncStatus, message: string, details: number): void {
-    try {
-      this.profiles.appendResults(name, results);
-      this.emit('profileChanged', name, ProfileChange.Logs, '');
-    } catch {
-      // A results log that cannot be written must not hide the outcome of the run.
-    }
+    // No longer running once its end is told (synchronizer.cpp onSessionFinished): a startSync right
+    // after the final status starts a new run instead of joining the one that ended.
+    this.running.delete(name);
+    this.saveResults(name, results);
     this.emit('resultsAvailable', name, serializeResults(results));
     this.emit('syncStatus', name, status, message, details);
   }
 
-  /** Results another component reports for a profile (Buteo's saveSyncResults). */
-  saveResults(name: string, results: SyncResults): void {
+  /** ProfileManager::saveSyncResults: logged only for a profile that exists, then "logs changed" with its XML. */
+  saveResults(name: string, results: SyncResults): boolean {
     try {
+      const profile = this.profiles.load(name);
+      if (!profile) return false;
       this.profiles.appendResults(name, results);
-      this.emit('profileChanged', name, ProfileChange.Logs, '');
+      this.emit('profileChanged', name, ProfileChange.Logs, profile.toXml());
+      return true;
     } catch {
       // A results log that cannot be written must not hide the outcome of the run.
+      return false;
     }
-    this.emit('resultsAvailable', name, serializeResults(results));
   }
 
   lastResults(name: string): SyncResults | undefined {
     return this.profiles.results(name).at(-1);
   }
 
-  /** Starts every enabled schedule that has come due since its last run (or since the daemon started). */
+  /**
+   * Starts every enabled schedule that has come due since its last run, including one missed while no
+   * daemon ran (once, however many slots passed: catchUp.ts). A due run the gate refuses stays due.
+   */
   checkSchedules(): string[] {
     const now = this.clock.now();
     const started: string[] = [];
+    if (this.stopped) return started;
     for (const profile of this.profiles.list()) {
-      const schedule = profile.schedule;
-      if (!schedule?.enabled || !profile.enabled) continue;
-      const last = this.lastResults(profile.name);
-      const lastTime = last ? new Date(last.time) : undefined;
-      const since = lastTime && lastTime > this.startedAt ? lastTime : this.startedAt;
-      const due = nextRun(schedule, since);
-      if (due && due <= now && this.startSync(profile.name, true)) started.push(profile.name);
+      const { name } = profile;
+      if (this.running.has(name) || this.queue.some((r) => r.name === name)) continue;
+      const last = this.lastResults(name)?.time;
+      if (!isScheduleDue(profile, this.profiles.file(name), last, this.startedAt, now)) {
+        this.waiting.delete(name);
+        continue;
+      }
+      const verdict = this.gate?.mayRunScheduled(profile) ?? { allowed: true };
+      if (!verdict.allowed) {
+        // msyncd says NOTPOSSIBLE with OFFLINE_MODE once and keeps the run on its waiting list.
+        if (!this.waiting.has(name))
+          this.emit('syncStatus', name, SyncStatus.NotPossible, verdict.reason, MinorCode.Offline);
+        this.waiting.add(name);
+        continue;
+      }
+      this.waiting.delete(name);
+      if (this.startSync(name, true)) started.push(name);
     }
     return started;
   }
@@ -296,6 +328,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     this.stopped = true;
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
     for (const request of this.queue.splice(0)) {
+      this.saveResults(request.name, this.daemonResults(MajorCode.Cancelled, MinorCode.Aborted));
       this.emit(
         'syncStatus',
         request.name,

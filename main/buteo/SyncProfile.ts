@@ -103,9 +103,10 @@ export class SyncProfile {
     this.root.children = this.root.children.filter((c) => !('tag' in c && c.tag === 'key' && c.attrs.name === name));
   }
 
+  /** As Buteo's Profile::boolKey (Profile.cpp:165): "true" in any letter case is true, anything else false. */
   boolKey(name: string, fallback = false): boolean {
     const value = this.key(name);
-    return value === undefined ? fallback : value === 'true';
+    return value === undefined ? fallback : value.toLowerCase() === 'true';
   }
 
   get enabled(): boolean {
@@ -152,8 +153,11 @@ export class SyncProfile {
     };
   }
 
-  /** Rewrites the schedule's own attributes; its children (<rush>) and unknown attributes stay. */
-  setSchedule(schedule: Schedule): void {
+  /**
+   * Rewrites the schedule's own attributes; its children (<rush>) and unknown attributes stay.
+   * `configuredTime` is when the user set it (toButeoSchedule: setScheduleConfiguredTime(now)).
+   */
+  setSchedule(schedule: Schedule, configuredTime?: string): void {
     let el = elements(this.root, 'schedule')[0];
     if (!el) {
       el = element('schedule');
@@ -164,6 +168,7 @@ export class SyncProfile {
     if (schedule.time) el.attrs.time = schedule.time;
     else delete el.attrs.time;
     el.attrs.days = [...new Set(schedule.days)].sort((a, b) => a - b).join(',');
-    el.attrs.syncconfiguredtime ??= '';
+    if (configuredTime !== undefined) el.attrs.syncconfiguredtime = configuredTime;
+    else el.attrs.syncconfiguredtime ??= '';
   }
 }

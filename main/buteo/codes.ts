@@ -32,9 +32,13 @@ export type ProgressDetail = (typeof ProgressDetail)[keyof typeof ProgressDetail
 
 export const MajorCode = { Success: 0, Failed: 1, Cancelled: 2 } as const;
 export type MajorCode = (typeof MajorCode)[keyof typeof MajorCode];
+/** SyncResults::SYNC_RESULT_INVALID: a results entry with no outcome. */
+export const MAJOR_INVALID = -1;
 
+/** Buteo's minor codes (SyncResults.h MinorCode), every one of them. */
 export const MinorCode = {
   NoError: 0,
+  ItemFailures: 301,
   InternalError: 401,
   AuthenticationFailure: 402,
   DatabaseFailure: 403,
@@ -42,30 +46,29 @@ export const MinorCode = {
   PluginTimeout: 405,
   Aborted: 501,
   ConnectionError: 502,
+  UnsupportedSyncType: 503,
+  UnsupportedStorageType: 504,
+  LowBatteryPower: 601,
+  PowerSavingMode: 602,
   Offline: 603,
   BackupInProgress: 604,
+  LowMemory: 605,
 } as const;
 export type MinorCode = (typeof MinorCode)[keyof typeof MinorCode];
 
-/** The syncStatus a failed run reports for its minor code. */
-export function statusForMinorCode(minor: MinorCode): SyncStatus {
-  switch (minor) {
-    case MinorCode.AuthenticationFailure:
-      return SyncStatus.AuthenticationFailure;
-    case MinorCode.DatabaseFailure:
-      return SyncStatus.DatabaseFailure;
-    case MinorCode.PluginTimeout:
-      return SyncStatus.PluginTimeout;
-    case MinorCode.ConnectionError:
-    case MinorCode.Offline:
-      return SyncStatus.ConnectionError;
-    case MinorCode.Aborted:
-      return SyncStatus.Aborted;
-    default:
-      return SyncStatus.Error;
-  }
+/**
+ * The syncStatus a failed run reports (msyncd SyncSession::mapToSyncStatusError): 8 for an
+ * unsupported sync type, 3 for everything else, with the minor code in moreDetails. Sailfish's
+ * AccountSyncManager handles only 0-13, so 9-15 are never sent.
+ */
+export function statusForMinorCode(minor: number): SyncStatus {
+  return minor === MinorCode.UnsupportedSyncType ? SyncStatus.NotPossible : SyncStatus.Error;
 }
 
 export const statusNames: Record<number, string> = Object.fromEntries(
   Object.entries(SyncStatus).map(([name, value]) => [value, name]),
+);
+
+export const minorNames: Record<number, string> = Object.fromEntries(
+  Object.entries(MinorCode).map(([name, value]) => [value, name]),
 );

@@ -4,6 +4,27 @@ import { element, elements, parseXml, serializeXml, type XmlElement } from './xm
 
 export const LOG_ENTRIES_KEPT = 5;
 
+/**
+ * A results time as Buteo writes it (QDateTime::toString(Qt::ISODate), no milliseconds): plugins
+ * write UTC with "Z" (nextcloudbackupoperationclient.cpp currentDateTimeUtc), msyncd itself writes
+ * local time without a zone (synchronizer.cpp currentDateTime).
+ */
+export function buteoTime(date: Date, zone: 'utc' | 'local'): string {
+  if (zone === 'utc') return date.toISOString().slice(0, 19) + 'Z';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
+}
+
+/**
+ * The entries a log keeps (SyncLog.cpp addResults/toXml): the last five, plus the last successful
+ * one when it is older than those, written first.
+ */
+export function keptResults(results: SyncResults[]): SyncResults[] {
+  const last = results.slice(-LOG_ENTRIES_KEPT);
+  const lastSuccess = results.findLast((r) => r.majorCode === MajorCode.Success);
+  return lastSuccess && !last.includes(lastSuccess) ? [lastSuccess, ...last] : last;
+}
+
 export interface ItemCounts {
   added: number;
   deleted: number;
@@ -83,7 +104,7 @@ export function parseSyncLog(xml: string): { name: string; results: SyncResults[
 }
 
 export function serializeSyncLog(name: string, results: SyncResults[]): string {
-  return serializeXml(element('synclog', { name }, results.slice(-LOG_ENTRIES_KEPT).map(resultsToElement)));
+  return serializeXml(element('synclog', { name }, keptResults(results).map(resultsToElement)));
 }
 
 export function serializeResults(r: SyncResults): string {

@@ -3,8 +3,10 @@
 import { emitAccountChanged } from '../accounts/accountChangedSignal.js';
 import { openSessionBus } from '../dbus/bus.js';
 import { DBusClient } from '../dbus/DBusClient.js';
-import { resolvePaths } from '../paths.js';
+import { resolvePaths, type AppPaths } from '../paths.js';
+import { connectionGate } from '../buteo/connectionRule.js';
 import { DaemonSession } from '../session.js';
+import { NetworkMonitor } from '../system/networkManager.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface Output {
@@ -26,6 +28,11 @@ export class Cli {
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  /** Where things are kept, without opening anything. */
+  get paths(): AppPaths {
+    return this.storesValue?.paths ?? resolvePaths({ dataDir: this.dataDir, env: this.env });
+  }
+
   get stores(): Stores {
     if (!this.storesValue) {
       this.storesValue = openStores(resolvePaths({ dataDir: this.dataDir, env: this.env }), this.env);
@@ -35,10 +42,24 @@ export class Cli {
     return this.storesValue;
   }
 
-  /** The daemon and vault on the session bus; when none runs, an engine in this process for the run. */
-  async daemon(): Promise<DaemonSession> {
+  /**
+   * The daemon and vault on the session bus; when none runs, an engine in this process for the run.
+   * Such an engine runs schedules only for long-lived commands (`ui`): a one-shot command would
+   * cancel a scheduled backup it started when it ends.
+   */
+  async daemon(options: { schedules?: boolean } = {}): Promise<DaemonSession> {
     if (this.session) return this.session;
-    const session = await DaemonSession.open(this.stores, this.env, (text) => this.out.note(text));
+    const note = (text: string) => this.out.note(text);
+    // Scheduled runs keep the profiles' connection rule, as in the daemon.
+    const network = options.schedules ? await NetworkMonitor.start(this.env, note) : undefined;
+    if (network) this.cleanups.push(() => network.close());
+    const session = await DaemonSession.open(
+      this.stores,
+      this.env,
+      note,
+      network ? { gate: connectionGate(() => network.state) } : { scheduleCheckMs: 0 },
+    );
+    network?.on('change', () => session.engine?.daemon.checkSchedules());
     this.cleanups.push(() => session.close());
     this.session = session;
     return session;

@@ -1,6 +1,5 @@
 // sfbackup providers | account add|list|show|set|remove
 import type { BackupAccount } from '../accounts/BackupAccounts.js';
-import { templateBackupsPath } from '../bridge/accountHandlers.js';
 import { InputError } from '../errors.js';
 import { connectionEditOf, editedSettings, newAccountSettings } from '../signin/accountSettings.js';
 import { SignInStatusStore } from '../signin/SignInStatusStore.js';
@@ -23,6 +22,7 @@ export function publicAccount(a: BackupAccount) {
     backups_path: a.backupsPath,
     backup_enabled: a.backupEnabled,
     has_password: a.credentialsId !== undefined,
+    credentials_need_update: a.credentialsNeedUpdate,
     profiles: a.profileIds,
   };
 }
@@ -45,6 +45,13 @@ function recordSignIn(cli: Cli, accountId: number, state: 'ok' | 'unchecked'): v
   } catch {
     // a status that cannot be written does not undo the save
   }
+}
+
+/** Stored values that could not be read or failed validation: said once, on stderr, never used. */
+function noteProblems(cli: Cli, accountIds: number[]): void {
+  for (const p of cli.stores.accountStore.problems)
+    if (accountIds.includes(p.account))
+      cli.out.note(`Account ${p.account}: the stored ${p.key} is not used (${p.message}).`);
 }
 
 export function providers(cli: Cli): void {
@@ -81,10 +88,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
         const known = cli.stores.catalog.backupProviders().map((p) => p.id);
         throw new InputError(`Unknown backup provider "${provider}" (known: ${known.join(', ') || 'none'})`);
       }
-      if (!offline)
-        await signInBeforeSaving(
-          newAccountSettings({ ...input, templateBackupsPath: templateBackupsPath(cli.stores, provider) }),
-        );
+      if (!offline) await signInBeforeSaving(newAccountSettings(input));
       await cli.announceAccountChanges();
       const created = await accounts.add(input);
       recordSignIn(cli, created.id, offline ? 'unchecked' : 'ok');
@@ -95,6 +99,10 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     case 'list':
     case undefined: {
       const list = accounts.list().map(publicAccount);
+      noteProblems(
+        cli,
+        list.map((a) => a.id),
+      );
       cli.out.result(list, () =>
         list.length === 0
           ? [
@@ -109,6 +117,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     }
     case 'show': {
       const a = accounts.get(parseAccountId(rest[0]));
+      noteProblems(cli, [a.id]);
       cli.out.result(publicAccount(a), () => accountLines(a));
       return;
     }

@@ -7,11 +7,16 @@ import { Cli, type Output } from './Cli.js';
 import { daemon } from './daemonCommand.js';
 import { backup, backups, OperationFailed, restore, status, sync } from './operationCommands.js';
 import { profiles, units } from './profileCommands.js';
+import { service } from './serviceCommand.js';
 import { ui } from './uiCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
 
-  daemon                                 run the sync daemon and backup service until Ctrl-C
+  daemon [--only vault|msyncd] [--exit-when-idle SECONDS] [--notify-finished]
+                                         run the sync daemon and backup service (or one of them) until Ctrl-C
+  service install [--exit-when-idle SECONDS] [--notify-finished] | uninstall | status
+                                         keep the daemon available: systemd user unit, D-Bus activation,
+                                         autostart; it catches up missed automatic backups at start
   providers                              list the providers that offer backups
   account add --provider P --server URL --user U --password-stdin
               [--backups-path PATH] [--webdav-path PATH] [--name NAME] [--ignore-ssl-errors] [--offline]
@@ -25,7 +30,8 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
   restore ACCOUNT_ID FILE [--to DIR]     restore a backup (into DIR instead of the original folders)
   sync PROFILE                           run a sync profile (startSync)
   status                                 what the daemon is doing, and the last results
-  ui [--port N] [--no-open]              the Settings UI in a browser (loopback only, per-launch token)`;
+  ui [--port N] [--no-open] [--page backup]
+                                         the Settings UI in a browser (loopback only, per-launch token)`;
 
 const optionSpec = {
   json: { type: 'boolean' },
@@ -43,6 +49,10 @@ const optionSpec = {
   port: { type: 'string' },
   'no-open': { type: 'boolean' },
   offline: { type: 'boolean' },
+  page: { type: 'string' },
+  'exit-when-idle': { type: 'string' },
+  'notify-finished': { type: 'boolean' },
+  only: { type: 'string' },
 } as const;
 
 function makeOutput(json: boolean): Output {
@@ -64,7 +74,9 @@ function makeOutput(json: boolean): Output {
 async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs): Promise<void> {
   switch (command) {
     case 'daemon':
-      return daemon(cli);
+      return daemon(cli, args);
+    case 'service':
+      return service(cli, args);
     case 'providers':
       return providers(cli);
     case 'account':

@@ -1,14 +1,10 @@
 // sfbackup backup | backups | restore | sync | status — run operations through the sync daemon and vault.
 import path from 'node:path';
-import { SyncStatus, statusNames } from '../buteo/codes.js';
-import { MsyncdProxy } from '../buteo/MsyncdProxy.js';
-import { openSessionBus } from '../dbus/bus.js';
-import { DBusClient } from '../dbus/DBusClient.js';
-import { VaultProxy } from '../vault/VaultProxy.js';
+import { SyncStatus, minorNames, statusNames } from '../buteo/codes.js';
 import { resultsFromElement } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
-import { InputError } from '../errors.js';
-import type { DaemonSession } from '../session.js';
+import { errorMessage, InputError } from '../errors.js';
+import { DaemonSession } from '../session.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
@@ -65,15 +61,18 @@ async function runVaultOperation(
   let error: string | undefined;
   let resolve!: (status: string) => void;
   const finished = new Promise<string>((r) => (resolve = r));
+  // Another command's operation may end while this one starts: the vault announces an outcome before it
+  // answers the next call (vaultOperations.ts end()), so what arrives before the answer is not about this one.
+  let started = false;
   const offs = await Promise.all([
     (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
       (id, _code, text) => {
-        if (id === accountId) error = text;
+        if (started && id === accountId) error = text;
       },
     ),
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
       (id, status) => {
-        if (id === accountId && terminal.has(status)) resolve(status);
+        if (started && id === accountId && terminal.has(status)) resolve(status);
       },
     ),
     showVaultProgress(vault),
@@ -87,6 +86,13 @@ async function runVaultOperation(
   process.once('SIGTERM', cancel);
   try {
     await start();
+    started = true;
+    // What it said between its answer and now (it cannot have started another operation meanwhile).
+    const now = await vault.state();
+    if (now.status === 'Error' || now.status === 'Canceled') {
+      error ??= now.error || undefined;
+      resolve(now.status);
+    }
     const status = await finished;
     return { status, ...(error ? { error } : {}) };
   } finally {
@@ -159,8 +165,10 @@ export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const session = await cli.daemon();
   const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
+  // msyncd sends 3 for every failure; the minor code in moreDetails says which.
+  const minor = run.details ? ` ${run.details} ${minorNames[run.details] ?? ''}`.trimEnd() : '';
   if (run.status !== SyncStatus.Done)
-    throw new OperationFailed(`${profile}: ${name}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
+    throw new OperationFailed(`${profile}: ${name}${minor}${run.message ? `: ${run.message}` : ''}`, 1, run.details);
   cli.out.result(
     { profile, status: name, message: run.message },
     () => `${profile}: ${name}${run.message ? ` (${run.message})` : ''}`,
@@ -170,15 +178,19 @@ export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
 export async function status(cli: Cli): Promise<void> {
   const stores = cli.stores;
   let daemon: { running: string[]; vault: unknown } | null = null;
-  if (cli.env.DBUS_SESSION_BUS_ADDRESS) {
-    const connection = await openSessionBus(cli.env);
+  // The engine of this data dir, on the session bus or wherever its process published it; never started.
+  let session: DaemonSession | undefined;
+  try {
+    session = await DaemonSession.existing(stores, cli.env);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    cli.out.note(errorMessage(err));
+  }
+  if (session) {
     try {
-      const client = new DBusClient(connection.bus);
-      const msyncd = new MsyncdProxy(client);
-      if (await msyncd.isRunning())
-        daemon = { running: await msyncd.runningSyncs(), vault: await new VaultProxy(client).state() };
+      daemon = { running: await session.msyncd.runningSyncs(), vault: await session.vault.state() };
     } finally {
-      await connection.close();
+      await session.close();
     }
   }
   const profiles = stores.profiles
@@ -187,7 +199,7 @@ export async function status(cli: Cli): Promise<void> {
   cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles }, () => [
     daemon
       ? `Sync daemon running; active: ${daemon.running.join(', ') || 'none'}`
-      : 'No sync daemon on the session bus (commands start one for their run)',
+      : 'No sync daemon runs for this data dir (commands start one for their run)',
     ...profiles.map(
       (p) =>
         `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${['success', 'failed', 'cancelled'][p.last.majorCode]}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,

@@ -3,7 +3,7 @@
 import dbus from 'dbus-next';
 import type { MessageBus } from './bus.js';
 
-const { Message, MessageType } = dbus;
+const { Message, MessageFlag, MessageType } = dbus;
 
 export interface SignalMatch {
   sender?: string;
@@ -55,6 +55,20 @@ export class DBusClient {
       throw new DBusCallError(e.type ?? 'org.freedesktop.DBus.Error.Failed', e.text ?? e.message ?? String(err));
     }
     return (reply?.body as unknown[] | undefined) ?? [];
+  }
+
+  /** A call marked NoReply, as msyncd's abortSync is: sent without waiting (msyncd never answers it). */
+  callNoReply(
+    destination: string,
+    path: string,
+    iface: string,
+    member: string,
+    signature = '',
+    body: unknown[] = [],
+  ): void {
+    const message = new Message({ destination, path, interface: iface, member, signature, body });
+    message.flags |= MessageFlag.NO_REPLY_EXPECTED;
+    this.bus.send(message);
   }
 
   async nameHasOwner(name: string): Promise<boolean> {

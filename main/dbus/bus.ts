@@ -1,7 +1,11 @@
 // Session bus connection: $DBUS_SESSION_BUS_ADDRESS, or a private dbus-daemon started for this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import dbus from 'dbus-next';
+import { RunDir, tiedToParent } from '../runDir.js';
 
 export type MessageBus = dbus.MessageBus;
 
@@ -13,6 +17,39 @@ export interface BusConnection {
   close(): Promise<void>;
 }
 
+/**
+ * A session bus configuration without service folders: a call on a bus of our own must never start
+ * anything — not the user's daemon on the user's data (`sfbackup service install` writes activation
+ * files), nor a desktop keyring. Limits as the stock session bus has them.
+ */
+const PRIVATE_BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=${os.tmpdir()}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_message_size">1000000000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
+</busconfig>
+`;
+
+/** Writes the configuration into a fresh owner-only folder (never a name another user could plant). */
+function writePrivateBusConfig(): { file: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sfbackup-bus-'));
+  const file = path.join(dir, 'session.conf');
+  writeFileSync(file, PRIVATE_BUS_CONFIG, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A dbus-daemon of our own, for a run with no session bus, and for tests. */
 export class PrivateBusDaemon {
   private constructor(
@@ -20,10 +57,22 @@ export class PrivateBusDaemon {
     private readonly child: ChildProcess,
   ) {}
 
+  /** Starts one; it stops with this process, even when this process is killed (see runDir.ts). */
   static async start(): Promise<PrivateBusDaemon> {
-    const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const run = RunDir.own();
+    const config = writePrivateBusConfig();
+    const { command, args } = tiedToParent('dbus-daemon', [
+      `--config-file=${config.file}`,
+      '--nofork',
+      '--nopidfile',
+      '--print-address=1',
+    ]);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = child.pid;
+    if (pid) {
+      run.recordHelper(pid, 'dbus-daemon');
+      child.once('exit', () => run.helperStopped(pid));
+    }
     const spawnError = once(child, 'error').then(([err]) => {
       throw new Error(`Could not start dbus-daemon (${(err as Error).message}); install the "dbus" package`);
     });
@@ -35,10 +84,17 @@ export class PrivateBusDaemon {
         if (out.includes('\n') && line) resolve(line.trim());
       });
       child.once('exit', (code) =>
-        reject(new Error(`dbus-daemon exited with code ${code ?? 'null'} before giving its address`)),
+        reject(
+          new Error(
+            code === 127
+              ? 'Could not start dbus-daemon; install the "dbus" package'
+              : `dbus-daemon exited with code ${code ?? 'null'} before giving its address`,
+          ),
+        ),
       );
     });
-    const resolved = await Promise.race([address, spawnError]);
+    // dbus-daemon reads its configuration once at start (again only on SIGHUP, which we never send).
+    const resolved = await Promise.race([address, spawnError]).finally(config.remove);
     child.stdout?.removeAllListeners('data');
     return new PrivateBusDaemon(resolved, child);
   }
@@ -90,6 +146,21 @@ export async function openSessionBus(
       await privateDaemon?.stop();
     },
   };
+}
+
+/** Calls back once when the connection to the bus ends (the bus daemon stopped or was killed). */
+export function onBusClosed(bus: MessageBus, handler: () => void): () => void {
+  // dbus-next does not forward its connection's 'end'; the connection object is the one place to hear it.
+  const connection = (bus as unknown as { _connection?: NodeJS.EventEmitter })._connection;
+  if (!connection) return () => {};
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    handler();
+  };
+  connection.on('end', once);
+  return () => connection.off('end', once);
 }
 
 /** Resolves once the Hello handshake is done, so names can be requested. */

@@ -113,6 +113,8 @@ export const autoBackupSchema = z.object({
   day: z.number().int().min(1).max(7),
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   connection: z.enum(['wlan', 'any']),
+  /** For monthly backups, the real page's three choices (BackupSettingsItem.qml:84-94); first day when absent. */
+  month: z.enum(['afterLastBackup', 'firstDay', 'lastDay']).optional(),
 });
 export type AutoBackup = z.infer<typeof autoBackupSchema>;
 
@@ -165,6 +167,20 @@ export type BackupPage = z.infer<typeof backupPageSchema>;
 
 export const cloudBackupSchema = z.object({ name: z.string(), date: z.string().nullable() });
 
+/** The background service that keeps automatic backups running (sfbackup service status). */
+export const serviceStatusSchema = z.object({
+  installed: z.boolean(),
+  /** …and it starts this copy of the app. */
+  current: z.boolean(),
+  /** It starts at login. */
+  enabled: z.boolean(),
+  running: z.boolean(),
+  /** The running daemon is the service's (not this window's own engine). */
+  runningAsService: z.boolean(),
+  summary: z.array(z.string()),
+});
+export type ServiceStatusView = z.infer<typeof serviceStatusSchema>;
+
 /** Request/response channels: arguments and result of each. */
 export const calls = {
   'providers.list': { args: z.tuple([]), result: z.array(providerSchema) },
@@ -200,6 +216,8 @@ export const calls = {
   },
   'profiles.run': { args: z.tuple([profileName]), result: z.boolean() },
   'profiles.abort': { args: z.tuple([profileName]), result: z.null() },
+  'service.status': { args: z.tuple([]), result: serviceStatusSchema },
+  'service.install': { args: z.tuple([]), result: serviceStatusSchema },
 } as const;
 
 export type CallName = keyof typeof calls;

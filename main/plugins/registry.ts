@@ -1,5 +1,6 @@
 // Which plugin runs a client profile: "<provider>-backup", "-backupquery", "-backuprestore" for every
 // provider that offers a backup service. All of today's providers speak WebDAV.
+import type { BackupAccounts } from '../accounts/BackupAccounts.js';
 import type { DescriptionCatalog } from '../accounts/descriptions.js';
 import { BackupError } from '../errors.js';
 import type { SignInStatus } from '../ipc/contract.js';
@@ -19,18 +20,24 @@ const operations = {
 
 const sources = { backup: 'backup', backupquery: 'list', backuprestore: 'restore' } as const;
 
-/** Records how each run went at the account's server, so the Accounts page can mark broken accounts. */
+/**
+ * Records how each run went at the account's server: for the Accounts page (the sign-in status store),
+ * and on the account as Sailfish's plugins do — HTTP 401 sets CredentialsNeedUpdate
+ * (webdavsyncer.cpp:118-120), a run the server accepted clears it.
+ */
 function recordingOutcome(
   plugin: ClientPlugin,
-  store: SignInStatusStore,
+  accounts: BackupAccounts,
+  store: SignInStatusStore | undefined,
   source: SignInStatus['source'],
 ): ClientPlugin {
-  const record = (accountId: number | undefined, status: Omit<SignInStatus, 'at' | 'source'>) => {
+  const record = (accountId: number | undefined, status: Omit<SignInStatus, 'at' | 'source'>, needUpdate?: boolean) => {
     if (accountId === undefined) return;
     try {
-      store.record(accountId, { ...status, at: new Date().toISOString(), source });
+      if (needUpdate !== undefined) accounts.setCredentialsNeedUpdate(accountId, needUpdate);
+      store?.record(accountId, { ...status, at: new Date().toISOString(), source });
     } catch {
-      // The status is a courtesy; the run's own result is what counts.
+      // The account may be gone, and the status is a courtesy: the run's own result is what counts.
     }
   };
   return {
@@ -38,11 +45,15 @@ function recordingOutcome(
       const accountId = ctx.profile.accountId;
       try {
         const outcome = await plugin.run(ctx);
-        record(accountId, { state: 'ok' });
+        record(accountId, { state: 'ok' }, false);
         return outcome;
       } catch (err) {
         if (err instanceof BackupError && err.kind !== 'cancelled' && err.kind !== 'busy')
-          record(accountId, { state: 'failed', problem: problemOf(err, { accountId, field: fieldForRun(err.kind) }) });
+          record(
+            accountId,
+            { state: 'failed', problem: problemOf(err, { accountId, field: fieldForRun(err.kind) }) },
+            err.httpStatus === 401 ? true : undefined,
+          );
         throw err;
       }
     },
@@ -64,8 +75,12 @@ export class BackupPluginFactory implements PluginFactory {
     const parts = split(clientName);
     if (!parts || !this.catalog.backupService(parts[0])) return undefined;
     const operation = parts[1] as keyof typeof operations;
-    const plugin = operations[operation](this.env);
-    return this.env.signInStatus ? recordingOutcome(plugin, this.env.signInStatus, sources[operation]) : plugin;
+    return recordingOutcome(
+      operations[operation](this.env),
+      this.env.accounts,
+      this.env.signInStatus,
+      sources[operation],
+    );
   }
 
   isExclusive(clientName: string): boolean {

@@ -1,7 +1,7 @@
 // The settings a sign-in uses: those of a new account, or a saved account's with the edits applied,
 // validated by the same rules the account store applies when it saves them.
 import type { BackupAccount } from '../accounts/BackupAccounts.js';
-import { defaultWebdavPath } from '../accounts/BackupAccounts.js';
+import { defaultBackupsPath, defaultWebdavPath } from '../accounts/BackupAccounts.js';
 import {
   resolveBackupsPath,
   validateServerAddress,
@@ -28,8 +28,6 @@ export function newAccountSettings(input: {
   webdavPath?: string | undefined;
   backupsPath?: string | undefined;
   ignoreSslErrors?: boolean | undefined;
-  /** The provider's template value, used when no backups path is given. */
-  templateBackupsPath: string;
 }): SignInSettings {
   const serverAddress = validateServerAddress(input.serverAddress);
   const username = validateUsername(input.username);
@@ -42,7 +40,7 @@ export function newAccountSettings(input: {
     username,
     password: input.password,
     webdavPath,
-    backupsPath: resolveBackupsPath(input.backupsPath ?? input.templateBackupsPath, webdavPath),
+    backupsPath: resolveBackupsPath(input.backupsPath ?? defaultBackupsPath(webdavPath)),
     ignoreSslErrors: input.ignoreSslErrors ?? false,
   };
 }
@@ -58,8 +56,7 @@ export function editedSettings(
   const username = edit.username !== undefined ? validateUsername(edit.username) : account.username;
   const webdavPath =
     edit.webdavPath !== undefined ? validateServerPath(edit.webdavPath, 'WebDAV path') : account.webdavPath;
-  const backupsPath =
-    edit.backupsPath !== undefined ? resolveBackupsPath(edit.backupsPath, webdavPath) : account.backupsPath;
+  const backupsPath = edit.backupsPath !== undefined ? resolveBackupsPath(edit.backupsPath) : account.backupsPath;
   const ignoreSslErrors = edit.ignoreSslErrors ?? account.ignoreSslErrors;
   // No stored password signs in with an empty one: the server's refusal then points at the password field.
   const password = edit.password ?? storedPassword;

@@ -40,7 +40,7 @@ function selfAndParents(folder: string): string[] {
 function outsideNote(settings: SignInSettings): string {
   const root = settings.webdavPath.replace(/\/+$/, '');
   const inside = root === '' || settings.backupsPath === root || settings.backupsPath.startsWith(`${root}/`);
-  return inside ? '' : ` A path starting with "/" starts at the server root; your files are under ${root}.`;
+  return inside ? '' : ` The backups path starts at the server root, as on Sailfish; your files are under ${root}.`;
 }
 
 export async function signIn(

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { withFileLock } from '../fileLock.js';
 import { writeFileAtomic } from '../fsAtomic.js';
 import { isUnitName, type ArchiveUnit } from './archive.js';
 
@@ -11,7 +12,13 @@ const unitsSchema = z.object({
 });
 
 export class BackupUnits {
-  constructor(private readonly file: string) {}
+  private readonly lockFile: string;
+
+  constructor(private readonly file: string) {
+    // Beside the file: every add and remove reads, checks and writes it with this lock held, so
+    // commands run at once never drop each other's folders.
+    this.lockFile = path.join(path.dirname(file), `.${path.basename(file)}.lock`);
+  }
 
   list(): ArchiveUnit[] {
     let raw: string;
@@ -37,6 +44,10 @@ export class BackupUnits {
     const stats = statSync(absolute, { throwIfNoEntry: false });
     if (!stats) throw new InputError(`${absolute} does not exist`);
     if (!stats.isDirectory()) throw new InputError(`${absolute} is not a folder`);
+    return withFileLock(this.lockFile, () => this.addLocked(absolute, name));
+  }
+
+  private addLocked(absolute: string, name: string | undefined): ArchiveUnit {
     const units = this.list();
     if (units.some((u) => u.path === absolute)) throw new InputError(`${absolute} is already backed up`);
     const nested = units.find((u) => absolute.startsWith(u.path + path.sep) || u.path.startsWith(absolute + path.sep));
@@ -52,6 +63,10 @@ export class BackupUnits {
 
   /** Removes by folder path or by unit name. */
   remove(pathOrName: string): ArchiveUnit {
+    return withFileLock(this.lockFile, () => this.removeLocked(pathOrName));
+  }
+
+  private removeLocked(pathOrName: string): ArchiveUnit {
     const units = this.list();
     const absolute = path.resolve(pathOrName);
     const unit = units.find((u) => u.path === absolute || u.name === pathOrName);

@@ -1,92 +1,49 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
-import { EventEmitter } from 'node:events';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
-import { parseTransferMessage } from '../buteo/SyncDaemon.js';
+import { parseTransferMessage } from '../buteo/pluginRun.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage, isAbortError } from '../errors.js';
 import { createArchive, type ArchiveResult } from './archive.js';
-import { checksumFileOf, diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
+import { diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
-import type { FileNote } from './notes.js';
-import { backupFileDate, backupFileName, transferLine } from './progressText.js';
-import { finishedText } from './restoreReport.js';
+import { CloudBackupLister, restoreTarget } from './cloudListings.js';
+import { backupFileName, transferLine } from './progressText.js';
 import { RestoreRunner } from './restoreRunner.js';
-import { VaultError, type VaultEvents, type VaultState } from './vaultTypes.js';
-import { WorkFiles } from './workFiles.js';
+import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
+import { VaultOperations, type Operation } from './vaultOperations.js';
+import { VaultError } from './vaultTypes.js';
 
-interface Operation {
-  kind: 'cloudBackup' | 'cloudRestore' | 'fileBackup' | 'fileRestore';
-  /** The user's own file for file backup/restore: never deleted by the vault. */
-  userFile?: string;
-  accountId: number;
-  profile: string;
-  controller: AbortController;
-  phase: 'starting' | 'archiving' | 'transfer' | 'unpacking' | 'applying';
-  transferStarted?: number;
-  archive?: string;
-  download?: string;
-  /** What the operation made in the vault's folder, removed when it ends. */
-  files: WorkFiles;
-  /** The archive being written: the operation ends only once it has stopped and cleaned up. */
-  archiving?: Promise<unknown>;
-  targetDir?: string;
-  /** Files the run skipped or changed, and notes about it: said with "Finished". */
-  notes?: FileNote[];
-  summary?: string;
-}
-
-const finalStatuses = new Set<number>([
-  SyncStatus.Error,
-  SyncStatus.Done,
-  SyncStatus.Aborted,
-  SyncStatus.Cancelled,
-  SyncStatus.NotPossible,
-  SyncStatus.AuthenticationFailure,
-  SyncStatus.DatabaseFailure,
-  SyncStatus.ConnectionError,
-  SyncStatus.ServerFailure,
-  SyncStatus.BadRequest,
-  SyncStatus.PluginError,
-  SyncStatus.PluginTimeout,
-]);
-
-export class Vault extends EventEmitter<VaultEvents> {
-  private state: VaultState = {
-    status: 'Idle',
-    statusText: '',
-    progress: 0,
-    canCancel: false,
-    error: '',
-    warnings: [],
-  };
-  private current: Operation | undefined;
-  private readonly cloudBackupLists = new Map<number, string[]>();
-  private unsubscribe: (() => Promise<void>) | undefined;
+export class Vault extends VaultOperations {
+  private readonly lister: CloudBackupLister;
   private readonly restores: RestoreRunner;
+  private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly msyncd: MsyncdProxy,
     private readonly units: BackupUnits,
     private readonly workDir: string,
     readonly deviceId: string,
+    /** Where run logs are kept: beside the work folder, which is empty between runs. */
+    logDir = path.join(path.dirname(workDir), 'logs'),
     /** The app's own folders: never in a backup, never replaced by a restore (ownData.ts). */
-    private readonly ownData: string[] = [workDir],
+    private readonly ownData: string[] = [path.dirname(workDir)],
   ) {
-    super();
-    this.restores = new RestoreRunner(msyncd, workDir, ownData);
+    super(logDir);
+    // The journal sits beside the per-process work folders: the next engine must find it.
+    this.restores = new RestoreRunner(msyncd, path.dirname(workDir), ownData);
+    this.lister = new CloudBackupLister(msyncd, (id, files, ok) =>
+      this.emit('listCloudBackupsFinished', id, files, ok),
+    );
   }
 
+  /** `workDir` is this process's own (see workDirs.ts): what killed engines left is removed by the engine. */
   async start(): Promise<void> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
-    // Whatever a killed vault left behind is temporary: half-written archives, downloads, staging.
-    for (const name of await readdir(this.workDir)) {
-      if (/^sailfish_backup_.*\.tar(\.part|\.sha256|\.manifest\.part)?$/.test(name) || name === 'restore')
-        await rm(path.join(this.workDir, name), { recursive: true, force: true });
-    }
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
     // A restore a killed vault left halfway is finished (or undone) now; its log says "Interrupted".
     const interruptedRestore = await this.restores.recover();
@@ -99,62 +56,26 @@ export class Vault extends EventEmitter<VaultEvents> {
     await this.unsubscribe?.();
   }
 
-  get snapshot(): VaultState {
-    return { ...this.state };
-  }
-
-  private setState(changed: Partial<VaultState>): void {
-    const delta: Partial<VaultState> = {};
-    for (const [key, value] of Object.entries(changed) as Array<[keyof VaultState, never]>) {
-      if (this.state[key] !== value) {
-        (this.state[key] as unknown) = value;
-        (delta[key] as unknown) = value;
-      }
-    }
-    if (Object.keys(delta).length > 0) this.emit('stateChanged', delta);
-  }
-
-  private async profileFor(accountId: number, op: 'Backup' | 'BackupRestore'): Promise<SyncProfile> {
-    const xmls = await this.msyncd.syncProfilesByKey('accountid', String(accountId));
-    const profile = xmls.map((x) => SyncProfile.parse(x)).find((p) => p.name.endsWith(`.${op}-${accountId}`));
-    if (!profile)
-      throw new VaultError(
-        'NotFound',
-        `Account ${accountId} has no ${op} sync profile; open the Backup page (or run "sfbackup profiles create ${accountId}") first.`,
-      );
-    return profile;
-  }
-
-  private begin(kind: Operation['kind'], accountId: number, profile: string): Operation {
-    if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
-    this.current = {
-      kind,
-      accountId,
-      profile,
-      controller: new AbortController(),
-      phase: 'starting',
-      files: new WorkFiles(),
-    };
-    this.setState({
-      status: 'Preparing',
-      statusText: 'Preparing',
-      progress: 0,
-      canCancel: true,
-      error: '',
-      warnings: [],
-    });
-    return this.current;
+  /**
+   * Waits for the running operation to end: as long as it takes while a restore is applying files (that
+   * cannot be cancelled), else up to `limitMs`; true when nothing runs any more.
+   */
+  async settled(limitMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + limitMs;
+    while (this.current && (this.current.phase === 'applying' || Date.now() < deadline))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.current === undefined;
   }
 
   async backupToCloud(accountId: number): Promise<void> {
     if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
-    const profile = await this.profileFor(accountId, 'Backup');
+    const profile = await accountProfile(this.msyncd, accountId, 'Backup');
     const op = this.begin('cloudBackup', accountId, profile.name);
     if (!(await this.msyncd.startSync(profile.name))) {
       await this.fail(
         op,
         'NotPossible',
-        `The sync daemon refused to start ${profile.name}: it is disabled or already running.`,
+        `The sync daemon refused to start ${profile.name}: it is disabled, unknown to it, or a device backup is running.`,
       );
       throw new VaultError('Failed', `Could not start ${profile.name}`);
     }
@@ -176,28 +97,37 @@ export class Vault extends EventEmitter<VaultEvents> {
     if (units.length === 0) {
       throw new VaultError('Failed', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
     }
-    const file = path.join(this.workDir, backupFileName(new Date()));
+    // A folder of its own per run: the Nextcloud plugin deletes the file and rmdirs its folder after
+    // every run, which must never take the vault's work folder (or another run's file) with it.
+    const runDir = path.join(this.workDir, `cloud-${randomBytes(6).toString('hex')}`);
+    await mkdir(runDir, { recursive: true, mode: 0o700 });
+    const name = backupFileName(new Date());
+    const file = path.join(runDir, name);
+    op.runDir = runDir;
     op.phase = 'archiving';
     op.archive = file;
-    const archiving = createArchive(units, file, {
+    op.log = this.openLog(op, name);
+    this.setState({ logFilePath: op.log.file });
+    op.log.line(`Writing ${name}`);
+    void createArchive(units, file, {
       signal: op.controller.signal,
-      onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
+      onProgress: (p) => {
+        this.setState({ statusText: `Backing up: ${p.unit}` });
+        op.log?.line(`Backing up: ${p.unit}`);
+      },
       excluded: this.ownData,
-    });
-    op.archiving = archiving;
-    void archiving.then(
-      async (result) => {
-        await op.files.add(file, true);
-        await op.files.add(checksumFileOf(file), true);
-        if (this.current !== op) return op.files.removeAll();
-        this.noteArchive(op, result);
+    }).then(
+      (done) => {
+        if (this.current !== op) return;
+        this.noteArchive(op, done);
         op.phase = 'transfer';
         op.transferStarted = Date.now();
+        op.log?.line(`Archive written: ${done.files} files, ${done.bytes} bytes. Uploading`);
         this.setState({ status: 'UploadingBackup', statusText: 'Uploading', progress: 0 });
         this.emit('cloudBackupStatusChanged', accountId, 'UploadingBackup');
       },
       async (err: unknown) => {
-        // createArchive removed its own partial files; a same-named file now is another run's.
+        await rm(file, { force: true });
         // A cancel also aborts the plugin's run, whose end finishes the operation; a failure ends it here,
         // and the plugin hears of it from the status signal.
         if (!op.controller.signal.aborted && !isAbortError(err))
@@ -214,21 +144,23 @@ export class Vault extends EventEmitter<VaultEvents> {
     this.setState({ warnings: op.notes });
   }
 
-  async restoreFromCloud(accountId: number, fileName: string, targetDir?: string): Promise<void> {
-    if (!isBackupFileName(fileName))
-      throw new VaultError('InvalidArgs', `"${fileName.slice(0, 80)}" is not a backup file name`);
+  /**
+   * Restores a cloud backup: `filePath` is "<dir>/<file>" as the page builds it from a listing
+   * (RestorePage.qml:89), or a bare file name. The plugin looks the file up in this device's folder.
+   */
+  async restoreFromCloud(accountId: number, filePath: string, targetDir?: string): Promise<void> {
+    const { name: fileName } = restoreTarget(filePath);
     if (targetDir !== undefined && !path.isAbsolute(targetDir))
       throw new VaultError('InvalidArgs', 'The restore folder must be an absolute path');
     if (this.current) throw new VaultError('Busy', 'A backup or restore is already running.');
-    const profile = await this.profileFor(accountId, 'BackupRestore');
-    const op = this.begin('cloudRestore', accountId, profile.name);
+    const profile = await accountProfile(this.msyncd, accountId, 'BackupRestore');
+    const op = this.begin('cloudRestore', accountId, profile.name, `restore-${fileName}`);
     op.targetDir = targetDir;
+    op.log?.line(`Restoring ${filePath}${targetDir ? ` into ${targetDir}` : ''}`);
     try {
       const dir = restoreDirOf(this.workDir);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       op.download = path.join(dir, fileName);
-      await op.files.add(op.download);
-      await op.files.add(checksumFileOf(op.download));
       profile.setKey(KEY_RESTORE_FILE, op.download);
       await this.msyncd.updateProfile(profile.toXml());
       op.phase = 'transfer';
@@ -251,20 +183,28 @@ export class Vault extends EventEmitter<VaultEvents> {
     await this.msyncd.abortSync(op.profile).catch(() => {});
   }
 
-  setCloudBackups(profileId: string, backups: string[], accountId: number): void {
-    const clean = backups.filter(isBackupFileName);
-    clean.sort(
-      (a, b) => (backupFileDate(b)?.getTime() ?? 0) - (backupFileDate(a)?.getTime() ?? 0) || b.localeCompare(a),
+  /** Called by BackupQuery plugins with what they found: server paths (or bare names), newest kept first. */
+  setCloudBackups(_profileId: string, backups: string[], accountId: number): void {
+    const list = this.lister.listings.set(accountId, backups);
+    this.emit(
+      'cloudBackupsChanged',
+      accountId,
+      list.map((b) => b.path),
     );
-    this.cloudBackupLists.set(accountId, clean);
-    this.emit('cloudBackupsChanged', accountId, clean);
   }
 
-  cloudBackups(accountId: number): string[] {
-    return this.cloudBackupLists.get(accountId) ?? [];
+  /** Runs the account's BackupQuery (or answers from the last one) and answers with listCloudBackupsFinished. */
+  listCloudBackups(accountId: number, refresh: boolean): Promise<void> {
+    return this.lister.list(accountId, refresh);
+  }
+
+  /** The log of a backup made here (RecentBackupsView.qml:54), or "" when there is none. */
+  logFileForBackup(fileName: string, accountId: number): string {
+    return this.logs.existingFor(fileName, accountId);
   }
 
   private onSyncStatus(event: SyncStatusEvent): void {
+    this.lister.onSyncStatus(event);
     const op = this.current;
     if (!op || event.profile !== op.profile) return;
     if (
@@ -285,8 +225,8 @@ export class Vault extends EventEmitter<VaultEvents> {
       void (op.kind === 'cloudBackup' ? this.succeed(op) : this.unpack(op));
       return;
     }
-    const cancelled = event.status === SyncStatus.Aborted || event.status === SyncStatus.Cancelled;
-    void (cancelled
+    op.log?.line(`The sync daemon reported ${statusNames[event.status] ?? event.status} (${event.moreDetails})`);
+    void (isCancelled(event)
       ? this.finishCanceled(op)
       : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
   }
@@ -295,10 +235,6 @@ export class Vault extends EventEmitter<VaultEvents> {
     op.phase = 'unpacking';
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
     const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
-    if (op.kind === 'cloudRestore') {
-      await op.files.add(op.download!, true);
-      await op.files.add(checksumFileOf(op.download!), true);
-    }
     try {
       const outcome = await this.restores.run({
         archive: op.download!,
@@ -321,90 +257,58 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
   }
 
-  private async cleanup(op: Operation): Promise<void> {
-    await op.files.removeAll();
-  }
-
-  /** Ends the operation once; its temporary files are gone before anyone hears the outcome. */
-  private async end(op: Operation): Promise<boolean> {
-    if (this.current !== op) return false;
-    this.current = undefined;
-    await op.archiving?.catch(() => {}); // a cancelled archive removes its own partial files first
-    await this.cleanup(op).catch(() => {});
-    return true;
-  }
-
-  private announce(op: Operation, status: string): void {
-    if (op.kind === 'cloudBackup') this.emit('cloudBackupStatusChanged', op.accountId, status);
-    else if (op.kind === 'cloudRestore') this.emit('cloudRestoreStatusChanged', op.accountId, status);
-    else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
-  }
-
-  private async succeed(op: Operation): Promise<void> {
-    if (!(await this.end(op))) return;
-    this.setState({
-      status: 'Finished',
-      statusText: finishedText(op.summary ?? ''),
-      progress: 1,
-      canCancel: false,
-      error: '',
-      warnings: op.notes ?? [],
-    });
-    this.announce(op, 'Finished');
-  }
-
-  private async finishCanceled(op: Operation): Promise<void> {
-    op.controller.abort();
-    if (!(await this.end(op))) return;
-    this.setState({ status: 'Canceled', statusText: 'Canceled', canCancel: false });
-    this.announce(op, 'Canceled');
-  }
-
-  private async fail(op: Operation, code: string, message: string): Promise<void> {
-    op.controller.abort();
-    if (!(await this.end(op))) return;
-    this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
-    if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
-    if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
-    this.announce(op, 'Error');
-  }
-
-  /** Writes an archive of the units into a local folder (an SD card on a phone). */
-  async backupToFile(dir: string): Promise<string> {
-    if (!path.isAbsolute(dir)) throw new VaultError('InvalidArgs', 'The backup folder must be an absolute path');
-    const op = this.begin('fileBackup', 0, '');
+  /**
+   * Writes an archive of the units to `filePath`, a full file path as the page passes it
+   * (BackupView.qml:161: memory card + newBackupFileName). It is written under a temporary name and
+   * renamed when complete, so a failed run never leaves a partial file under that name.
+   */
+  async backupToFile(filePath: string): Promise<void> {
+    if (!path.isAbsolute(filePath)) throw new VaultError('InvalidArgs', 'The backup file must be an absolute path');
+    const name = path.basename(filePath);
+    if (!isBackupFileName(name) || name.startsWith('.'))
+      throw new VaultError('InvalidArgs', `"${name.slice(0, 80)}" is not a usable file name`);
+    const folder = await stat(path.dirname(filePath)).catch(() => undefined);
+    if (!folder?.isDirectory()) throw new VaultError('NotFound', `The folder ${path.dirname(filePath)} does not exist`);
+    if (
+      await lstat(filePath).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new VaultError('InvalidArgs', `${filePath} already exists; it is not overwritten`);
+    const op = this.begin('fileBackup', 0, '', name);
     const units = this.units.list();
-    const file = path.join(dir, backupFileName(new Date()));
-    op.userFile = file;
+    op.userFile = filePath;
     if (units.length === 0) {
       await this.fail(op, 'Error', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
       throw new VaultError('Failed', 'Nothing to back up: no folders are chosen.');
     }
     op.phase = 'archiving';
+    op.log?.line(`Writing ${filePath}`);
     this.announce(op, 'Preparing');
-    const archiving = createArchive(units, file, {
+    void createArchive(units, filePath, {
       signal: op.controller.signal,
-      onProgress: (p) => this.setState({ statusText: `Backing up: ${p.unit}` }),
+      onProgress: (p) => {
+        this.setState({ statusText: `Backing up: ${p.unit}` });
+        op.log?.line(`Backing up: ${p.unit}`);
+      },
       excluded: this.ownData,
-    });
-    op.archiving = archiving;
-    void archiving.then(
-      (result) => {
-        this.noteArchive(op, result);
+    }).then(
+      (done) => {
+        this.noteArchive(op, done);
         return this.succeed(op);
       },
       (err: unknown) =>
         op.controller.signal.aborted
           ? this.finishCanceled(op)
-          : this.fail(op, 'Error', `Could not write the backup file: ${errorMessage(err)}`),
+          : this.fail(op, 'Error', `Could not write the backup file: ${diskMessage(err, path.dirname(filePath))}`),
     );
-    return file;
   }
 
   /** Restores the units from a local archive file. */
   async restoreFromFile(file: string): Promise<void> {
     if (!path.isAbsolute(file)) throw new VaultError('InvalidArgs', 'The backup file must be an absolute path');
-    const op = this.begin('fileRestore', 0, '');
+    const op = this.begin('fileRestore', 0, '', `restore-${path.basename(file)}`);
     op.userFile = file;
     op.download = file;
     this.announce(op, 'Preparing');

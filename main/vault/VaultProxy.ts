@@ -42,21 +42,42 @@ export class VaultProxy {
     await this.call('setCloudBackups', 'sas', [profileId, backups]);
   }
 
-  async cloudBackups(accountId: number): Promise<string[]> {
-    return (await this.call('cloudBackups', 'i', [accountId]))[0] as string[];
+  /** Starts a listing; its answer is the listCloudBackupsFinished signal (see listCloudBackupsOnce). */
+  async listCloudBackups(accountId: number, refresh = true): Promise<void> {
+    await this.call('listCloudBackups', 'ib', [accountId, refresh]);
+  }
+
+  /** Lists an account's cloud backups and waits for listCloudBackupsFinished: the server paths, or undefined on failure. */
+  async listCloudBackupsOnce(accountId: number, refresh = true): Promise<string[] | undefined> {
+    let resolve!: (files: string[] | undefined) => void;
+    const finished = new Promise<string[] | undefined>((r) => (resolve = r));
+    const off = await this.onAccountSignal('listCloudBackupsFinished', (b) => {
+      if (Number(b[0]) === accountId) resolve(b[2] === true ? (b[1] as string[]) : undefined);
+    });
+    try {
+      await this.listCloudBackups(accountId, refresh);
+      return await finished;
+    } finally {
+      await off();
+    }
+  }
+
+  async logFileForBackup(fileName: string, accountId: number): Promise<string> {
+    return scalarText((await this.call('logFileForBackup', 'si', [fileName, accountId]))[0]);
   }
 
   async backupToCloud(accountId: number): Promise<void> {
     await this.call('backupToCloud', 'i', [accountId]);
   }
 
-  async restoreFromCloud(accountId: number, fileName: string, folder?: string): Promise<void> {
-    if (folder === undefined) await this.call('restoreFromCloud', 'is', [accountId, fileName]);
-    else await this.call('restoreFromCloudToFolder', 'iss', [accountId, fileName, folder]);
+  /** `filePath` is "<dir>/<file>" from a listing, or a bare name; `folder` uses this app's extension. */
+  async restoreFromCloud(accountId: number, filePath: string, folder?: string): Promise<void> {
+    if (folder === undefined) await this.call('restoreFromCloud', 'is', [accountId, filePath]);
+    else await this.call('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
   }
 
-  async backupToFile(folder: string): Promise<string> {
-    return scalarText((await this.call('backupToFile', 's', [folder]))[0]);
+  async backupToFile(filePath: string): Promise<void> {
+    await this.call('backupToFile', 's', [filePath]);
   }
 
   async restoreFromFile(file: string): Promise<void> {
@@ -78,6 +99,8 @@ export class VaultProxy {
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
       error: scalarText(props.error?.value),
+      mode: scalarText(props.mode?.value) as VaultState['mode'],
+      logFilePath: scalarText(props.logFilePath?.value),
       warnings: warningsFromWire(props.warnings?.value),
     };
   }

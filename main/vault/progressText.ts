@@ -1,7 +1,8 @@
 // Human progress lines for transfers: "Uploading 120 MB of 512 MB · 48 MB/s · 0:08 left".
 
 export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
+  // Rates are fractions: a trickling server must read "0 B/s", never "0.19943544428080512 B/s".
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
   const units = ['kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = -1;

@@ -14,6 +14,11 @@ import { CONTENT_SECURITY_POLICY } from './csp.js';
 const MAX_BODY = 1 << 20;
 const COOKIE = 'sfb_token';
 
+/** Runs first on the page: the token has done its work (the cookie is set), so it leaves the address bar and history. */
+const SCRUB_PATH = '/scrub-token.js';
+const SCRUB_SCRIPT =
+  "if (new URLSearchParams(location.search).has('token')) history.replaceState(history.state, '', location.pathname + location.hash);\n";
+
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -127,11 +132,15 @@ export class UiServer {
     if (!authorized) return this.send(res, 401, 'text/plain', 'Unauthorized: open the address sfbackup ui printed');
 
     if (isPage) {
-      const html = await readFile(path.join(this.options.staticDir, 'index.html'));
+      const html = (await readFile(path.join(this.options.staticDir, 'index.html'), 'utf8')).replace(
+        /<head>/i,
+        `<head><script src="${SCRUB_PATH}"></script>`,
+      );
       return this.send(res, 200, types['.html']!, html, {
         'Set-Cookie': `${COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
       });
     }
+    if (url.pathname === SCRUB_PATH && req.method === 'GET') return this.send(res, 200, types['.js']!, SCRUB_SCRIPT);
     if (url.pathname === '/api/call' && req.method === 'POST') return this.call(req, res);
     if (url.pathname === '/api/events' && req.method === 'GET') return this.events(req, res);
     if (req.method === 'GET' && url.pathname.startsWith('/assets/')) return this.asset(url.pathname, res);
@@ -140,7 +149,13 @@ export class UiServer {
 
   private async asset(pathname: string, res: http.ServerResponse): Promise<void> {
     const root = path.join(this.options.staticDir, 'assets');
-    const file = path.resolve(root, decodeURIComponent(pathname.slice('/assets/'.length)));
+    let name: string;
+    try {
+      name = decodeURIComponent(pathname.slice('/assets/'.length));
+    } catch {
+      return this.send(res, 404, 'text/plain', 'Not found'); // a malformed %-escape names no file
+    }
+    const file = path.resolve(root, name);
     if (!file.startsWith(root + path.sep)) return this.send(res, 404, 'text/plain', 'Not found');
     try {
       return this.send(res, 200, types[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
@@ -150,7 +165,7 @@ export class UiServer {
   }
 
   private async call(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
       return this.send(res, 415, 'text/plain', 'Expected application/json');
     const chunks: Buffer[] = [];
     let size = 0;

@@ -81,9 +81,20 @@ describe('accounts shared with ag-tool', () => {
     expect(await agTool('get-service', String(id), 'nextcloud-backup', 'string:backups_path')).toContain(
       'backups_path = /remote.php/dav/files/bob/Sailfish OS/Backups',
     );
-    expect(await agTool('get-account', String(id), 'string:server_address')).toContain(
+    // Where Sailfish's plugin reads them: on the backup service (F5), the user name account-wide (F6).
+    expect(await agTool('get-service', String(id), 'nextcloud-backup', 'string:server_address')).toContain(
       'server_address = https://cloud.example.org',
     );
+    expect(await agTool('get-service', String(id), 'nextcloud-backup', 'string:webdav_path')).toContain(
+      'webdav_path = /remote.php/dav/files/bob',
+    );
+    expect(await agTool('get-service', String(id), 'nextcloud-backup', 'bool:ignore_ssl_errors')).toContain(
+      'ignore_ssl_errors = 0',
+    );
+    expect(await agTool('get-account', String(id), 'string:default_credentials_username')).toContain(
+      'default_credentials_username = bob',
+    );
+    expect(await agTool('get-account', String(id), 'string:server_address')).not.toContain('https://');
     const settings = await agTool('list-settings', String(id));
     expect(settings).toContain('CredentialsId');
     expect(settings).not.toContain('hunter2');
@@ -109,7 +120,7 @@ describe('accounts shared with ag-tool', () => {
     expect(mine).toBeDefined();
     expect(mine!.provider).toBe('owncloud');
     await agTool('update-account', String(mine!.id), 'string:server_address=https://oc.example.net');
-    await agTool('update-account', String(mine!.id), 'string:username=carol');
+    await agTool('update-account', String(mine!.id), 'string:default_credentials_username=carol');
     await agTool(
       'update-service',
       String(mine!.id),

@@ -55,14 +55,19 @@ function setup(options: { failures?: Record<string, BackupError>; now?: () => Da
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe('the sync daemon', () => {
-  it('refuses a second start of a running profile and queues other exclusive runs', async () => {
+  it('answers a second start of a running or queued profile with true, as msyncd, and queues other exclusive runs', async () => {
     GatedPlugin.maxConcurrent = 0;
     const { daemon, statuses } = setup();
     expect(daemon.startSync('webdav.Backup-1')).toBe(true);
-    expect(daemon.startSync('webdav.Backup-1')).toBe(false);
     expect(daemon.startSync('webdav.BackupRestore-2')).toBe(true);
     expect(daemon.startSync('webdav.BackupQuery-2')).toBe(true); // listing does not wait for the backup
     await tick();
+    // synchronizer.cpp:417-424: running → true and nothing else; queued → QUEUED again and true.
+    const before = statuses.length;
+    expect(daemon.startSync('webdav.Backup-1')).toBe(true);
+    expect(statuses.length).toBe(before);
+    expect(daemon.startSync('webdav.BackupRestore-2')).toBe(true);
+    expect(statuses.slice(before)).toEqual([['webdav.BackupRestore-2', SyncStatus.Queued, 0]]);
     expect(daemon.runningSyncs().sort()).toEqual(['webdav.Backup-1', 'webdav.BackupQuery-2']);
     expect(daemon.queuedSyncs()).toEqual(['webdav.BackupRestore-2']);
     GatedPlugin.running.get('webdav.Backup-1')!.release();
@@ -78,13 +83,19 @@ describe('the sync daemon', () => {
     await daemon.stop();
   });
 
-  it('refuses unknown and disabled profiles', () => {
-    const { daemon, profiles } = setup();
+  it('refuses unknown and disabled profiles with an internal-error status, logging the disabled one', () => {
+    const { daemon, profiles, statuses } = setup();
     expect(daemon.startSync('webdav.Backup-9')).toBe(false);
+    expect(statuses.at(-1)).toEqual(['webdav.Backup-9', SyncStatus.Error, MinorCode.InternalError]);
+    expect(profiles.results('webdav.Backup-9')).toEqual([]);
     const p = profiles.load('webdav.Backup-2')!;
-    p.setKey('enabled', 'false');
+    p.setKey('enabled', 'False'); // Buteo compares booleans case-insensitively (Profile.cpp:165)
     profiles.save(p);
     expect(daemon.startSync('webdav.Backup-2')).toBe(false);
+    expect(statuses.at(-1)).toEqual(['webdav.Backup-2', SyncStatus.Error, MinorCode.InternalError]);
+    expect(daemon.lastResults('webdav.Backup-2')).toMatchObject({ majorCode: 1, minorCode: 401 });
+    // msyncd writes its own entries in local time without a zone.
+    expect(daemon.lastResults('webdav.Backup-2')!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   });
 
   it('turns plugin errors into Buteo statuses and results', async () => {
@@ -93,12 +104,14 @@ describe('the sync daemon', () => {
     });
     daemon.startSync('webdav.Backup-1');
     await tick();
-    expect(statuses.at(-1)).toEqual(['webdav.Backup-1', SyncStatus.AuthenticationFailure, 402]);
+    // msyncd sends 3 for every plugin failure, the minor code in moreDetails (SyncSession.cpp:298-322).
+    expect(statuses.at(-1)).toEqual(['webdav.Backup-1', SyncStatus.Error, 402]);
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({
       majorCode: 1,
       minorCode: 402,
       message: 'wrong password',
     });
+    expect(daemon.lastResults('webdav.Backup-1')!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
   it('aborts a running profile and cancels a queued one', async () => {
@@ -113,19 +126,60 @@ describe('the sync daemon', () => {
       SyncStatus.Queued,
       SyncStatus.Cancelled,
     ]);
-    expect(statuses.filter(([p]) => p === 'webdav.Backup-1').at(-1)).toEqual([
-      'webdav.Backup-1',
-      SyncStatus.Aborted,
-      501,
-    ]);
+    // A queued request's abort is logged as cancelled (synchronizer.cpp:790-806).
+    expect(daemon.lastResults('webdav.Backup-2')).toMatchObject({ majorCode: 2, minorCode: 501 });
+    // A running one ends as a plugin error with ABORTED, as msyncd reports the Nextcloud plugin's; never STOPPING.
+    const running = statuses.filter(([p]) => p === 'webdav.Backup-1').map(([, s, d]) => [s, d]);
+    expect(running).not.toContainEqual([SyncStatus.Stopping, 0]);
+    expect(running.at(-1)).toEqual([SyncStatus.Error, 501]);
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 2, minorCode: 501 });
   });
 
   it('stops a run that reports nothing for too long with the plugin-timeout code', async () => {
-    const { daemon } = setup({ timeoutMs: 100 });
+    const { daemon, statuses } = setup({ timeoutMs: 100 });
     daemon.startSync('webdav.Backup-1');
     await new Promise((r) => setTimeout(r, 1500));
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 1, minorCode: 405 });
+    expect(statuses.at(-1)).toEqual(['webdav.Backup-1', SyncStatus.Error, 405]);
+  });
+
+  it('keeps the last success in the log beyond the last five entries, as SyncLog does', async () => {
+    const { daemon, profiles } = setup({
+      failures: { 'webdav-backupquery': new BackupError(MinorCode.ConnectionError, 'offline') },
+    });
+    const p = profiles.load('webdav.BackupQuery-1')!;
+    profiles.appendResults(p.name, {
+      time: '2026-01-01T00:00:00Z',
+      majorCode: 0,
+      minorCode: 0,
+      scheduled: true,
+      targets: [],
+    });
+    for (let i = 0; i < 7; i++) {
+      daemon.startSync(p.name);
+      await tick();
+    }
+    const log = profiles.results(p.name);
+    expect(log).toHaveLength(6);
+    expect(log[0]).toMatchObject({ time: '2026-01-01T00:00:00Z', majorCode: 0 });
+    expect(log.slice(1).every((r) => r.majorCode === 1 && r.minorCode === 502)).toBe(true);
+  });
+
+  it('refuses syncs while a device backup runs, and aborts the running ones', async () => {
+    const { daemon, statuses } = setup();
+    const events: string[] = [];
+    daemon.on('backupRestore', (e) => events.push(e));
+    daemon.startSync('webdav.Backup-1');
+    await tick();
+    await daemon.beginBackupRestore('backup');
+    expect(daemon.runningSyncs()).toEqual([]);
+    expect(daemon.startSync('webdav.Backup-2')).toBe(false);
+    expect(statuses.at(-1)).toEqual(['webdav.Backup-2', SyncStatus.NotPossible, MinorCode.BackupInProgress]);
+    daemon.endBackupRestore('backup');
+    expect(events).toEqual(['backupInProgress', 'backupDone']);
+    expect(daemon.startSync('webdav.Backup-2')).toBe(true);
+    await tick();
+    await daemon.stop();
   });
 
   it('runs enabled schedules when they come due, by its clock', async () => {

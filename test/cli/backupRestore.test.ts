@@ -66,14 +66,13 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
         '--user',
         'alice',
         '--password-stdin',
-        '--backups-path',
-        'Sailfish OS/Backups',
       ],
       { env, input: 'correct horse\n' },
     );
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     const account = JSON.parse(add.stdout) as { id: number; backups_path: string };
+    // The default Sailfish's account creator stores: <webdav_path>/Sailfish OS/Backups.
     expect(account.backups_path).toBe(`${server.webdavPath === '/' ? '' : server.webdavPath}/Sailfish OS/Backups`);
 
     const created = await cli('--json', 'profiles', 'create', String(account.id));
@@ -99,7 +98,9 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
       // Streamed with a length (FastCGI servers store 0 bytes otherwise), to a temporary name, then moved.
       const size = statSync(path.join(deviceFolder, file)).size;
       const put = server.requests().find((line) => line.startsWith('PUT ') && !line.includes('/.checksums/'));
-      expect(put).toMatch(new RegExp(`^PUT .+/\\.${file.replace(/\./g, '\\.')}\\.[0-9a-f]+\\.part ${size} - 201$`));
+      expect(put).toMatch(
+        new RegExp(`^PUT .+/\\.${file.replace(/\./g, '\\.')}\\.[0-9a-f]{8}-\\d+-\\d+-[0-9a-f]+\\.part ${size} - 201$`),
+      );
       expect(server.requests().some((line) => line.startsWith('MOVE ') && line.endsWith(' 201'))).toBe(true);
     }
     expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);

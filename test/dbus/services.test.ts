@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon, connectBus, waitConnected, type MessageBus } from '../../main/dbus/bus.js';
+import { DBusClient } from '../../main/dbus/DBusClient.js';
 import { Engine } from '../../main/engine.js';
 import { resolvePaths } from '../../main/paths.js';
 import { openStores, type Stores } from '../../main/stores.js';
@@ -62,11 +63,41 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
       'removeProfile',
       'getLastSyncResult',
       'setSyncSchedule',
+      // msyncd's other members (SyncDBusAdaptor.h), answered or refused as NotSupported.
+      'profilesByType',
+      'saveSyncResults',
+      'isConnectivityAvailable',
+      'getBackUpRestoreState',
+      'syncingAccounts',
+      'status',
+      'requestStorages',
+      'releaseStorages',
+      'start',
+      'stop',
+      'createSyncProfileForAccount',
+      'isSyncedExternally',
     ]) {
       expect(xml).toContain(`<method name="${method}"`);
     }
-    for (const signal of ['syncStatus', 'signalProfileChanged', 'resultsAvailable', 'transferProgress'])
+    for (const signal of [
+      'syncStatus',
+      'signalProfileChanged',
+      'resultsAvailable',
+      'transferProgress',
+      'statusChanged',
+      'syncedExternallyStatus',
+    ])
       expect(xml).toContain(`<signal name="${signal}">`);
+    for (const signal of ['backupInProgress', 'backupDone', 'restoreInProgress', 'restoreDone'])
+      expect(xml).toMatch(new RegExp(`<signal name="${signal}"`));
+    const status = /<method name="status">([\s\S]*?)<\/method>/.exec(xml)?.[1] ?? '';
+    expect([...status.matchAll(/direction="(in|out)" type="(\w+)"/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'in u',
+      'out i',
+      'out i',
+      'out x',
+      'out x',
+    ]);
     expect(xml).toMatch(
       /<signal name="syncStatus">\s*<arg type="s"[^>]*\/>\s*<arg type="i"[^>]*\/>\s*<arg type="s"[^>]*\/>\s*<arg type="i"/,
     );
@@ -91,18 +122,34 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
       'backupToFile',
       'restoreFromFile',
       'cancel',
+      // What the real Backup page calls (Sailfish.Vault QML, UPSTREAM.md H6-H7).
+      'listCloudBackups',
+      'logFileForBackup',
     ]) {
       expect(xml).toContain(`<method name="${method}"`);
     }
+    // The member this app once invented instead of listCloudBackups is gone.
+    expect(xml).not.toContain('<method name="cloudBackups"');
     for (const signal of [
       'cloudBackupStatusChanged',
       'cloudBackupError',
       'cloudRestoreStatusChanged',
       'cloudRestoreError',
       'fileBackupStatusChanged',
+      'listCloudBackupsFinished',
     ])
       expect(xml).toContain(`<signal name="${signal}">`);
-    for (const prop of ['status', 'statusText', 'progress', 'canCancel', 'error'])
+    for (const prop of [
+      'status',
+      'statusText',
+      'progress',
+      'canCancel',
+      'error',
+      'mode',
+      'logFilePath',
+      'localBackupUnits',
+      'cloudBackupUnits',
+    ])
       expect(xml).toContain(`<property name="${prop}"`);
     const id = await gdbus(
       'call',
@@ -236,5 +283,51 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
     );
     expect(removed.trim()).toBe('(true,)');
     expect(stores.profiles.load('nextcloud.Backup-7')).toBeUndefined();
+  });
+
+  it('answers msyncd’s other calls as msyncd does: names by type, results saved with the profile XML, account status', async () => {
+    const m = (method: string, ...args: string[]) =>
+      gdbus(
+        'call',
+        '--session',
+        '--dest',
+        'com.meego.msyncd',
+        '--object-path',
+        '/synchronizer',
+        '--method',
+        `com.meego.msyncd.${method}`,
+        ...args,
+      );
+    await m(
+      'updateProfile',
+      '<profile name="webdav.Backup-8" type="sync"><key name="accountid" value="8"/><profile name="webdav-backup" type="client"/></profile>',
+    );
+    expect((await m('syncProfilesByType', 'sync')).trim()).toBe("(['webdav.Backup-8'],)");
+    expect(await m('profilesByType', 'sync')).toContain('<profile name="webdav.Backup-8"');
+    const changes: unknown[][] = [];
+    const off = await new DBusClient(conn).subscribe(
+      { interface: 'com.meego.msyncd', member: 'signalProfileChanged' },
+      (body) => changes.push(body),
+    );
+    expect(
+      (
+        await m(
+          'saveSyncResults',
+          'webdav.Backup-8',
+          '<syncresults time="2026-11-26T10:00:00Z" majorcode="1" minorcode="502" scheduled="false"/>',
+        )
+      ).trim(),
+    ).toBe('(true,)');
+    for (let i = 0; i < 40 && changes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await off();
+    // ProfileManager.cpp:972: "logs modified" carries the profile's XML.
+    expect(changes[0]?.[1]).toBe(3);
+    expect(String(changes[0]?.[2])).toContain('<profile name="webdav.Backup-8"');
+    // status(u): failed (2) with the minor code, the last sync time in ms (synchronizer.cpp:1645-1693).
+    expect((await m('status', '8')).trim()).toBe(`(2, 502, int64 ${Date.parse('2026-11-26T10:00:00Z')}, int64 0)`);
+    expect((await m('isConnectivityAvailable', '0')).trim()).toBe('(false,)');
+    expect((await m('getBackUpRestoreState')).trim()).toBe('(false,)');
+    const refused = await dbusSend('--dest=com.meego.msyncd', '/synchronizer', 'com.meego.msyncd.start', 'uint32:8');
+    expect(refused.out).toMatch(/NotSupported.*not supported on this desktop/);
   });
 });

@@ -148,7 +148,8 @@ describe('cancelling and queueing', () => {
     const started = await Promise.all(profiles.map((p) => world.session.msyncd.startSync(p)));
     expect(started.every(Boolean)).toBe(true);
     const again = await Promise.all(profiles.slice(0, 10).map((p) => world.session.msyncd.startSync(p)));
-    expect(again.filter(Boolean).length).toBeLessThan(10); // still queued or running: refused
+    // msyncd answers true for a profile already running or queued (synchronizer.cpp:417-424), and runs it once.
+    expect(again.every(Boolean)).toBe(true);
     for (let i = 0; i < 1200 && finals.size < profiles.length; i++) await new Promise((r) => setTimeout(r, 50));
     await off();
     expect(finals.size).toBe(profiles.length);

@@ -72,16 +72,24 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Runs `sfbackup daemon` in its own process and resolves once both services are on the bus. */
-export async function startDaemonProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'daemon'], {
+/** Runs `sfbackup daemon [args]` in its own process and resolves once its services are on the bus. */
+export async function startDaemonProcess(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'daemon', ...args], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let said = '';
   child.stderr.on('data', (d: Buffer) => (said += d.toString()));
-  for (let i = 0; i < 200 && !said.includes('are running') && child.exitCode === null; i++)
+  // 30 s: a machine shared by several test runs can be slow to start a process.
+  for (let i = 0; i < 600 && !said.includes('running on') && child.exitCode === null; i++)
     await new Promise((r) => setTimeout(r, 50));
-  if (!said.includes('are running')) throw new Error(`sfbackup daemon did not start: ${said.trim()}`);
+  if (!said.includes('running on')) {
+    child.kill('SIGTERM'); // never leave it behind
+    throw new Error(`sfbackup daemon did not start: ${said.trim()}`);
+  }
   return child;
 }

@@ -14,6 +14,8 @@ export type Fault =
 export class FaultProxy {
   fault: Fault | undefined;
   readonly seen: string[] = [];
+  /** "user:password" of every request that carried Basic credentials. */
+  readonly credentials: string[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
 
@@ -38,6 +40,8 @@ export class FaultProxy {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.seen.push(`${req.method} ${req.url}`);
+    const auth = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+    if (auth) this.credentials.push(Buffer.from(auth[1]!, 'base64').toString());
     const fault = this.fault;
     if (fault && 'truncate' in fault && fault.method === req.method && fault.truncate.path.test(req.url ?? '')) {
       this.forward(req, res, fault.truncate.bytes);

@@ -64,6 +64,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startRclone(options: {
   user: string;
   password: string;
+  /** Several users instead: user name → password (the server accepts each with its own password only). */
+  users?: Record<string, string>;
   bwlimit?: string;
   port?: number;
   root?: string;
@@ -71,17 +73,14 @@ export async function startRclone(options: {
 }): Promise<WebDavServer> {
   const root = options.root ?? tempDir('sfb-rclone-');
   const port = options.port ?? (await freePort());
-  const args = [
-    'serve',
-    'webdav',
-    root,
-    '--addr',
-    `127.0.0.1:${port}`,
-    '--user',
-    options.user,
-    '--pass',
-    options.password,
-  ];
+  const args = ['serve', 'webdav', root, '--addr', `127.0.0.1:${port}`];
+  if (options.users) {
+    const htpasswd = path.join(tempDir('sfb-htpasswd-'), 'htpasswd');
+    const line = ([user, password]: [string, string]) =>
+      `${user}:{SHA}${createHash('sha1').update(password).digest('base64')}`;
+    writeFileSync(htpasswd, Object.entries(options.users).map(line).join('\n') + '\n');
+    args.push('--htpasswd', htpasswd);
+  } else args.push('--user', options.user, '--pass', options.password);
   if (options.bwlimit) args.push('--bwlimit', options.bwlimit);
   if (options.tls) args.push('--cert', options.tls.cert, '--key', options.tls.key);
   let child = spawn('rclone', args, { stdio: 'ignore' });

@@ -140,7 +140,7 @@ describe('Adding an account', () => {
     const backups = within(dialog).getByLabelText<HTMLInputElement>('Backups path');
     await waitFor(() => expect(backups.value).toBe('/remote.php/dav/files/alice/Sailfish OS/Backups'));
     expect(within(dialog).getByLabelText<HTMLInputElement>('WebDAV path').value).toBe('/remote.php/dav/files/alice');
-    expect(dialog.textContent).toContain('A path starting with “/” starts at the server root');
+    expect(dialog.textContent).toContain('the path starts at the server root, with or without a leading “/”');
     await userEvent.clear(backups);
     await userEvent.type(backups, '/remote.php/dav/files/alice/../bob');
     expect(within(dialog).getByRole('alert').textContent).toContain('cannot contain');

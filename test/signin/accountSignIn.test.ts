@@ -97,11 +97,15 @@ describe('signing in before an account is saved', () => {
     const outside = await add({ serverAddress: apache.url, webdavPath: apache.webdavPath, backupsPath: '/Backups' });
     expect(outside.signIn.problem).toMatchObject({ field: 'backupsPath', path: '/Backups' });
     expect(outside.signIn.problem?.message).toContain(
-      `A path starting with "/" starts at the server root; your files are under ${apache.webdavPath}.`,
+      `The backups path starts at the server root, as on Sailfish; your files are under ${apache.webdavPath}.`,
     );
     expect(await accountCount()).toBe(0);
 
-    const inside = await add({ serverAddress: apache.url, webdavPath: apache.webdavPath, backupsPath: 'Backups' });
+    const inside = await add({
+      serverAddress: apache.url,
+      webdavPath: apache.webdavPath,
+      backupsPath: `${apache.webdavPath}/Backups`,
+    });
     expect(inside.signIn.state).toBe('ok');
     expect(inside.account?.backupsPath).toBe(`${apache.webdavPath}/Backups`);
     await call('accounts.remove', inside.account!.id);

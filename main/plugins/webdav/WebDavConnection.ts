@@ -1,33 +1,33 @@
 // One account's WebDAV server, built on the `webdav` client: folders, streamed transfers with
 // Content-Length and byte counting, MOVE into place, and lean PROPFIND listings.
 import { createReadStream, createWriteStream } from 'node:fs';
+import type http from 'node:http';
+import type https from 'node:https';
 import { stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createClient, type WebDAVClient } from 'webdav';
 import { MinorCode } from '../../buteo/codes.js';
 import { BackupError } from '../../errors.js';
 import { httpStatusOf, toBackupError } from './errors.js';
-import { scalarText } from '../../scalar.js';
+import { FOREIGN_ORIGIN, originBoundAgents } from './originAgents.js';
+import { DEFAULT_TRANSFER_LIMITS, TransferWatch, type TransferLimits, type TransferSignals } from './transferWatch.js';
+
+export type { TransferLimits } from './transferWatch.js';
 
 export interface ConnectionSettings {
   serverAddress: string;
   username: string;
   password: string;
   ignoreSslErrors: boolean;
-  /** A request that moves no bytes for this long is aborted. */
+  /** A request that moves no bytes for this long is aborted (shorthand for limits.idleTimeoutMs). */
   idleTimeoutMs?: number;
+  limits?: Partial<TransferLimits>;
 }
 
-export interface RemoteEntry {
-  name: string;
-  isCollection: boolean;
-  size: number | undefined;
-  modified: Date | undefined;
-}
+import { parseMultistatus, type RemoteEntry } from './multistatus.js';
+
+export { nestingDepth, parseMultistatus, type RemoteEntry } from './multistatus.js';
 
 export type ByteProgress = (done: number, total: number | undefined) => void;
 
@@ -36,19 +36,8 @@ const CHUNK = 1 << 20;
 
 /** A listing larger than this is refused rather than held in memory (10,000 backups take ~2 MB). */
 const MAX_LISTING = 64 << 20;
-/** Real multistatus answers nest about six deep. */
-const MAX_DEPTH = 100;
-
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/></d:prop></d:propfind>';
-
-const propfindParser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  processEntities: true,
-  isArray: (name) => name === 'response' || name === 'propstat',
-});
 
 function counter(onBytes: (n: number) => void): Transform {
   return new Transform({
@@ -59,70 +48,72 @@ function counter(onBytes: (n: number) => void): Transform {
   });
 }
 
+function causeCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as never, i++)
+    if (typeof e.code === 'string') return e.code;
+  return undefined;
+}
+
 export class WebDavConnection {
   readonly client: WebDAVClient;
   readonly server: string;
-  private readonly idleTimeoutMs: number;
-  private readonly agents: [http.Agent, https.Agent];
+  private readonly origin: string;
+  private readonly limits: TransferLimits;
+  private readonly agents: { httpAgent: http.Agent; httpsAgent: https.Agent };
 
   constructor(settings: ConnectionSettings) {
     const url = new URL(settings.serverAddress);
     this.server = url.host;
-    this.idleTimeoutMs = settings.idleTimeoutMs ?? 60_000;
-    this.agents = [
-      new http.Agent({ keepAlive: true }),
-      new https.Agent({ keepAlive: true, rejectUnauthorized: !settings.ignoreSslErrors }),
-    ];
+    this.origin = url.origin;
+    this.limits = {
+      ...DEFAULT_TRANSFER_LIMITS,
+      ...(settings.idleTimeoutMs ? { idleTimeoutMs: settings.idleTimeoutMs } : {}),
+      ...settings.limits,
+    };
+    // The password goes to the account's own origin only: a redirect elsewhere is refused.
+    this.agents = originBoundAgents(url.origin, { rejectUnauthorized: !settings.ignoreSslErrors });
     this.client = createClient(url.origin, {
       username: settings.username,
       password: settings.password,
-      httpAgent: this.agents[0],
-      httpsAgent: this.agents[1],
+      ...this.agents,
     });
   }
 
   /** Closes the kept-alive sockets: for short-lived connections such as a sign-in check. */
   close(): void {
-    for (const agent of this.agents) agent.destroy();
+    this.agents.httpAgent.destroy();
+    this.agents.httpsAgent.destroy();
   }
 
-  /** Runs one request with an idle watchdog; `touch` resets it whenever bytes move. */
+  /** Runs one request under its watchdog (transferWatch.ts); the request reports bytes and answers to it. */
   private async guarded<T>(
     doing: string,
     signal: AbortSignal,
-    work: (signal: AbortSignal, touch: () => void) => Promise<T>,
+    work: (signal: AbortSignal, watch: TransferSignals) => Promise<T>,
+    answerMs?: number,
   ): Promise<T> {
-    const idle = new AbortController();
-    let last = Date.now();
-    const timer = setInterval(
-      () => {
-        if (Date.now() - last > this.idleTimeoutMs) {
-          idle.abort(
-            new BackupError(
-              MinorCode.ConnectionError,
-              `The server ${this.server} stopped answering while ${doing} (no data for ${Math.round(this.idleTimeoutMs / 1000)} s).`,
-              { kind: 'timeout' },
-            ),
-          );
-        }
-      },
-      Math.min(1000, this.idleTimeoutMs),
-    );
-    const combined = AbortSignal.any([signal, idle.signal]);
+    const watch = new TransferWatch(this.limits, this.server, doing, answerMs);
+    const combined = AbortSignal.any([signal, watch.signal]);
     try {
-      return await work(combined, () => (last = Date.now()));
+      return await work(combined, watch);
     } catch (err) {
-      if (idle.signal.aborted) throw idle.signal.reason;
+      if (watch.signal.aborted) throw watch.signal.reason;
       if (signal.aborted) throw BackupError.aborted();
+      if (causeCode(err) === FOREIGN_ORIGIN)
+        throw new BackupError(
+          MinorCode.ConnectionError,
+          `The server ${this.server} redirected to another address while ${doing}; the password is only ever sent to ${this.origin}. If the server has moved, change the account's server address.`,
+          { cause: err },
+        );
       throw toBackupError(err, doing, this.server);
     } finally {
-      clearInterval(timer);
+      watch.stop();
     }
   }
 
   /** PROPFIND Depth 1 of a folder; undefined when the folder does not exist. */
   async list(folder: string, signal: AbortSignal): Promise<RemoteEntry[] | undefined> {
-    return this.guarded('listing backups', signal, async (s) => {
+    return this.guarded('listing backups', signal, async (s, watch) => {
       const res = await this.client
         .customRequest(folder, {
           method: 'PROPFIND',
@@ -135,7 +126,8 @@ export class WebDavConnection {
           throw err;
         });
       if (!res) return undefined;
-      return parseMultistatus(await readCapped(res, MAX_LISTING, this.server), folder);
+      watch.answered();
+      return parseMultistatus(await readCapped(res, MAX_LISTING, this.server, watch), folder);
     });
   }
 
@@ -165,12 +157,13 @@ export class WebDavConnection {
   async upload(localFile: string, remotePath: string, signal: AbortSignal, onProgress: ByteProgress): Promise<number> {
     const { size } = await stat(localFile);
     let done = 0;
-    await this.guarded('uploading the backup', signal, async (s, touch) => {
+    await this.guarded('uploading the backup', signal, async (s, watch) => {
       // Node Readable (not the webdav client's own stream handling) so the explicit Content-Length is honoured.
       const body = createReadStream(localFile, { highWaterMark: CHUNK }).pipe(
         counter((n) => {
           done += n;
-          touch();
+          watch.bytes(n);
+          if (done >= size) watch.bodyDone();
           onProgress(done, size);
         }),
       );
@@ -184,9 +177,14 @@ export class WebDavConnection {
     return size;
   }
 
-  async move(from: string, to: string, signal: AbortSignal): Promise<void> {
-    await this.guarded('moving the backup into place', signal, (s) =>
-      this.client.moveFile(from, to, { overwrite: true, signal: s }),
+  /** MOVE; with `overwrite` false an existing target is kept and the call fails with HTTP 412. */
+  async move(from: string, to: string, signal: AbortSignal, overwrite = true): Promise<void> {
+    // A server may copy a large file to move it: give it the idle limit, not the answer limit.
+    await this.guarded(
+      'moving the backup into place',
+      signal,
+      (s) => this.client.moveFile(from, to, { overwrite, signal: s }),
+      this.limits.idleTimeoutMs,
     );
   }
 
@@ -215,8 +213,9 @@ export class WebDavConnection {
     onProgress: ByteProgress,
   ): Promise<number> {
     let done = 0;
-    await this.guarded('downloading the backup', signal, async (s, touch) => {
+    await this.guarded('downloading the backup', signal, async (s, watch) => {
       const res = await this.client.customRequest(remotePath, { method: 'GET', signal: s });
+      watch.answered();
       const total = Number(res.headers.get('content-length')) || undefined;
       const body = (res as unknown as { body?: unknown }).body;
       if (!body) throw new Error('the server sent no body');
@@ -227,7 +226,7 @@ export class WebDavConnection {
         source,
         counter((n) => {
           done += n;
-          touch();
+          watch.bytes(n);
           onProgress(done, total);
         }),
         createWriteStream(localFile, { mode: 0o600, highWaterMark: CHUNK }),
@@ -243,8 +242,8 @@ export class WebDavConnection {
   }
 }
 
-/** The response body as text, refused once it passes `limit` bytes. */
-async function readCapped(res: unknown, limit: number, server: string): Promise<string> {
+/** The response body as text, refused once it passes `limit` bytes; every chunk is reported to the watchdog. */
+async function readCapped(res: unknown, limit: number, server: string, watch: TransferSignals): Promise<string> {
   const body = (res as { body?: unknown }).body;
   if (!body) return '';
   const stream =
@@ -253,6 +252,7 @@ async function readCapped(res: unknown, limit: number, server: string): Promise<
   let size = 0;
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
+    watch.bytes((chunk as Buffer).length);
     if (size > limit) {
       stream.destroy();
       throw new BackupError(
@@ -263,65 +263,4 @@ async function readCapped(res: unknown, limit: number, server: string): Promise<
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** How deep elements nest, counted without building a tree. */
-export function nestingDepth(xml: string): number {
-  let depth = 0;
-  let max = 0;
-  const tags = /<(\/?)([^\s>/!?]+)[^>]*?(\/?)>/g;
-  for (let m = tags.exec(xml); m; m = tags.exec(xml)) {
-    if (m[1]) depth--;
-    else if (!m[3]) max = Math.max(max, ++depth);
-  }
-  return max;
-}
-
-/** Entries of a multistatus answer, without the folder itself; names are decoded, never paths. */
-export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
-  // Entity declarations have no place in a listing (and are how XML bombs work).
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
-    throw new Error('the server sent a listing with a DOCTYPE, which is not a WebDAV listing');
-  if (nestingDepth(xml) > MAX_DEPTH)
-    throw new Error(`the server sent a listing nested more than ${MAX_DEPTH} deep, which is not a WebDAV listing`);
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true)
-    throw new Error(
-      `the server sent something that is not a WebDAV listing (${valid.err.msg}, line ${valid.err.line})`,
-    );
-  const doc = propfindParser.parse(xml) as { multistatus?: { response?: Array<Record<string, unknown>> } | '' };
-  if (doc.multistatus === undefined)
-    throw new Error('the server sent XML that is not a WebDAV listing (no multistatus)');
-  const responses = (doc.multistatus || undefined)?.response ?? [];
-  const self = folder.replace(/\/+$/, '');
-  const out: RemoteEntry[] = [];
-  for (const r of responses) {
-    const href = scalarText(r.href);
-    let hrefPath: string;
-    try {
-      hrefPath = decodeURIComponent(new URL(href, 'http://x').pathname).replace(/\/+$/, '');
-    } catch {
-      continue;
-    }
-    if (hrefPath === self || hrefPath === '') continue;
-    // Only direct children of the folder: a server cannot point the list elsewhere.
-    const slash = hrefPath.lastIndexOf('/');
-    if (hrefPath.slice(0, slash) !== self) continue;
-    const name = hrefPath.slice(slash + 1);
-    const okStat =
-      (r.propstat as Array<Record<string, unknown>> | undefined)?.find((p) => /\s200\s/.test(scalarText(p.status))) ??
-      (r.propstat as Array<Record<string, unknown>> | undefined)?.[0];
-    const prop = (okStat?.prop ?? {}) as Record<string, unknown>;
-    const type = prop.resourcetype;
-    const isCollection = typeof type === 'object' && type !== null && 'collection' in type;
-    const length = Number(prop.getcontentlength);
-    const modified = prop.getlastmodified ? new Date(scalarText(prop.getlastmodified)) : undefined;
-    out.push({
-      name,
-      isCollection,
-      size: Number.isFinite(length) && prop.getcontentlength !== undefined ? length : undefined,
-      modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined,
-    });
-  }
-  return out;
 }

@@ -5,7 +5,7 @@ import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { SignInStatusStore } from '../../signin/SignInStatusStore.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
-import { WebDavConnection } from './WebDavConnection.js';
+import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 
 export interface PluginEnv {
   accounts: BackupAccounts;
@@ -15,6 +15,7 @@ export interface PluginEnv {
   idleTimeoutMs?: number;
   /** Where each run's outcome at the server is recorded for the Accounts page (optional). */
   signInStatus?: SignInStatusStore;
+  transferLimits?: Partial<TransferLimits>;
 }
 
 export interface AccountSession {
@@ -33,6 +34,13 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
     account = env.accounts.get(accountId);
   } catch (err) {
     throw new BackupError(MinorCode.PluginError, errorMessage(err));
+  }
+  if (!account.serverAddress || !account.backupsPath) {
+    const key = account.serverAddress ? 'backups_path' : 'server_address';
+    throw new BackupError(
+      MinorCode.PluginError,
+      `The account "${account.name}" has no valid ${key} (see "sfbackup account show ${account.id}"); set it with "sfbackup account set ${account.id} ${key}=…".`,
+    );
   }
   if (!account.enabled || !account.backupEnabled) {
     throw new BackupError(MinorCode.PluginError, `The account "${account.name}" is disabled for backups.`);
@@ -55,11 +63,7 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
     password: credentials.password,
     ignoreSslErrors: account.ignoreSslErrors,
     ...(env.idleTimeoutMs ? { idleTimeoutMs: env.idleTimeoutMs } : {}),
+    ...(env.transferLimits ? { limits: env.transferLimits } : {}),
   });
   return { account, connection, deviceFolder: `${account.backupsPath.replace(/\/+$/, '')}/${deviceId}` };
-}
-
-/** Backups are the plain files of the device folder; dot-files are uploads in progress. */
-export function isListedBackup(name: string, isCollection: boolean): boolean {
-  return !isCollection && !name.startsWith('.');
 }

@@ -80,8 +80,9 @@ export function AdvancedSettingsDialog(props: {
           <ProblemText id="backups-path-note" problem={problem} account={props.account} inForm />
         ) : (
           <Hint id="backups-path-note">
-            Where backups are kept{resolved ? `: ${resolved} on the server` : ''}. A path starting with “/” starts at
-            the server root{props.defaults ? `. Default ${props.defaults.backupsPath}` : ''}.
+            Where backups are kept{resolved ? `: ${resolved} on the server` : ''}. As on Sailfish, the path starts at
+            the server root, with or without a leading “/”
+            {props.defaults ? `. Default ${props.defaults.backupsPath}` : ''}.
           </Hint>
         )}
       </div>

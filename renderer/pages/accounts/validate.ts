@@ -21,7 +21,8 @@ export function serverPathProblem(text: string, what: string): string | undefine
 /** Where backups will go on the server for what the user typed, or undefined while it is not valid. */
 export function resolvedBackupsPath(backupsPath: string, webdavPath: string): string | undefined {
   try {
-    return resolveBackupsPath(backupsPath, validateServerPath(webdavPath));
+    validateServerPath(webdavPath);
+    return resolveBackupsPath(backupsPath);
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import type { AutoBackup, BackupPage } from '../../../main/ipc/contract';
 import { TimePicker } from '../../components/TimePicker';
 import { ValuePicker } from '../../components/ValuePicker';
 import { weekdays } from '../../format';
+import { BackgroundService } from './BackgroundService';
 
 const NONE = 'none';
 const ADD = 'add';
@@ -47,7 +48,6 @@ export function AutoBackupSection(props: {
               { value: 'monthly', label: 'Monthly' },
             ]}
             onChange={(frequency) => set({ frequency })}
-            {...(auto.frequency === 'monthly' ? { description: 'On the first day of every month.' } : {})}
           />
           {auto.frequency === 'weekly' && (
             <ValuePicker
@@ -55,6 +55,18 @@ export function AutoBackupSection(props: {
               value={String(auto.day)}
               options={weekdays.map((d, i) => ({ value: String(i + 1), label: d }))}
               onChange={(day) => set({ day: Number(day) })}
+            />
+          )}
+          {auto.frequency === 'monthly' && (
+            <ValuePicker
+              label="Day"
+              value={auto.month ?? 'firstDay'}
+              options={[
+                { value: 'afterLastBackup', label: 'One month after last backup' },
+                { value: 'firstDay', label: 'First day of month' },
+                { value: 'lastDay', label: 'Last day of month' },
+              ]}
+              onChange={(month) => set({ month })}
             />
           )}
           <TimePicker label="Time" value={auto.time} onChange={(time) => set({ time })} />
@@ -72,6 +84,7 @@ export function AutoBackupSection(props: {
                 : 'Backs up over any connection, mobile data too.'
             }
           />
+          <BackgroundService />
         </>
       )}
     </div>
