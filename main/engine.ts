@@ -1,6 +1,7 @@
 // The composition root of the backend: the sync daemon and the vault, exported on one bus connection,
 // run by at most one process per data dir (engineLock.ts).
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { BackupClientInterface, BACKUP_CLIENT_PATH } from './buteo/backupClientService.js';
 import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdService.js';
@@ -83,7 +84,13 @@ export class Engine {
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
     const workDir = ownWorkDir(stores.paths.vaultDir);
-    const vault = new Vault(msyncd, stores.units, workDir, options.deviceId ?? localDeviceId());
+    const vault = new Vault(
+      msyncd,
+      stores.units,
+      workDir,
+      options.deviceId ?? localDeviceId(),
+      path.join(stores.paths.dataDir, 'logs'),
+    );
     const serveMsyncd = options.only !== 'vault';
     const serveVault = options.only !== 'msyncd';
     const clients = new EngineClients();
