@@ -1,6 +1,7 @@
 // The composition root of the backend: the sync daemon and the vault, exported on one bus connection,
 // run by at most one process per data dir (engineLock.ts).
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { BackupClientInterface, BACKUP_CLIENT_PATH } from './buteo/backupClientService.js';
 import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdService.js';
@@ -87,8 +88,14 @@ export class Engine {
       ...(options.transferLimits ? { transferLimits: options.transferLimits } : {}),
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
-    const deviceId = options.deviceId ?? localDeviceId();
-    const vault = new Vault(msyncd, stores.units, workDir, deviceId, undefined, ownDataPaths(stores.paths));
+    const vault = new Vault(
+      msyncd,
+      stores.units,
+      workDir,
+      options.deviceId ?? localDeviceId(),
+      path.join(stores.paths.dataDir, 'logs'),
+      ownDataPaths(stores.paths),
+    );
     const serveMsyncd = options.only !== 'vault';
     const serveVault = options.only !== 'msyncd';
     const clients = new EngineClients();

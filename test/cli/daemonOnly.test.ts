@@ -34,8 +34,10 @@ describe('sfbackup daemon --only', () => {
 
   it('serves one name each, side by side', async () => {
     const env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address });
+    // One engine per data dir (engineLock.ts): the two halves run on data dirs of their own here, as the
+    // vault does beside a real msyncd, which keeps its profiles elsewhere.
     const dataDir = tempDir();
-    children.push(await startDaemonProcess(dataDir, env, ['--only', 'msyncd']));
+    children.push(await startDaemonProcess(tempDir(), env, ['--only', 'msyncd']));
     expect(await client.nameHasOwner('com.meego.msyncd')).toBe(true);
     expect(await client.nameHasOwner('org.sailfishos.backup')).toBe(false);
     children.push(await startDaemonProcess(dataDir, env, ['--only', 'vault']));

@@ -27,6 +27,7 @@ function addAccount(dataDir: string, i: number) {
       '--user',
       `user${i}`,
       '--password-stdin',
+      '--offline',
     ],
     { env, input: `pw-${i}\n` },
   );

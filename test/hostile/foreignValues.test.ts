@@ -54,7 +54,19 @@ describe('values written by ag-tool', () => {
 
   const addAccount = async () => {
     const r = await cli(
-      ['--json', 'account', 'add', '--provider', 'webdav', '--server', serverUrl, '--user', 'u', '--password-stdin'],
+      [
+        '--json',
+        'account',
+        'add',
+        '--provider',
+        'webdav',
+        '--server',
+        serverUrl,
+        '--user',
+        'u',
+        '--password-stdin',
+        '--offline',
+      ],
       'pw\n',
     );
     expect(r.code, r.stderr).toBe(0);
@@ -77,7 +89,13 @@ describe('values written by ag-tool', () => {
 
   it('a server address holding a user name and password is not used and never shown', async () => {
     const id = await addAccount();
-    await agTool('update-account', String(id), 'string:server_address=https://agent:hunter2@files.example');
+    // On the backup service, where Sailfish (and this app) keep it and where it is read first.
+    await agTool(
+      'update-service',
+      String(id),
+      'webdav-backup',
+      'string:server_address=https://agent:hunter2@files.example',
+    );
     const outputs = [
       await cli(['account', 'list']),
       await cli(['--json', 'account', 'list']),

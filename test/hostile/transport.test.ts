@@ -110,6 +110,7 @@ describe('credentials go to the account’s own origin only', () => {
         '--user',
         'alice',
         '--password-stdin',
+        '--offline',
       ],
       { env, input: 'secret\n' },
     );
