@@ -2,6 +2,8 @@
 // the run ends with the right Buteo code and a sentence naming the cause, no final-named file that
 // is not a whole backup, nothing left on disk, and the daemon serves the next run.
 import { mkdirSync, readdirSync } from 'node:fs';
+import { restoreDirOf } from '../../main/vault/backupFiles.js';
+import { ownWorkDir } from '../../main/vault/workDirs.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MinorCode, SyncStatus } from '../../main/buteo/codes.js';
@@ -69,8 +71,8 @@ describe('HTTP faults', () => {
   const run = async (op: 'Backup' | 'BackupQuery' | 'BackupRestore') => {
     if (op === 'BackupRestore') {
       const profile = stores.profiles.load(`webdav.BackupRestore-${accountId}`)!;
-      // The plugin writes only into the vault's own download folder.
-      const dir = path.join(dataDir, 'vault', 'restore');
+      // The plugin writes only into the vault's own download folder (this process runs the engine).
+      const dir = restoreDirOf(ownWorkDir(path.join(dataDir, 'vault')));
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       profile.setKey('sfos-backuprestore-file', path.join(dir, backupFile));
       stores.profiles.save(profile);
