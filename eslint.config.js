@@ -17,6 +17,22 @@ export default tseslint.config(
     },
   },
   {
+    // Every failure is handled, logged or rethrown: an empty catch block needs a comment saying why
+    // (no-empty), and a promise's failure is never dropped without a word (main/log.ts: log.ignored).
+    files: ['main/**/*.ts', 'electron/**/*.ts'],
+    rules: {
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='catch'] > ArrowFunctionExpression[params.length=0][body.type='BlockStatement'][body.body.length=0]",
+          message: "A dropped failure is logged: .catch(log.ignored('what was tried')) from main/log.ts.",
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },

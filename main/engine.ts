@@ -23,6 +23,9 @@ import { Vault } from './vault/Vault.js';
 import { VaultInterface, VAULT_PATH, VAULT_SERVICE } from './vault/vaultService.js';
 import { VaultProxy } from './vault/VaultProxy.js';
 import { ownWorkDir, removeAbandonedWork } from './vault/workDirs.js';
+import { logger } from './log.js';
+
+const log = logger('engine');
 
 export interface EngineOptions extends SyncDaemonOptions {
   deviceId?: string;
@@ -142,8 +145,8 @@ export class Engine {
     } catch (err) {
       detach();
       await daemon.stop();
-      await bus.releaseName(MSYNCD_SERVICE).catch(() => {});
-      await bus.releaseName(VAULT_SERVICE).catch(() => {});
+      await bus.releaseName(MSYNCD_SERVICE).catch(log.ignored(`releasing ${MSYNCD_SERVICE} after a failed start`));
+      await bus.releaseName(VAULT_SERVICE).catch(log.ignored(`releasing ${VAULT_SERVICE} after a failed start`));
       lock.release();
       throw err;
     }
@@ -156,14 +159,19 @@ export class Engine {
 
   /** Cancels what runs (a restore applying files is waited for), leaves the bus, releases the lock. */
   async stop(): Promise<void> {
-    if (this.serves.vault) await this.vault.cancel().catch(() => {});
+    if (this.serves.vault)
+      await this.vault.cancel().catch((err: unknown) => log.warn('could not cancel the running operation', err));
     await this.daemon.stop();
     const idle = this.serves.vault ? await this.vault.settled() : true;
     if (this.serves.vault) await this.vault.stop();
-    if (this.serves.msyncd) await this.bus.releaseName(MSYNCD_SERVICE).catch(() => {});
-    if (this.serves.vault) await this.bus.releaseName(VAULT_SERVICE).catch(() => {});
+    if (this.serves.msyncd)
+      await this.bus.releaseName(MSYNCD_SERVICE).catch(log.ignored(`releasing ${MSYNCD_SERVICE}`));
+    if (this.serves.vault) await this.bus.releaseName(VAULT_SERVICE).catch(log.ignored(`releasing ${VAULT_SERVICE}`));
     this.detach();
-    if (idle) await rm(this.workDir, { recursive: true, force: true }).catch(() => {});
+    if (idle)
+      await rm(this.workDir, { recursive: true, force: true }).catch((err: unknown) =>
+        log.warn(`could not remove ${this.workDir} (the next engine does)`, err),
+      );
     this.lock.release();
   }
 }

@@ -6,6 +6,9 @@ import type { DBusClient } from './dbus/DBusClient.js';
 import type { MessageBus } from './dbus/bus.js';
 import { MSYNCD_SERVICE } from './buteo/msyncdService.js';
 import { scalarText } from './scalar.js';
+import { logger } from './log.js';
+
+const log = logger('engine');
 
 export const ENGINE_PATH = '/sfbackup/engine';
 export const ENGINE_INTERFACE = 'org.sailfishos.backupsettings.Engine';
@@ -128,6 +131,7 @@ export class EngineProxy {
         processId: Number(values.ProcessId?.value ?? 0),
       };
     } catch {
+      // no engine interface on the bus: the daemon is not this app's
       return undefined;
     }
   }
@@ -144,6 +148,8 @@ export class EngineProxy {
   }
 
   async detach(): Promise<void> {
-    await this.client.call(MSYNCD_SERVICE, ENGINE_PATH, ENGINE_INTERFACE, 'Detach').catch(() => {});
+    await this.client
+      .call(MSYNCD_SERVICE, ENGINE_PATH, ENGINE_INTERFACE, 'Detach')
+      .catch(log.ignored('detaching from the engine (it is gone or leaving)'));
   }
 }

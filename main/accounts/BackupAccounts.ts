@@ -165,6 +165,7 @@ export class BackupAccounts {
       try {
         webdavPath = unsetWebdavPath(row.provider, serverAddress, username);
       } catch {
+        // a server address without a usable path: the server root, as the plugin takes it
         webdavPath = '/';
       }
     }

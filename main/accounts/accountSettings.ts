@@ -81,6 +81,7 @@ export function unsetWebdavPath(provider: string, serverAddress: string, usernam
   try {
     return serverPathPrefix(serverAddress) || '/';
   } catch {
+    // an address that does not parse has no path of its own: the server root
     return '/';
   }
 }

@@ -4,6 +4,9 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync }
 import path from 'node:path';
 import { z } from 'zod';
 import { withFileLock } from '../fileLock.js';
+import { logger } from '../log.js';
+
+const log = logger('accounts');
 
 export interface Credentials {
   username: string;
@@ -64,6 +67,7 @@ export class FileCredentialStore implements CredentialStore {
     try {
       json = JSON.parse(raw);
     } catch {
+      // not JSON: reported as damaged just below
       json = undefined;
     }
     const parsed = fileSchema.safeParse(json);
@@ -151,7 +155,10 @@ export class LayeredCredentialStore implements CredentialStore {
   ) {}
 
   private keyring(): Promise<KeyedSecrets | undefined> {
-    this.keyringValue ??= this.openKeyring().catch(() => undefined);
+    this.keyringValue ??= this.openKeyring().catch((err: unknown) => {
+      log.info('no desktop keyring: passwords go to the owner-only file', err);
+      return undefined;
+    });
     return this.keyringValue;
   }
 
@@ -190,7 +197,11 @@ export class LayeredCredentialStore implements CredentialStore {
   }
 
   async remove(id: number): Promise<void> {
-    await (await this.keyring())?.remove(id).catch(() => {});
+    await (
+      await this.keyring()
+    )
+      ?.remove(id)
+      .catch((err: unknown) => log.warn(`could not remove credentials ${id} from the keyring`, err));
     await this.file.remove(id);
   }
 }

@@ -95,6 +95,7 @@ export class ProfileManager {
         .filter((n) => n.endsWith('.xml'))
         .sort();
     } catch {
+      // no profile folder yet: no profiles
       return [];
     }
     const out: SyncProfile[] = [];
@@ -163,6 +164,7 @@ export class ProfileManager {
     try {
       xml = readFileSync(this.logFile(name), 'utf8');
     } catch {
+      // no results log yet: no results
       return [];
     }
     try {

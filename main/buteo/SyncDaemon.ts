@@ -13,6 +13,9 @@ import type { ProfileManager } from './ProfileManager.js';
 import { ProfileChange } from './ProfileManager.js';
 import type { SyncProfile } from './SyncProfile.js';
 import { buteoTime, serializeResults, type SyncResults } from './syncLog.js';
+import { logger } from '../log.js';
+
+const log = logger('msyncd');
 
 export interface SyncDaemonEvents {
   syncStatus: [profile: string, status: SyncStatus, message: string, moreDetails: number];
@@ -115,6 +118,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     try {
       profile = this.profiles.load(name);
     } catch {
+      // a damaged profile is recorded in profiles.problems and refused below
       profile = undefined;
     }
     const client = profile?.clientPlugin;
@@ -197,6 +201,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
       try {
         if (!this.profiles.load(run.profile)) continue;
       } catch {
+        // a damaged profile is recorded in profiles.problems; nothing to log into
         continue;
       }
       const message = `Interrupted: the sync daemon stopped during this run (started ${run.started}).`;
@@ -241,6 +246,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     try {
       profile = this.profiles.load(name);
     } catch {
+      // a damaged profile is recorded in profiles.problems and fails the run below
       profile = undefined;
     }
     const client = profile?.clientPlugin ?? '';
@@ -283,8 +289,9 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
       this.profiles.appendResults(name, results);
       this.emit('profileChanged', name, ProfileChange.Logs, profile.toXml());
       return true;
-    } catch {
-      // A results log that cannot be written must not hide the outcome of the run.
+    } catch (err) {
+      // A results log that cannot be written must not hide the outcome of the run: it is still signalled.
+      log.warn(`could not write the results log of ${name}`, err);
       return false;
     }
   }

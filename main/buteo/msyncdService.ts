@@ -163,6 +163,7 @@ export class MsyncdInterface extends dbus.interface.Interface {
     try {
       accountId = this.daemon.profiles.load(profile)?.accountId;
     } catch {
+      // a damaged profile is recorded in profiles.problems; no account to announce
       return;
     }
     if (accountId === undefined) return;

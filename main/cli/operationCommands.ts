@@ -46,6 +46,7 @@ async function lastResult(session: DaemonSession, profile: string) {
     const xml = await session.msyncd.getLastSyncResult(profile);
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
   } catch {
+    // the daemon left or never logged the run: the outcome is said without its results
     return undefined;
   }
 }

@@ -2,6 +2,9 @@
 // so callers never scatter string method names or signatures around.
 import dbus from 'dbus-next';
 import type { MessageBus } from './bus.js';
+import { logger } from '../log.js';
+
+const log = logger('dbus');
 
 const { Message, MessageFlag, MessageType } = dbus;
 
@@ -98,7 +101,7 @@ export class DBusClient {
       this.bus.off('message', listener);
       await this.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RemoveMatch', 's', [
         rule,
-      ]).catch(() => {});
+      ]).catch(log.ignored(`removing the match rule ${rule}`));
     };
   }
 

@@ -17,6 +17,9 @@ import { RestoreRunner } from './restoreRunner.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
 import { VaultOperations, type Operation } from './vaultOperations.js';
 import { VaultError } from './vaultTypes.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export class Vault extends VaultOperations {
   private readonly lister: CloudBackupLister;
@@ -180,7 +183,7 @@ export class Vault extends VaultOperations {
     op.controller.abort();
     // Local work sees the abort itself and finishes as Canceled.
     if (op.phase === 'unpacking' || op.kind === 'fileBackup' || op.kind === 'fileRestore') return;
-    await this.msyncd.abortSync(op.profile).catch(() => {});
+    await this.msyncd.abortSync(op.profile).catch((err: unknown) => log.warn(`could not abort ${op.profile}`, err));
   }
 
   /** Called by BackupQuery plugins with what they found: server paths (or bare names), newest kept first. */

@@ -9,6 +9,9 @@ import type { FileNote } from './notes.js';
 import { restoreArchive, type RestorePlan } from './restoreArchive.js';
 import { recoverRestore, removeLeftovers, RestoreJournal } from './restoreJournal.js';
 import { interrupted, interruptedMessage, logResults, restoredMessage } from './restoreReport.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export type RestoreRequest = Omit<RestorePlan, 'excluded' | 'journal'>;
 
@@ -37,9 +40,10 @@ export class RestoreRunner {
     if (!outcome) return undefined;
     const message = interruptedMessage(outcome.journal, outcome.finished);
     if (outcome.journal.profile) await logResults(this.msyncd, outcome.journal.profile, { ...interrupted, message });
-    this.housekeeping = removeLeftovers(this.journal, outcome.journal).catch(() => {
-      // Left for the next start: the journal still lists the folders.
-    });
+    // Left for the next start when it fails: the journal still lists the folders.
+    this.housekeeping = removeLeftovers(this.journal, outcome.journal).catch(
+      log.ignored('removing what an interrupted restore left'),
+    );
     return message;
   }
 

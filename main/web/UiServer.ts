@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { SettingsBridge } from '../bridge/SettingsBridge.js';
 import { dispatchCall } from '../ipc/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { logger } from '../log.js';
+
+const log = logger('web');
 
 const MAX_BODY = 1 << 20;
 const COOKIE = 'sfb_token';
@@ -45,7 +48,8 @@ export class UiServer {
 
   private constructor(private readonly options: UiServerOptions) {
     this.server = http.createServer((req, res) => {
-      this.route(req, res).catch(() => {
+      this.route(req, res).catch((err: unknown) => {
+        log.error(`${req.method ?? ''} ${req.url?.split('?')[0] ?? ''} failed`, err);
         if (!res.headersSent) this.send(res, 500, 'text/plain', 'Internal error');
         else res.end();
       });
@@ -78,7 +82,7 @@ export class UiServer {
     for (const stream of this.streams) stream.end();
     this.server.closeAllConnections();
     this.server.close();
-    await once(this.server, 'close').catch(() => {});
+    await once(this.server, 'close').catch(log.ignored('closing the UI server'));
   }
 
   private send(

@@ -12,6 +12,9 @@ import { backupFileDate, backupFileName } from '../../vault/progressText.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
+import { logger } from '../../log.js';
+
+const log = logger('plugins');
 
 /**
  * Asks the vault for an archive and waits until it says it is written (or failed, or was cancelled).
@@ -112,7 +115,9 @@ async function storeChecksum(
     return undefined;
   } catch (err) {
     // A checksum cut short would fail every restore of a good backup: none is better.
-    await connection.remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000)).catch(() => {});
+    await connection
+      .remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000))
+      .catch((e: unknown) => log.warn(`could not remove a partial checksum ${folder}/${name}.sha256`, e));
     if (signal.aborted) throw err;
     return errorMessage(err);
   }
@@ -162,7 +167,9 @@ export class BackupPlugin implements ClientPlugin {
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
       if (remoteSize !== undefined && remoteSize !== size) {
-        await connection.remove(finalRemote, AbortSignal.timeout(30_000)).catch(() => {});
+        await connection
+          .remove(finalRemote, AbortSignal.timeout(30_000))
+          .catch((err: unknown) => log.warn(`could not remove the incomplete backup ${finalRemote}`, err));
         throw new BackupError(
           MinorCode.InternalError,
           `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
@@ -176,7 +183,10 @@ export class BackupPlugin implements ClientPlugin {
       };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
-      if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
+      if (tempRemote)
+        await connection
+          .remove(tempRemote, AbortSignal.timeout(30_000))
+          .catch((err: unknown) => log.warn(`could not remove the partial upload ${tempRemote}`, err));
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
       if (localFile) {
