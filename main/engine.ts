@@ -6,6 +6,8 @@ import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { BackupClientInterface, BACKUP_CLIENT_PATH } from './buteo/backupClientService.js';
 import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdService.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
+import { TRANSFER_PATH } from './buteo/msyncdNames.js';
+import { TransferInterface } from './buteo/transferService.js';
 import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
 import type { MessageBus } from './dbus/bus.js';
 import { DBusClient, requestName } from './dbus/DBusClient.js';
@@ -105,6 +107,7 @@ export class Engine {
     const callers = trackCallers(bus);
     const msyncdIface = new MsyncdInterface(daemon);
     const backupClientIface = new BackupClientInterface(daemon);
+    const transferIface = new TransferInterface(daemon);
     const vaultIface = new VaultInterface(vault, msyncd, stores.units);
     const engineIface = new EngineInterface(
       { dataDir: lock.dataDir, accountsDatabase: canonicalDir(stores.paths.accountsDb), processId: process.pid },
@@ -113,6 +116,7 @@ export class Engine {
     );
     if (serveMsyncd) bus.export(MSYNCD_PATH, msyncdIface);
     if (serveMsyncd) bus.export(BACKUP_CLIENT_PATH, backupClientIface);
+    if (serveMsyncd) bus.export(TRANSFER_PATH, transferIface);
     if (serveVault) bus.export(VAULT_PATH, vaultIface);
     bus.export(ENGINE_PATH, engineIface);
     const offAccounts = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
@@ -129,6 +133,7 @@ export class Engine {
       void offClients.then((off) => off());
       if (serveMsyncd) bus.unexport(MSYNCD_PATH, msyncdIface);
       if (serveMsyncd) bus.unexport(BACKUP_CLIENT_PATH, backupClientIface);
+      if (serveMsyncd) bus.unexport(TRANSFER_PATH, transferIface);
       if (serveVault) bus.unexport(VAULT_PATH, vaultIface);
       bus.unexport(ENGINE_PATH, engineIface);
     };

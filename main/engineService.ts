@@ -4,7 +4,7 @@
 import dbus from 'dbus-next';
 import type { DBusClient } from './dbus/DBusClient.js';
 import type { MessageBus } from './dbus/bus.js';
-import { MSYNCD_SERVICE } from './buteo/msyncdService.js';
+import { MSYNCD_SERVICE } from './buteo/msyncdNames.js';
 import { scalarText } from './scalar.js';
 import { logger } from './log.js';
 

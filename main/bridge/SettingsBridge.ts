@@ -25,15 +25,15 @@ import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
 import { ServiceInstaller } from '../service/ServiceInstaller.js';
 import type { ServiceStatus } from '../service/serviceStatus.js';
 import type { DaemonSession } from '../session.js';
+import type { VaultErrorCode } from '../vault/vaultTypes.js';
+import { isBusyVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
 
 type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
-const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
-
 /** The failure kind a vault error code (a syncStatus name) stands for, when no run recorded better. */
-function kindOfVaultCode(code: string): FailureKind {
+function kindOfVaultCode(code: VaultErrorCode): FailureKind {
   switch (code) {
     case 'AuthenticationFailure':
       return 'auth';
@@ -41,7 +41,8 @@ function kindOfVaultCode(code: string): FailureKind {
       return 'unreachable';
     case 'PluginTimeout':
       return 'timeout';
-    case 'Canceled':
+    case 'Aborted':
+    case 'Cancelled':
       return 'cancelled';
     default:
       return 'other';
@@ -93,9 +94,9 @@ export class SettingsBridge {
     this.vaultState = await vault.state();
     this.deviceId = await vault.backupFileDeviceId();
     const now = () => new Date().toISOString();
-    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) =>
+    const operation = (kind: OperationKind) => (accountId: number, status: VaultStatus) =>
       this.emit('vault.operation', { kind, accountId, status });
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) =>
+    const failure = (kind: OperationKind) => (accountId: number, code: VaultErrorCode, error: string) =>
       this.emit('vault.operation', {
         kind,
         accountId,
@@ -111,7 +112,7 @@ export class SettingsBridge {
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
         // A run started elsewhere (scheduled, the CLI) begins when the vault leaves a resting state.
-        if (changed.status && busyStatuses.has(changed.status) && !busyStatuses.has(this.vaultState.status))
+        if (changed.status && isBusyVaultStatus(changed.status) && !isBusyVaultStatus(this.vaultState.status))
           this.operationStartedAt = Date.now();
         this.vaultState = { ...this.vaultState, ...changed };
         this.emit('vault.state', this.vaultState);

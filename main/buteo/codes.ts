@@ -65,10 +65,27 @@ export function statusForMinorCode(minor: number): SyncStatus {
   return minor === MinorCode.UnsupportedSyncType ? SyncStatus.NotPossible : SyncStatus.Error;
 }
 
-export const statusNames: Record<number, string> = Object.fromEntries(
+export const statusNames = Object.fromEntries(
   Object.entries(SyncStatus).map(([name, value]) => [value, name]),
-);
+) as Record<number, keyof typeof SyncStatus>;
 
 export const minorNames: Record<number, string> = Object.fromEntries(
   Object.entries(MinorCode).map(([name, value]) => [value, name]),
 );
+
+export type SyncStatusName = keyof typeof SyncStatus;
+
+/** A results entry's outcome in words (SyncResults::MajorCode), for the CLI and the UI. */
+export const majorNames: Record<MajorCode, string> = {
+  [MajorCode.Success]: 'success',
+  [MajorCode.Failed]: 'failed',
+  [MajorCode.Cancelled]: 'cancelled',
+};
+
+export function majorName(code: number): string {
+  return majorNames[code as MajorCode] ?? String(code);
+}
+
+export function isSyncStatusName(text: string): text is SyncStatusName {
+  return Object.hasOwn(SyncStatus, text);
+}

@@ -1,7 +1,7 @@
 // sfbackup backup | backups | restore | sync | status — run operations through the sync daemon and vault.
 import path from 'node:path';
-import { SyncStatus, minorNames, statusNames } from '../buteo/codes.js';
-import { resultsFromElement } from '../buteo/syncLog.js';
+import { SyncStatus, majorName, minorNames, statusNames } from '../buteo/codes.js';
+import { resultsFromElement, type SyncResults } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
 import { errorMessage, InputError } from '../errors.js';
 import { DaemonSession } from '../session.js';
@@ -10,6 +10,7 @@ import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
 import { showVaultProgress } from './progress.js';
 import { UNVERIFIED_NOTE, type FileNote } from '../vault/notes.js';
+import { isFinalVaultStatus, type FinalVaultStatus, type OperationKind } from '../vocabulary.js';
 
 /** A failed or cancelled operation: exit code and a one-line cause. */
 export class OperationFailed extends Error {
@@ -22,8 +23,6 @@ export class OperationFailed extends Error {
     this.name = 'OperationFailed';
   }
 }
-
-const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
 /** The files a run skipped or changed, and its notes, for the --json result and the last text line. */
 async function runNotes(session: DaemonSession): Promise<{ skipped: FileNote[]; notes: string[]; summary: string }> {
@@ -38,6 +37,12 @@ async function runNotes(session: DaemonSession): Promise<{ skipped: FileNote[]; 
 
 function noteLines(r: { skipped: FileNote[]; notes: string[] }): string[] {
   return [...r.skipped.map((w) => `  ${w.path}: ${w.reason}`), ...r.notes.map((n) => `  ${n}`)];
+}
+
+/** The backup file a Backup run added on the server, as its results name it (Buteo's item details). */
+function uploadedFile(results: SyncResults | undefined): string | undefined {
+  const items = results?.targets.flatMap((t) => t.remote.items ?? []) ?? [];
+  return items.find((i) => i.operation === 'added' && !i.failed)?.uid;
 }
 
 /** The run's results, when the daemon is still there to say. */
@@ -55,13 +60,13 @@ async function lastResult(session: DaemonSession, profile: string) {
 async function runVaultOperation(
   session: DaemonSession,
   accountId: number,
-  kind: 'backup' | 'restore',
+  kind: OperationKind,
   start: () => Promise<void>,
-): Promise<{ status: string; error?: string }> {
+): Promise<{ status: FinalVaultStatus; error?: string }> {
   const { vault } = session;
   let error: string | undefined;
-  let resolve!: (status: string) => void;
-  const finished = new Promise<string>((r) => (resolve = r));
+  let resolve!: (status: FinalVaultStatus) => void;
+  const finished = new Promise<FinalVaultStatus>((r) => (resolve = r));
   // Another command's operation may end while this one starts: the vault announces an outcome before it
   // answers the next call (vaultOperations.ts end()), so what arrives before the answer is not about this one.
   let started = false;
@@ -73,7 +78,7 @@ async function runVaultOperation(
     ),
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
       (id, status) => {
-        if (started && id === accountId && terminal.has(status)) resolve(status);
+        if (started && id === accountId && isFinalVaultStatus(status)) resolve(status);
       },
     ),
     showVaultProgress(vault),
@@ -113,7 +118,7 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
     throw new OperationFailed('Backup cancelled; nothing was left on the server.', 130, result?.minorCode);
   if (outcome.status !== 'Finished')
     throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
-  const file = /Uploaded (\S+)/.exec(result?.message ?? '')?.[1];
+  const file = uploadedFile(result);
   const account = cli.stores.accounts.get(id);
   const notes = await runNotes(session);
   cli.out.result(
@@ -203,7 +208,7 @@ export async function status(cli: Cli): Promise<void> {
       : 'No sync daemon runs for this data dir (commands start one for their run)',
     ...profiles.map(
       (p) =>
-        `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${['success', 'failed', 'cancelled'][p.last.majorCode]}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,
+        `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${majorName(p.last.majorCode)}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,
     ),
   ]);
 }

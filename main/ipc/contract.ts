@@ -1,7 +1,21 @@
 // Every call and event between the Settings UI and the main process, as zod schemas. Electron's main
 // process, its preload, the browser bridge and the renderer all import this one file; types are inferred.
 import { z } from 'zod';
-import { FAILURE_KINDS } from '../errors.js';
+import { FAILURE_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
+
+// The shared vocabulary: every layer routes on these, never on a sentence (main/vocabulary.ts).
+export * from '../vocabulary.js';
+export {
+  MajorCode,
+  MinorCode,
+  ProgressDetail,
+  SyncStatus,
+  majorName,
+  minorNames,
+  statusNames,
+  type SyncStatusName,
+} from '../buteo/codes.js';
+export { backupFileDate } from '../vault/progressText.js';
 
 const accountId = z.number().int().positive().max(2147483647);
 const shortText = z.string().max(1000);
@@ -119,7 +133,7 @@ export const autoBackupSchema = z.object({
 export type AutoBackup = z.infer<typeof autoBackupSchema>;
 
 export const vaultStateSchema = z.object({
-  status: z.enum(['Idle', 'Preparing', 'UploadingBackup', 'DownloadingBackup', 'Finished', 'Error', 'Canceled']),
+  status: z.enum(VAULT_STATUSES),
   statusText: z.string(),
   progress: z.number(),
   canCancel: z.boolean(),
@@ -228,9 +242,9 @@ export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']
 export const events = {
   'vault.state': vaultStateSchema,
   'vault.operation': z.object({
-    kind: z.enum(['backup', 'restore']),
+    kind: z.enum(OPERATION_KINDS),
     accountId: z.number(),
-    status: z.string(),
+    status: z.enum(VAULT_STATUSES),
     error: z.string().optional(),
     problem: problemSchema.optional(),
   }),

@@ -1,9 +1,28 @@
 // Typed client of org.sailfishos.backup, for the plugins, the CLI and the UI bridge.
-import type { DBusClient } from '../dbus/DBusClient.js';
-import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
+import { DBusCallError, type DBusClient } from '../dbus/DBusClient.js';
+import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE, VaultError, vaultRefusalOf } from './vaultNames.js';
 import type { FileNote } from './notes.js';
-import type { VaultState } from './vaultTypes.js';
+import { isSyncStatusName } from '../buteo/codes.js';
+import type { VaultErrorCode, VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
+import { isVaultStatus, VAULT_MODES, type VaultMode, type VaultStatus } from '../vocabulary.js';
+
+/** A status this app does not know (another vault's words) is undefined: nothing here could act on it. */
+function statusFromWire(value: unknown): VaultStatus | undefined {
+  const text = scalarText(value);
+  return isVaultStatus(text) ? text : undefined;
+}
+
+/** Another vault's error codes may be its own words: those read as a plain error. */
+function errorCodeFromWire(value: unknown): VaultErrorCode {
+  const text = scalarText(value);
+  return isSyncStatusName(text) ? text : 'Error';
+}
+
+function modeFromWire(value: unknown): VaultMode {
+  const text = scalarText(value);
+  return (VAULT_MODES as readonly string[]).includes(text) ? (text as VaultMode) : '';
+}
 
 /** The vault's a(sss) warnings as notes; anything malformed is dropped, not trusted. */
 function warningsFromWire(value: unknown): FileNote[] {
@@ -16,14 +35,21 @@ function warningsFromWire(value: unknown): FileNote[] {
   });
 }
 
-export type AccountStatusHandler = (accountId: number, status: string) => void;
-export type AccountErrorHandler = (accountId: number, error: string, errorString: string) => void;
+/** Statuses this app does not know (another vault's words) are not passed on: nothing could act on them. */
+export type AccountStatusHandler = (accountId: number, status: VaultStatus) => void;
+export type AccountErrorHandler = (accountId: number, error: VaultErrorCode, errorString: string) => void;
 
 export class VaultProxy {
   constructor(private readonly client: DBusClient) {}
 
-  private call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
-    return this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
+  /** The vault's refusals come back as VaultError, to be told apart by kind, never by their words. */
+  private async call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    try {
+      return await this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
+    } catch (err) {
+      const refusal = err instanceof DBusCallError ? vaultRefusalOf(err.type) : undefined;
+      throw refusal ? new VaultError(refusal, err instanceof Error ? err.message : String(err)) : err;
+    }
   }
 
   isRunning(): Promise<boolean> {
@@ -94,12 +120,12 @@ export class VaultProxy {
     ]);
     const props = all as Record<string, { value: unknown }>;
     return {
-      status: scalarText(props.status?.value, 'Idle') as VaultState['status'],
+      status: statusFromWire(props.status?.value) ?? 'Idle',
       statusText: scalarText(props.statusText?.value),
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
       error: scalarText(props.error?.value),
-      mode: scalarText(props.mode?.value) as VaultState['mode'],
+      mode: modeFromWire(props.mode?.value),
       logFilePath: scalarText(props.logFilePath?.value),
       warnings: warningsFromWire(props.warnings?.value),
     };
@@ -111,8 +137,13 @@ export class VaultProxy {
       (body) => {
         if (body[0] !== VAULT_INTERFACE) return;
         const changed: Record<string, unknown> = {};
-        for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>))
-          changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
+        for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>)) {
+          if (key === 'status') {
+            const status = statusFromWire(variant.value);
+            if (status) changed.status = status;
+          } else if (key === 'mode') changed.mode = modeFromWire(variant.value);
+          else changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
+        }
         handler(changed);
       },
     );
@@ -123,22 +154,35 @@ export class VaultProxy {
   }
 
   onCloudBackupStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudBackupStatusChanged', (b) => handler(Number(b[0]), scalarText(b[1])));
+    return this.onAccountSignal('cloudBackupStatusChanged', (b) => {
+      const status = statusFromWire(b[1]);
+      if (status) handler(Number(b[0]), status);
+    });
   }
 
   onCloudBackupError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudBackupError', (b) => handler(Number(b[0]), scalarText(b[1]), scalarText(b[2])));
+    return this.onAccountSignal('cloudBackupError', (b) =>
+      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2])),
+    );
   }
 
   onCloudRestoreStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => handler(Number(b[0]), scalarText(b[1])));
+    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => {
+      const status = statusFromWire(b[1]);
+      if (status) handler(Number(b[0]), status);
+    });
   }
 
   onCloudRestoreError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudRestoreError', (b) => handler(Number(b[0]), scalarText(b[1]), scalarText(b[2])));
+    return this.onAccountSignal('cloudRestoreError', (b) =>
+      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2])),
+    );
   }
 
-  onFileBackupStatusChanged(handler: (file: string, status: string) => void) {
-    return this.onAccountSignal('fileBackupStatusChanged', (b) => handler(scalarText(b[0]), scalarText(b[1])));
+  onFileBackupStatusChanged(handler: (file: string, status: VaultStatus) => void) {
+    return this.onAccountSignal('fileBackupStatusChanged', (b) => {
+      const status = statusFromWire(b[1]);
+      if (status) handler(scalarText(b[0]), status);
+    });
   }
 }

@@ -1,11 +1,12 @@
 // What the backup service says about itself: its state, its events, its refusals.
+import type { SyncStatusName } from '../buteo/codes.js';
+import type { VaultMode, VaultStatus } from '../vocabulary.js';
 import type { FileNote } from './notes.js';
 
-export type VaultStatus =
-  'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
+export type { VaultMode, VaultStatus } from '../vocabulary.js';
 
-/** What the running (or last) operation is, in the Backup page's words (BackupRestoreProgressItem.qml). */
-export type VaultMode = '' | 'backupToCloud' | 'restoreFromCloud' | 'backupToFile' | 'restoreFromFile';
+/** The `error` of cloudBackupError/cloudRestoreError: the name of the sync daemon's final status. */
+export type VaultErrorCode = SyncStatusName;
 
 export interface VaultState {
   status: VaultStatus;
@@ -23,22 +24,13 @@ export interface VaultState {
 
 export interface VaultEvents {
   stateChanged: [changed: Partial<VaultState>];
-  cloudBackupStatusChanged: [accountId: number, status: string];
-  cloudBackupError: [accountId: number, error: string, errorString: string];
-  cloudRestoreStatusChanged: [accountId: number, status: string];
-  cloudRestoreError: [accountId: number, error: string, errorString: string];
-  fileBackupStatusChanged: [path: string, status: string];
+  cloudBackupStatusChanged: [accountId: number, status: VaultStatus];
+  cloudBackupError: [accountId: number, error: VaultErrorCode, errorString: string];
+  cloudRestoreStatusChanged: [accountId: number, status: VaultStatus];
+  cloudRestoreError: [accountId: number, error: VaultErrorCode, errorString: string];
+  fileBackupStatusChanged: [path: string, status: VaultStatus];
   cloudBackupsChanged: [accountId: number, backups: string[]];
   listCloudBackupsFinished: [accountId: number, fileNames: string[], success: boolean];
 }
 
-/** Refused requests: the D-Bus layer turns these into named errors. */
-export class VaultError extends Error {
-  constructor(
-    readonly kind: 'Busy' | 'InvalidArgs' | 'NotFound' | 'Failed' | 'Canceled',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'VaultError';
-  }
-}
+export { VaultError } from './vaultNames.js';

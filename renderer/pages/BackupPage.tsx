@@ -1,7 +1,14 @@
 // Settings → System → Backup, as on Sailfish: automatic backups, manual backup with live progress,
 // and the previous backups to restore from.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AutoBackup, BackupPage as PageData, ProblemField, VaultStateView } from '../../main/ipc/contract';
+import {
+  isBusyVaultStatus,
+  isFinalVaultStatus,
+  type AutoBackup,
+  type BackupPage as PageData,
+  type ProblemField,
+  type VaultStateView,
+} from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
 import { ErrorText, Hint, Info, PageHeader, Section } from '../components/layout';
@@ -12,8 +19,6 @@ import { OperationProgress, type OperationView } from './backup/OperationProgres
 import { RestoreSection, type BackupListState } from './backup/RestoreSection';
 import { cloudTargets } from './backup/targets';
 import { UnitsEditor } from './backup/UnitsEditor';
-
-const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
@@ -58,7 +63,9 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   useEvent('vault.state', setVault);
   useEvent('accounts.changed', () => void load());
   useEvent('vault.operation', (e) => {
-    if (e.status === 'UploadingBackup' || e.status === 'Preparing') return;
+    // Only an outcome ends the run this page shows; "archive written, uploading" is a stage.
+    const status = e.status;
+    if (!isFinalVaultStatus(status)) return;
     setOperation((current) => {
       // While this page's run is going, an outcome for another account or kind is not its outcome.
       if (current?.status === 'Running' && (current.accountId !== e.accountId || current.kind !== e.kind))
@@ -66,7 +73,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       return {
         kind: e.kind,
         accountId: e.accountId,
-        status: e.status,
+        status,
         ...(e.error ? { error: e.error } : {}),
         ...(e.problem ? { problem: e.problem } : {}),
       };
@@ -99,7 +106,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   }
 
   const unitsText = page.units.map((u) => u.name).join(', ') || 'nothing yet';
-  const vaultBusy = busyStatuses.has(vault.status);
+  const vaultBusy = isBusyVaultStatus(vault.status);
   const busy = operation?.status === 'Running' || vaultBusy;
   // A backup already under way when the page opened (a scheduled one, or from the CLI) shows too.
   const shown: OperationView | undefined =

@@ -1,7 +1,6 @@
 // Choosing a backup opens this page, in Sailfish's words: what the device will be restored from, what
 // to expect, then Restore, the progress and "Finished".
 import { useEffect, useRef, useState } from 'react';
-import type { AccountView, VaultStateView } from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
 import { FadingText } from '../components/FadingText';
@@ -9,7 +8,7 @@ import { ErrorText, Hint, Info, PageHeader } from '../components/layout';
 import { backupDate } from '../format';
 import type { Navigate } from '../navigation';
 import { OperationProgress, type OperationView } from './backup/OperationProgress';
-import { backupFileDateIso } from './restoreNames';
+import { backupFileDate, isFinalVaultStatus, type AccountView, type VaultStateView } from '../../main/ipc/contract';
 
 export function RestoreConfirmPage({
   accountId,
@@ -44,11 +43,12 @@ export function RestoreConfirmPage({
   }, [api, accountId]);
   useEvent('vault.state', setVault);
   useEvent('vault.operation', (e) => {
-    if (e.kind === 'restore' && e.accountId === accountId)
+    const status = e.status;
+    if (e.kind === 'restore' && e.accountId === accountId && isFinalVaultStatus(status))
       setOperation((current) => ({
         kind: 'restore',
         accountId,
-        status: e.status,
+        status,
         startedHere: current?.startedHere ?? false,
         ...(e.error ? { error: e.error } : {}),
         ...(e.problem ? { problem: e.problem } : {}),
@@ -87,7 +87,7 @@ export function RestoreConfirmPage({
       <div className="backup-row static">
         <span className="row-main">
           <FadingText className="file-name" text={file} />
-          <span className="date">{backupDate(backupFileDateIso(file))}</span>
+          <span className="date">{backupDate(backupFileDate(file)?.toISOString() ?? null)}</span>
         </span>
         <span className="row-sub">{account ? `${account.name} (${account.providerName})` : '…'}</span>
       </div>

@@ -3,10 +3,11 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
-import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { CHECKSUM_FOLDER, checksumFileOf } from '../../vault/backupFiles.js';
+import { VaultError } from '../../vault/vaultNames.js';
+import type { VaultStatus } from '../../vocabulary.js';
 import type { FileNote } from '../../vault/notes.js';
 import { backupFileDate, backupFileName } from '../../vault/progressText.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
@@ -29,8 +30,8 @@ async function archiveReady(
   start: () => Promise<string>,
 ): Promise<string> {
   const file = await start();
-  let settle!: (status: string, detail?: string) => void;
-  const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
+  let settle!: (status: VaultStatus, detail?: string) => void;
+  const outcome = new Promise<{ status: VaultStatus; detail?: string }>((resolve) => {
     settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
   });
   let lastError: string | undefined;
@@ -145,12 +146,9 @@ export class BackupPlugin implements ClientPlugin {
         try {
           return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
         } catch (err) {
-          if (err instanceof DBusCallError && err.type.endsWith('.Error.Canceled')) throw BackupError.aborted();
-          const text = errorMessage(err);
-          throw new BackupError(
-            /Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError,
-            text,
-          );
+          if (err instanceof VaultError && err.kind === 'Canceled') throw BackupError.aborted();
+          const busy = err instanceof VaultError && err.kind === 'Busy';
+          throw new BackupError(busy ? MinorCode.BackupInProgress : MinorCode.InternalError, errorMessage(err));
         }
       });
       let name = path.basename(localFile);
@@ -178,7 +176,8 @@ export class BackupPlugin implements ClientPlugin {
       const checksumProblem = await storeChecksum(connection, localFile, deviceFolder, name, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
-        remote: { added: 1, deleted: 0, modified: 0 },
+        // The file's name travels as data (Buteo's item details), for the CLI and the UI to show.
+        remote: { added: 1, deleted: 0, modified: 0, items: [{ uid: name, operation: 'added' }] },
         message: uploadedMessage(name, warnings, checksumProblem),
       };
     } finally {

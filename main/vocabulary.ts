@@ -1,0 +1,96 @@
+// The words every layer shares — the daemon, the vault, the plugins, the CLI, the UI bridge and the UI
+// (which gets them through main/ipc/contract.ts): what the backup service says about an operation, and
+// what went wrong in terms of where the fix is. Buteo's own numeric codes live beside the daemon
+// (buteo/codes.ts) and are exported with these. Code routes on these words, never on a sentence.
+
+/** The vault's `status` property (Sailfish.Vault's BackupRestoreProgressItem.qml reads these). */
+export const VAULT_STATUSES = [
+  'Idle',
+  'Preparing',
+  'UploadingBackup',
+  'DownloadingBackup',
+  'Finished',
+  'Error',
+  'Canceled',
+] as const;
+export type VaultStatus = (typeof VAULT_STATUSES)[number];
+
+/** The statuses an operation ends with; the others mean nothing runs, or it runs. */
+export const FINAL_VAULT_STATUSES = ['Finished', 'Error', 'Canceled'] as const satisfies readonly VaultStatus[];
+export type FinalVaultStatus = (typeof FINAL_VAULT_STATUSES)[number];
+
+/** The statuses of a running operation. */
+export const BUSY_VAULT_STATUSES = [
+  'Preparing',
+  'UploadingBackup',
+  'DownloadingBackup',
+] as const satisfies readonly VaultStatus[];
+
+export function isVaultStatus(text: string): text is VaultStatus {
+  return (VAULT_STATUSES as readonly string[]).includes(text);
+}
+
+export function isFinalVaultStatus(status: string): status is FinalVaultStatus {
+  return (FINAL_VAULT_STATUSES as readonly string[]).includes(status);
+}
+
+export function isBusyVaultStatus(status: string): boolean {
+  return (BUSY_VAULT_STATUSES as readonly string[]).includes(status);
+}
+
+/** What the running (or last) operation is, in the Backup page's words (BackupRestoreProgressItem.qml). */
+export const VAULT_MODES = ['', 'backupToCloud', 'restoreFromCloud', 'backupToFile', 'restoreFromFile'] as const;
+export type VaultMode = (typeof VAULT_MODES)[number];
+
+/** The two things a user starts on the Backup page. */
+export const OPERATION_KINDS = ['backup', 'restore'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/**
+ * How the vault refuses a request: the D-Bus error `org.sailfishos.backup.Error.<refusal>`
+ * (InvalidArgs is answered as org.freedesktop.DBus.Error.InvalidArgs).
+ */
+export const VAULT_REFUSALS = ['Busy', 'InvalidArgs', 'NotFound', 'Failed', 'Canceled'] as const;
+export type VaultRefusal = (typeof VAULT_REFUSALS)[number];
+
+/**
+ * What went wrong, in terms of where the fix is: the UI and the CLI route on this (which field, which
+ * page), never on the wording of a message.
+ */
+export const FAILURE_KINDS = [
+  /** The server refused the user name or password (HTTP 401). */
+  'auth',
+  /** Nothing listens at the address (connection refused). */
+  'refused',
+  /** The host name does not resolve. */
+  'unknown-host',
+  /** No route to the server, or the network is down. */
+  'unreachable',
+  /** The server accepted the connection but did not answer in time. */
+  'timeout',
+  /** The connection broke in the middle of a request. */
+  'connection-lost',
+  /** The server's TLS certificate is not trusted. */
+  'certificate',
+  /** A folder or file is not on the server (HTTP 404, 409). */
+  'not-found',
+  /** The server does not allow this path or method (HTTP 403). */
+  'forbidden',
+  /** Something answers, but it is not a WebDAV server (HTTP 405, 501, a listing that is not XML). */
+  'not-webdav',
+  /** The file is locked by someone else (HTTP 423). */
+  'locked',
+  /** No space left, on the server (HTTP 507) or on this computer. */
+  'space',
+  /** The server failed (HTTP 5xx). */
+  'server',
+  /** Another backup or restore is running. */
+  'busy',
+  /** The user cancelled. */
+  'cancelled',
+  /** A file the app keeps (settings, profiles, units) is damaged; the message names it. */
+  'damaged',
+  /** Anything else; the message says what. */
+  'other',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
