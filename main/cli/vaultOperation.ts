@@ -25,6 +25,7 @@ export async function runVaultOperation(
   accountId: number,
   kind: 'backup' | 'restore',
   start: () => Promise<number>,
+  progress: NodeJS.WriteStream = process.stderr,
 ): Promise<VaultOutcome> {
   const { vault } = session;
   const stopped = (why: string): VaultOutcome => ({
@@ -33,18 +34,23 @@ export async function runVaultOperation(
   });
   let settle!: (outcome: VaultOutcome) => void;
   const outcome = new Promise<VaultOutcome>((resolve) => (settle = resolve));
-  // The vault announces a run's outcome before it answers the next start (vaultOperations.ts end()), so
-  // what arrived before this start's answer is an earlier run's, and what arrived after it is this one's.
-  // dbus-next hands out every message of one read at once, before an `await start()` resumes: the order
-  // of arrival decides, never the moment a handler happens to run.
-  let answeredAt: number | undefined;
+  // The vault runs one operation at a time and says, in this order: the run begins (its status turns
+  // to Preparing), the start call is answered, the run ends (cloudRestoreError, then the final status).
+  // A run that fails at once may end before the answer; one that ended before this run began belongs
+  // to an earlier start. dbus-next hands out every message of one read at once, before an `await
+  // start()` resumes, so the order of arrival decides, never the moment a handler happens to run.
+  let since: number | undefined;
+  const begins: number[] = [];
   const errors: Array<{ text: string; at: number }> = [];
   const early: Array<{ status: VaultOutcome['status']; at: number }> = [];
-  const conclude = (status: VaultOutcome['status'], at: number) => {
-    const error = errors.filter((e) => e.at > answeredAt! && e.at < at).at(-1)?.text;
+  const conclude = (status: VaultOutcome['status'], at: number, since: number) => {
+    const error = errors.filter((e) => e.at > since && e.at < at).at(-1)?.text;
     settle({ status, ...(error ? { error } : {}) });
   };
   const offs = await Promise.all([
+    vault.onStateChanged((changed, at) => {
+      if (since === undefined && changed.status === 'Preparing') begins.push(at);
+    }),
     (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
       (id, _code, text, at) => {
         if (id === accountId) errors.push({ text, at });
@@ -53,25 +59,30 @@ export async function runVaultOperation(
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
       (id, status, at) => {
         if (id !== accountId || !isTerminal(status)) return;
-        if (answeredAt === undefined) early.push({ status, at });
-        else if (at > answeredAt) conclude(status, at);
+        if (since === undefined) early.push({ status, at });
+        else if (at > since) conclude(status, at, since);
       },
     ),
-    showVaultProgress(vault),
+    showVaultProgress(vault, progress),
     session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
   ]);
   const cancel = () => void vault.cancel().catch(() => {});
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
   try {
+    let answeredAt: number;
     try {
       answeredAt = await start();
     } catch (err) {
       if (isDisconnected(err)) return stopped('the connection to its bus closed before it answered');
       throw err;
     }
-    const ours = early.find((e) => e.at > answeredAt!);
-    if (ours) conclude(ours.status, ours.at);
+    // This run began at the last Preparing before its answer (no other can begin before it is answered);
+    // with a vault that does not say so, only what came after the answer is known to be this run's.
+    const begun = begins.filter((at) => at < answeredAt).at(-1) ?? answeredAt;
+    since = begun;
+    const ours = early.find((e) => e.at > begun);
+    if (ours) conclude(ours.status, ours.at, begun);
     return await waitingFor(`the outcome of the ${kind} from the backup service`, outcome);
   } finally {
     process.off('SIGINT', cancel);

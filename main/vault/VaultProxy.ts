@@ -103,15 +103,15 @@ export class VaultProxy {
     };
   }
 
-  onStateChanged(handler: (changed: Partial<VaultState>) => void): Promise<() => Promise<void>> {
+  onStateChanged(handler: (changed: Partial<VaultState>, arrival: number) => void): Promise<() => Promise<void>> {
     return this.client.subscribe(
       { interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', path: VAULT_PATH },
-      (body) => {
+      (body, message) => {
         if (body[0] !== VAULT_INTERFACE) return;
         const changed: Record<string, unknown> = {};
         for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>))
           changed[key] = variant.value;
-        handler(changed);
+        handler(changed, this.client.arrivalOf(message));
       },
     );
   }
