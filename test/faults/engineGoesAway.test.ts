@@ -146,8 +146,8 @@ describe('the engine’s process ends while a command waits on its bus', () => {
   it('a command stuck on a wait nothing can end says what it waited for, instead of exiting 13', () => {
     // The guard of every command, on a wait that can never end (no timer, no socket, nothing).
     const script = `
-      import { guardStuckWaits } from '${path.resolve('dist/main/cli/stuckGuard.js')}';
-      import { waitingFor } from '${path.resolve('dist/main/waits.js')}';
+      import { guardStuckWaits } from '${path.resolve(import.meta.dirname, '../../dist/main/cli/stuckGuard.js')}';
+      import { waitingFor } from '${path.resolve(import.meta.dirname, '../../dist/main/waits.js')}';
       guardStuckWaits((message) => process.stderr.write(message + '\\n'));
       await waitingFor('the outcome of the restore from the backup service', new Promise(() => {}));
     `;
