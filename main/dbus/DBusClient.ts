@@ -168,10 +168,23 @@ export class DBusClient {
   }
 }
 
+/** `work` on the bus, failing as a call does when the connection ends before it is done. */
+function beforeBusEnds<T>(bus: MessageBus, work: Promise<T>, what: string): Promise<T> {
+  const ended = busEnded(bus).then((): never => {
+    throw new DBusCallError(DISCONNECTED_ERROR, `The connection to the bus closed before ${what}`);
+  });
+  return waitingFor(`the bus to ${what}`, Promise.race([work, ended]));
+}
+
 /** Claims a well-known name; fails when another process owns it (DO_NOT_QUEUE). */
 export async function requestName(bus: MessageBus, name: string): Promise<void> {
   const DO_NOT_QUEUE = 4;
   const PRIMARY_OWNER = 1;
-  const result = await bus.requestName(name, DO_NOT_QUEUE);
+  const result = await beforeBusEnds(bus, bus.requestName(name, DO_NOT_QUEUE), `give this process ${name}`);
   if (result !== PRIMARY_OWNER) throw new Error(`The name ${name} is already owned on this bus`);
+}
+
+/** Gives a well-known name back; a bus that is gone has released it already. */
+export async function releaseName(bus: MessageBus, name: string): Promise<void> {
+  await beforeBusEnds(bus, bus.releaseName(name), `release ${name}`).catch(() => {});
 }
