@@ -4,7 +4,7 @@
 import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { onBusClosed, openSessionBus, type BusConnection } from './dbus/bus.js';
-import { DBusClient, isDisconnected } from './dbus/DBusClient.js';
+import { DBusClient, isDisconnected, isNameGone } from './dbus/DBusClient.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { canonicalDir, EngineLock } from './engineLock.js';
 import { EngineProxy } from './engineService.js';
@@ -144,6 +144,8 @@ export class DaemonSession {
     } catch (err) {
       await connection.close();
       if (isDisconnected(err)) return 'lost';
+      // The engine gave its names back between describing itself and taking this command on.
+      if (isNameGone(err)) return 'closing';
       throw err;
     }
   }

@@ -38,6 +38,15 @@ export function isDisconnected(err: unknown): boolean {
   return err instanceof DBusCallError && err.type === DISCONNECTED_ERROR;
 }
 
+/** Whether a call failed because the name it was sent to has no owner (its process left the bus). */
+export function isNameGone(err: unknown): boolean {
+  return (
+    err instanceof DBusCallError &&
+    (err.type === 'org.freedesktop.DBus.Error.ServiceUnknown' ||
+      err.type === 'org.freedesktop.DBus.Error.NameHasNoOwner')
+  );
+}
+
 export class DBusClient {
   /** Messages received so far, and the place of each in that order (see arrivalOf). */
   private received = 0;

@@ -21,8 +21,15 @@ import { makeUnitTree, readTree } from '../helpers/tree.js';
 const { Message, Variant } = dbus;
 const env = cliEnv();
 
-/** When the stand-in's process "ends": on the first call of this member it never answers. */
-type Cue = 'GetAll' | 'restoreFromCloudToFolder';
+/**
+ * When the stand-in's process "ends": at the first call of `member`, which it never answers; or, with
+ * `answered`, which it answers after giving its names back, as an engine shutting down does, and ends
+ * a moment later.
+ */
+interface Cue {
+  member: 'GetAll' | 'restoreFromCloudToFolder';
+  answered?: boolean;
+}
 
 /**
  * Holds the data dir's engine lock and publishes a private bus, as the process running the engine
@@ -49,8 +56,16 @@ class StandInEngine {
       AccountsDatabase: new Variant('s', canonicalDir(resolvePaths({ dataDir, env }).accountsDb)),
       ProcessId: new Variant('u', process.pid),
     };
+    const describe = (msg: dbus.Message) => bus.send(Message.newMethodReturn(msg, 'a{sv}', [described]));
     bus.addMethodHandler((msg: dbus.Message) => {
-      if (msg.member === cue) {
+      if (msg.member === cue.member && cue.answered) {
+        void Promise.all([bus.releaseName(MSYNCD_SERVICE), bus.releaseName(VAULT_SERVICE)]).then(() => {
+          describe(msg);
+          setTimeout(() => void engine.end(), 500);
+        });
+        return true;
+      }
+      if (msg.member === cue.member) {
         void engine.end();
         return true;
       }
@@ -59,7 +74,7 @@ class StandInEngine {
         msg.member === 'GetAll' &&
         (msg.body as unknown[] | undefined)?.[0] === ENGINE_INTERFACE
       )
-        bus.send(Message.newMethodReturn(msg, 'a{sv}', [described]));
+        describe(msg);
       else if (msg.interface === ENGINE_INTERFACE) bus.send(Message.newMethodReturn(msg));
       else if (msg.interface === VAULT_INTERFACE) bus.send(Message.newMethodReturn(msg));
       else return false;
@@ -125,7 +140,16 @@ describe('the engine’s process ends while a command waits on its bus', () => {
   });
 
   it('gone before it took the restore on: the restore runs on an engine of its own and is whole', async () => {
-    standIn = await StandInEngine.start(dataDir, 'GetAll');
+    standIn = await StandInEngine.start(dataDir, { member: 'GetAll' });
+    const target = tempDir();
+    const r = await restoreInto(target);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'Finished' });
+    expect(readTree(path.join(target, 'Documents'))).toEqual(readTree(unit));
+  });
+
+  it('its daemon leaving the bus while the restore attaches: the restore waits, runs on its own engine, and is whole', async () => {
+    standIn = await StandInEngine.start(dataDir, { member: 'GetAll', answered: true });
     const target = tempDir();
     const r = await restoreInto(target);
     expect(r.code, r.stderr).toBe(0);
@@ -134,7 +158,7 @@ describe('the engine’s process ends while a command waits on its bus', () => {
   });
 
   it('gone after it took the restore on: the restore says the backup service stopped, and nothing is restored', async () => {
-    standIn = await StandInEngine.start(dataDir, 'restoreFromCloudToFolder');
+    standIn = await StandInEngine.start(dataDir, { member: 'restoreFromCloudToFolder' });
     const target = tempDir();
     const r = await restoreInto(target);
     expect(r.code, r.stderr).toBe(1);
