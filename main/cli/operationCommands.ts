@@ -8,9 +8,8 @@ import { DaemonSession } from '../session.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
-import { showVaultProgress } from './progress.js';
+import { runVaultOperation } from './vaultOperation.js';
 import { UNVERIFIED_NOTE, type FileNote } from '../vault/notes.js';
-import { isFinalVaultStatus, type FinalVaultStatus, type OperationKind } from '../vocabulary.js';
 
 /** A failed or cancelled operation: exit code and a one-line cause. */
 export class OperationFailed extends Error {
@@ -53,58 +52,6 @@ async function lastResult(session: DaemonSession, profile: string) {
   } catch {
     // the daemon left or never logged the run: the outcome is said without its results
     return undefined;
-  }
-}
-
-/** Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly. */
-async function runVaultOperation(
-  session: DaemonSession,
-  accountId: number,
-  kind: OperationKind,
-  start: () => Promise<void>,
-): Promise<{ status: FinalVaultStatus; error?: string }> {
-  const { vault } = session;
-  let error: string | undefined;
-  let resolve!: (status: FinalVaultStatus) => void;
-  const finished = new Promise<FinalVaultStatus>((r) => (resolve = r));
-  // Another command's operation may end while this one starts: the vault announces an outcome before it
-  // answers the next call (vaultOperations.ts end()), so what arrives before the answer is not about this one.
-  let started = false;
-  const offs = await Promise.all([
-    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
-      (id, _code, text) => {
-        if (started && id === accountId) error = text;
-      },
-    ),
-    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
-      (id, status) => {
-        if (started && id === accountId && isFinalVaultStatus(status)) resolve(status);
-      },
-    ),
-    showVaultProgress(vault),
-    session.onServicesLost((name) => {
-      error = `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`;
-      resolve('Error');
-    }),
-  ]);
-  const cancel = () => void vault.cancel();
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    await start();
-    started = true;
-    // What it said between its answer and now (it cannot have started another operation meanwhile).
-    const now = await vault.state();
-    if (now.status === 'Error' || now.status === 'Canceled') {
-      error ??= now.error || undefined;
-      resolve(now.status);
-    }
-    const status = await finished;
-    return { status, ...(error ? { error } : {}) };
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-    for (const off of offs) await off();
   }
 }
 

@@ -6,6 +6,7 @@ import { isSyncStatusName } from '../buteo/codes.js';
 import type { VaultErrorCode, VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
 import { isVaultStatus, VAULT_MODES, type VaultMode, type VaultStatus } from '../vocabulary.js';
+import { waitingFor } from '../waits.js';
 
 /** A status this app does not know (another vault's words) is undefined: nothing here could act on it. */
 function statusFromWire(value: unknown): VaultStatus | undefined {
@@ -24,6 +25,12 @@ function modeFromWire(value: unknown): VaultMode {
   return (VAULT_MODES as readonly string[]).includes(text) ? (text as VaultMode) : '';
 }
 
+/** The vault's refusals come back as VaultError, to be told apart by kind, never by their words. */
+function refusalOrError(err: unknown): unknown {
+  const refusal = err instanceof DBusCallError ? vaultRefusalOf(err.type) : undefined;
+  return refusal ? new VaultError(refusal, err instanceof Error ? err.message : String(err)) : err;
+}
+
 /** The vault's a(sss) warnings as notes; anything malformed is dropped, not trusted. */
 function warningsFromWire(value: unknown): FileNote[] {
   if (!Array.isArray(value)) return [];
@@ -35,20 +42,36 @@ function warningsFromWire(value: unknown): FileNote[] {
   });
 }
 
-/** Statuses this app does not know (another vault's words) are not passed on: nothing could act on them. */
-export type AccountStatusHandler = (accountId: number, status: VaultStatus) => void;
-export type AccountErrorHandler = (accountId: number, error: VaultErrorCode, errorString: string) => void;
+/**
+ * `arrival`: where the signal stands among the messages received (DBusClient.arrivalOf). Statuses this
+ * app does not know (another vault's words) are not passed on: nothing could act on them.
+ */
+export type AccountStatusHandler = (accountId: number, status: VaultStatus, arrival: number) => void;
+export type AccountErrorHandler = (
+  accountId: number,
+  error: VaultErrorCode,
+  errorString: string,
+  arrival: number,
+) => void;
 
 export class VaultProxy {
   constructor(private readonly client: DBusClient) {}
 
-  /** The vault's refusals come back as VaultError, to be told apart by kind, never by their words. */
   private async call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
     try {
       return await this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
     } catch (err) {
-      const refusal = err instanceof DBusCallError ? vaultRefusalOf(err.type) : undefined;
-      throw refusal ? new VaultError(refusal, err instanceof Error ? err.message : String(err)) : err;
+      throw refusalOrError(err);
+    }
+  }
+
+  /** A call that starts an operation: resolves with where its answer stands among received messages. */
+  private async start(member: string, signature: string, body: unknown[]): Promise<number> {
+    try {
+      return (await this.client.callInOrder(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body))
+        .arrival;
+    } catch (err) {
+      throw refusalOrError(err);
     }
   }
 
@@ -82,7 +105,7 @@ export class VaultProxy {
     });
     try {
       await this.listCloudBackups(accountId, refresh);
-      return await finished;
+      return await waitingFor(`listCloudBackupsFinished for account ${accountId}`, finished);
     } finally {
       await off();
     }
@@ -92,14 +115,18 @@ export class VaultProxy {
     return scalarText((await this.call('logFileForBackup', 'si', [fileName, accountId]))[0]);
   }
 
-  async backupToCloud(accountId: number): Promise<void> {
-    await this.call('backupToCloud', 'i', [accountId]);
+  /** Resolves once the backup began, with where that answer arrived: later outcomes for the account are its own. */
+  backupToCloud(accountId: number): Promise<number> {
+    return this.start('backupToCloud', 'i', [accountId]);
   }
 
-  /** `filePath` is "<dir>/<file>" from a listing, or a bare name; `folder` uses this app's extension. */
-  async restoreFromCloud(accountId: number, filePath: string, folder?: string): Promise<void> {
-    if (folder === undefined) await this.call('restoreFromCloud', 'is', [accountId, filePath]);
-    else await this.call('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
+  /**
+   * `filePath` is "<dir>/<file>" from a listing, or a bare name; `folder` uses this app's extension.
+   * Resolves once the restore began, as backupToCloud does.
+   */
+  restoreFromCloud(accountId: number, filePath: string, folder?: string): Promise<number> {
+    if (folder === undefined) return this.start('restoreFromCloud', 'is', [accountId, filePath]);
+    return this.start('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
   }
 
   async backupToFile(filePath: string): Promise<void> {
@@ -131,10 +158,10 @@ export class VaultProxy {
     };
   }
 
-  onStateChanged(handler: (changed: Partial<VaultState>) => void): Promise<() => Promise<void>> {
+  onStateChanged(handler: (changed: Partial<VaultState>, arrival: number) => void): Promise<() => Promise<void>> {
     return this.client.subscribe(
       { interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', path: VAULT_PATH },
-      (body) => {
+      (body, message) => {
         if (body[0] !== VAULT_INTERFACE) return;
         const changed: Record<string, unknown> = {};
         for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>)) {
@@ -144,38 +171,43 @@ export class VaultProxy {
           } else if (key === 'mode') changed.mode = modeFromWire(variant.value);
           else changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
         }
-        handler(changed);
+        handler(changed, this.client.arrivalOf(message));
       },
     );
   }
 
-  private onAccountSignal(member: string, handler: (body: unknown[]) => void): Promise<() => Promise<void>> {
-    return this.client.subscribe({ interface: VAULT_INTERFACE, member, path: VAULT_PATH }, handler);
+  private onAccountSignal(
+    member: string,
+    handler: (body: unknown[], arrival: number) => void,
+  ): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: VAULT_INTERFACE, member, path: VAULT_PATH }, (body, message) =>
+      handler(body, this.client.arrivalOf(message)),
+    );
   }
 
   onCloudBackupStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudBackupStatusChanged', (b) => {
+    return this.onAccountSignal('cloudBackupStatusChanged', (b, at) => {
       const status = statusFromWire(b[1]);
-      if (status) handler(Number(b[0]), status);
+      if (status) handler(Number(b[0]), status, at);
     });
   }
 
   onCloudBackupError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudBackupError', (b) =>
-      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2])),
+    return this.onAccountSignal('cloudBackupError', (b, at) =>
+      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2]), at),
     );
   }
 
   onCloudRestoreStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => {
+    return this.onAccountSignal('cloudRestoreStatusChanged', (b, at) => {
       const status = statusFromWire(b[1]);
-      if (status) handler(Number(b[0]), status);
+      if (status) handler(Number(b[0]), status, at);
     });
   }
 
   onCloudRestoreError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudRestoreError', (b) =>
-      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2])),
+    return this.onAccountSignal('cloudRestoreError', (b, at) =>
+      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2]), at),
     );
   }
 
