@@ -53,6 +53,17 @@ export type OperationKind = (typeof OPERATION_KINDS)[number];
 export const VAULT_REFUSALS = ['Busy', 'InvalidArgs', 'NotFound', 'Failed', 'Canceled'] as const;
 export type VaultRefusal = (typeof VAULT_REFUSALS)[number];
 
+/** Which of the app's files a damaged-file problem is about (main/fileProblems.ts). */
+export const FILE_PROBLEM_KINDS = [
+  'account-setting',
+  'profile',
+  'results-log',
+  'units',
+  'credentials',
+  'provider',
+] as const;
+export type FileProblemKind = (typeof FILE_PROBLEM_KINDS)[number];
+
 /**
  * What went wrong, in terms of where the fix is: the UI and the CLI route on this (which field, which
  * page), never on the wording of a message.

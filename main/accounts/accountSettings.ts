@@ -29,7 +29,7 @@ export class LayeredSettings {
     readonly global: Settings,
   ) {}
 
-  private value(key: string): StoredSetting['value'] | undefined {
+  value(key: string): StoredSetting['value'] | undefined {
     return this.service.get(key)?.value ?? this.global.get(key)?.value;
   }
 

@@ -75,6 +75,16 @@ export class FileCredentialStore implements CredentialStore {
     return parsed.data;
   }
 
+  /** Why the file cannot be used, or undefined when it can (or does not exist yet). */
+  problem(): string | undefined {
+    try {
+      this.load();
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+
   private save(data: CredentialFile): void {
     const dir = path.dirname(this.file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -142,6 +152,17 @@ export class FileCredentialStore implements CredentialStore {
   }
 }
 
+/** The desktop keyring runs but did not take a password: nothing was stored anywhere. */
+export class KeyringRefused extends Error {
+  constructor(where: string, cause: unknown) {
+    super(
+      `${where} did not store the password (${cause instanceof Error ? cause.message : String(cause)}); nothing was saved. Unlock the keyring and try again.`,
+      { cause },
+    );
+    this.name = 'KeyringRefused';
+  }
+}
+
 /**
  * The desktop keyring when one runs, else the owner-only file. Ids come from the file's counter either
  * way, so a CredentialsId never means two different secrets.
@@ -166,6 +187,11 @@ export class LayeredCredentialStore implements CredentialStore {
     return this.file.description;
   }
 
+  /** Why the owner-only file cannot be used, when it cannot. */
+  fileProblem(): string | undefined {
+    return this.file.problem();
+  }
+
   async where(): Promise<string> {
     return (await this.keyring())?.description ?? this.file.description;
   }
@@ -179,13 +205,15 @@ export class LayeredCredentialStore implements CredentialStore {
   async update(id: number, credentials: Credentials): Promise<void> {
     const keyring = await this.keyring();
     if (keyring) {
+      // A locked or broken keyring is said, never worked around: the password does not go to a plain file
+      // behind the user's back (and the one already stored stays where it is).
       try {
         await keyring.write(id, credentials);
-        await this.file.remove(id);
-        return;
-      } catch {
-        // A locked or broken keyring must not lose the password: keep it in the file instead.
+      } catch (err) {
+        throw new KeyringRefused(keyring.description, err);
       }
+      await this.file.remove(id);
+      return;
     }
     await this.file.update(id, credentials);
   }

@@ -24,6 +24,7 @@ import { accountView } from './accountView.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
 import { ServiceInstaller } from '../service/ServiceInstaller.js';
 import type { ServiceStatus } from '../service/serviceStatus.js';
+import { fileProblems } from '../fileProblems.js';
 import type { DaemonSession } from '../session.js';
 import type { VaultErrorCode } from '../vault/vaultTypes.js';
 import { isBusyVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
@@ -192,9 +193,20 @@ export class SettingsBridge {
       autoAccountId,
       autoBackup,
       vault: this.vaultState,
-      units: this.stores.units.list(),
+      units: this.unitsOrNone(),
       deviceId: this.deviceId,
+      problems: fileProblems(this.stores),
     };
+  }
+
+  /** A damaged units file is one of the page's problems, not a page that cannot open. */
+  private unitsOrNone(): BackupPage['units'] {
+    try {
+      return this.stores.units.list();
+    } catch (err) {
+      if (err instanceof InputError) return []; // said in problems
+      throw err;
+    }
   }
 
   private readonly handlers: Handlers = {

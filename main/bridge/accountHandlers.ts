@@ -66,19 +66,7 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
         const outcome = await signIns.check(settings, checkId);
         if (outcome.state !== 'ok') return { account: null, signIn: outcome };
       }
-      const keys: Array<[string, string | boolean | undefined]> = [
-        ['name', fields.name],
-        ['server_address', fields.serverAddress],
-        ['webdav_path', fields.webdavPath],
-        ['username', fields.username],
-        ['backups_path', fields.backupsPath],
-        ['ignore_ssl_errors', fields.ignoreSslErrors],
-        ['enabled', fields.enabled],
-      ];
-      const edits = keys
-        .filter((k): k is [string, string | boolean] => k[1] !== undefined)
-        .map(([k, v]): [string, string] => [k, String(v)]);
-      if (edits.length > 0) await stores.accounts.set(id, edits);
+      if (Object.values(fields).some((v) => v !== undefined)) await stores.accounts.update(id, fields);
       if (password) await stores.accounts.setPassword(id, password);
       const state = !changed ? 'unchecked' : offline ? 'unchecked' : 'ok';
       if (changed) signIns.record(id, { state });

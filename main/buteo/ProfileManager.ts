@@ -16,6 +16,8 @@ import {
 import { parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
 
 export interface ProfileProblem {
+  /** A profile that is not used, or a results log that was moved aside and begun again. */
+  kind: 'profile' | 'results-log';
   file: string;
   message: string;
 }
@@ -73,7 +75,7 @@ export class ProfileManager {
       return SyncProfile.parse(xml);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (!this.problems.some((p) => p.file === file)) this.problems.push({ file, message });
+      if (!this.problems.some((p) => p.file === file)) this.problems.push({ kind: 'profile', file, message });
       throw new ProfileFormatError(`${file}: ${message}`);
     }
   }
@@ -98,6 +100,10 @@ export class ProfileManager {
       // no profile folder yet: no profiles
       return [];
     }
+    // What a listing finds is the truth about profiles: one fixed or removed since is no longer a problem.
+    const profileFiles = new Set(names.map((n) => path.join(this.profileDir, n)));
+    const stale = this.problems.filter((p) => p.kind === 'profile' && !profileFiles.has(p.file));
+    this.problems.splice(0, this.problems.length, ...this.problems.filter((p) => !stale.includes(p)));
     const out: SyncProfile[] = [];
     for (const n of names) {
       const name = n.slice(0, -4);
@@ -105,6 +111,9 @@ export class ProfileManager {
       try {
         const profile = this.load(name);
         if (profile) out.push(profile);
+        const file = this.file(name);
+        const fixed = this.problems.findIndex((p) => p.file === file);
+        if (fixed >= 0) this.problems.splice(fixed, 1);
       } catch {
         // recorded in problems
       }
@@ -174,7 +183,8 @@ export class ProfileManager {
       const file = this.logFile(name);
       const aside = `${file}.corrupt-${Date.now()}`;
       renameSync(file, aside);
-      this.problems.push({ file, message: `${err instanceof Error ? err.message : String(err)} (moved to ${aside})` });
+      const message = `${err instanceof Error ? err.message : String(err)} (moved to ${aside})`;
+      this.problems.push({ kind: 'results-log', file, message });
       return [];
     }
   }

@@ -4,6 +4,7 @@ import { SyncStatus, majorName, minorNames, statusNames } from '../buteo/codes.j
 import { resultsFromElement, type SyncResults } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
 import { errorMessage, InputError } from '../errors.js';
+import { fileProblems } from '../fileProblems.js';
 import { DaemonSession } from '../session.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
@@ -149,7 +150,8 @@ export async function status(cli: Cli): Promise<void> {
   const profiles = stores.profiles
     .list()
     .map((p) => ({ name: p.name, last: stores.profiles.results(p.name).at(-1) ?? null }));
-  cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles }, () => [
+  const problems = fileProblems(stores);
+  cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles, problems }, () => [
     daemon
       ? `Sync daemon running; active: ${daemon.running.join(', ') || 'none'}`
       : 'No sync daemon runs for this data dir (commands start one for their run)',
@@ -157,5 +159,6 @@ export async function status(cli: Cli): Promise<void> {
       (p) =>
         `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${majorName(p.last.majorCode)}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,
     ),
+    ...(problems.length > 0 ? ['Damaged files (not used until fixed):', ...problems.map((p) => `  ${p.message}`)] : []),
   ]);
 }

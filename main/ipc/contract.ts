@@ -1,7 +1,7 @@
 // Every call and event between the Settings UI and the main process, as zod schemas. Electron's main
 // process, its preload, the browser bridge and the renderer all import this one file; types are inferred.
 import { z } from 'zod';
-import { FAILURE_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
+import { FAILURE_KINDS, FILE_PROBLEM_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
 
 // The shared vocabulary: every layer routes on these, never on a sentence (main/vocabulary.ts).
 export * from '../vocabulary.js';
@@ -168,6 +168,16 @@ export const profileSummarySchema = z.object({
 });
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 
+/** A damaged file the app keeps, skipped where the rest can go on (main/fileProblems.ts). */
+export const fileProblemSchema = z.object({
+  kind: z.enum(FILE_PROBLEM_KINDS),
+  file: z.string(),
+  message: z.string(),
+  accountId: z.number().optional(),
+  key: z.string().optional(),
+});
+export type FileProblemView = z.infer<typeof fileProblemSchema>;
+
 export const backupPageSchema = z.object({
   accounts: z.array(accountSchema),
   /** The account automatic backups go to, or null for "None". */
@@ -176,6 +186,8 @@ export const backupPageSchema = z.object({
   vault: vaultStateSchema,
   units: z.array(z.object({ name: z.string(), path: z.string() })),
   deviceId: z.string(),
+  /** Damaged files: said here, never silently skipped. */
+  problems: z.array(fileProblemSchema),
 });
 export type BackupPage = z.infer<typeof backupPageSchema>;
 

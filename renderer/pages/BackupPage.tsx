@@ -19,6 +19,7 @@ import { OperationProgress, type OperationView } from './backup/OperationProgres
 import { RestoreSection, type BackupListState } from './backup/RestoreSection';
 import { cloudTargets } from './backup/targets';
 import { UnitsEditor } from './backup/UnitsEditor';
+import { FileProblems } from './backup/FileProblems';
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
@@ -137,6 +138,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       <Info>
         Create a backup to protect your personal data. Use it later to restore your device just the way it was.
       </Info>
+      <FileProblems problems={page.problems} onFixAccount={fixAccount} />
       {page.accounts.length === 0 ? (
         <div className="empty">
           <Info>Backing up to the cloud needs a cloud storage account.</Info>
