@@ -5,7 +5,8 @@ import type { Stores } from './stores.js';
 import { backupFileDate } from './vault/progressText.js';
 import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccounts.js';
 import type { SyncProfile } from './buteo/SyncProfile.js';
-import { BackupError } from './errors.js';
+import { BackupError, InputError } from './errors.js';
+import type { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { MinorCode } from './buteo/codes.js';
 import { waitingFor } from './waits.js';
 
@@ -57,6 +58,50 @@ export function ensureAccountProfiles(stores: Stores, accountId: number): Record
   >;
   stores.accounts.recordProfiles(accountId, names);
   return profiles;
+}
+
+/**
+ * The account's three profiles, created or refreshed through the sync daemon's own updateProfile, so the
+ * daemon and every bus client hear of them (signalProfileChanged), and recorded on the account.
+ */
+export async function ensureProfilesThroughDaemon(
+  stores: Stores,
+  msyncd: MsyncdProxy,
+  accountId: number,
+): Promise<Record<BackupOperation, SyncProfile>> {
+  const account = stores.accounts.get(accountId);
+  const profiles = stores.profiles.buildForAccount(account);
+  for (const profile of Object.values(profiles)) {
+    if (!(await msyncd.updateProfile(profile.toXml())))
+      throw new BackupError(MinorCode.InternalError, `The sync daemon did not store the profile ${profile.name}.`);
+  }
+  const names = Object.fromEntries(BACKUP_OPERATIONS.map((op) => [op, profiles[op].name])) as Record<
+    BackupOperation,
+    string
+  >;
+  stores.accounts.recordProfiles(accountId, names);
+  return profiles;
+}
+
+/**
+ * Removes the account's profiles through the sync daemon (removeProfile), which refuses while one of
+ * them runs: then nothing is removed and the caller hears which one runs.
+ */
+export async function removeProfilesThroughDaemon(
+  stores: Stores,
+  msyncd: MsyncdProxy,
+  accountId: number,
+): Promise<void> {
+  const names = stores.profiles.forAccount(accountId).map((p) => p.name);
+  const running = (await msyncd.runningSyncs()).filter((name) => names.includes(name));
+  if (running.length > 0)
+    throw new InputError(
+      `${running.join(', ')} is running; cancel it (or wait until it ends) before removing the account.`,
+    );
+  for (const name of names) {
+    if (!(await msyncd.removeProfile(name)) && stores.profiles.load(name))
+      throw new InputError(`The sync daemon refused to remove ${name}; it may have just started. Try again.`);
+  }
 }
 
 export interface CloudBackup {

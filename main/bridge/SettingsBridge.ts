@@ -1,7 +1,6 @@
 // What the Settings UI can do, implemented on the stores and a daemon session. Electron's IPC and the
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
-import { ProfileChange } from '../buteo/ProfileManager.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
@@ -21,15 +20,18 @@ import { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import { accountHandlers } from './accountHandlers.js';
 import { AccountSignIns } from './AccountSignIns.js';
 import { accountView } from './accountView.js';
-import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
+import { ensureProfilesThroughDaemon, listCloudBackups } from '../operations.js';
 import { ServiceInstaller } from '../service/ServiceInstaller.js';
 import type { ServiceStatus } from '../service/serviceStatus.js';
 import { fileProblems } from '../fileProblems.js';
+import { logger } from '../log.js';
 import type { DaemonSession } from '../session.js';
 import type { VaultErrorCode } from '../vault/vaultTypes.js';
 import { isBusyVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
+
+const log = logger('bridge');
 
 type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
@@ -77,7 +79,18 @@ export class SettingsBridge {
   static async attach(stores: Stores, session: DaemonSession): Promise<SettingsBridge> {
     const bridge = new SettingsBridge(stores, session);
     await bridge.subscribe();
+    await bridge.createMissingProfiles();
     return bridge;
+  }
+
+  /** As on Sailfish, the Backup settings create the profiles of accounts that have none yet (made by ag-tool, say). */
+  private async createMissingProfiles(): Promise<void> {
+    for (const account of this.stores.accounts.list()) {
+      if (!account.backupEnabled || account.profileIds.Backup) continue;
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, account.id).catch((err: unknown) =>
+        log.warn(`could not create the sync profiles of account ${account.id}`, err),
+      );
+    }
   }
 
   private emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
@@ -173,11 +186,8 @@ export class SettingsBridge {
     };
   }
 
+  /** Reads only: profiles are created by the calls that need them (and when the bridge attaches). */
   private backupPage(): BackupPage {
-    // As on Sailfish, the Backup page creates the profiles of accounts that have none yet (made by ag-tool, say).
-    for (const account of this.stores.accounts.list()) {
-      if (account.backupEnabled && !account.profileIds.Backup) ensureAccountProfiles(this.stores, account.id);
-    }
     const accounts = this.stores.accounts.list();
     let autoAccountId: number | null = null;
     let autoBackup = defaultAutoBackup;
@@ -216,24 +226,26 @@ export class SettingsBridge {
         .map((p) => ({ id: p.id, name: p.name, description: p.description, icon: p.icon })),
     ...accountHandlers(() => ({
       stores: this.stores,
+      msyncd: this.session.msyncd,
       signIns: this.signIns,
       emit: (name, payload) => this.emit(name, payload),
     })),
     'backup.page': () => this.backupPage(),
-    'backup.setAuto': (accountId, auto) => {
-      if (accountId !== null) ensureAccountProfiles(this.stores, accountId);
+    'backup.setAuto': async (accountId, auto) => {
+      const { msyncd } = this.session;
+      if (accountId !== null) await ensureProfilesThroughDaemon(this.stores, msyncd, accountId);
       for (const account of this.stores.accounts.list()) {
         const name = account.profileIds.Backup;
         const profile = name ? this.stores.profiles.load(name) : undefined;
         if (!profile) continue;
         applyAutoBackup(profile, auto, account.id === accountId);
-        this.stores.profiles.save(profile);
-        this.emit('profiles.changed', { profile: profile.name, change: ProfileChange.Modified });
+        // Through the daemon: it reschedules, and says profiles.changed to every client.
+        await msyncd.updateProfile(profile.toXml());
       }
       return this.backupPage();
     },
     'backup.start': async (accountId) => {
-      ensureAccountProfiles(this.stores, accountId);
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, accountId);
       this.operationStartedAt = Date.now();
       await this.session.vault.backupToCloud(accountId);
       return null;
@@ -256,7 +268,7 @@ export class SettingsBridge {
       }
     },
     'backup.restore': async (accountId, file) => {
-      ensureAccountProfiles(this.stores, accountId);
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, accountId);
       this.operationStartedAt = Date.now();
       // As the page does (RestorePage.qml:89): "<dir>/<file>" from the listing, else the bare name.
       await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);

@@ -1,11 +1,12 @@
 // The Settings UI's account calls: add and edit sign in to the server before anything is saved (unless
-// the user saves offline), remove drops the account's profiles and status, check signs in again.
+// the user saves offline), remove drops the account's profiles and status, check signs in again. Profiles
+// change through the sync daemon's own methods, so it keeps its guards and every bus client hears of it.
 import { InputError } from '../errors.js';
-import { ProfileChange } from '../buteo/ProfileManager.js';
+import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { defaultBackupsPath, defaultWebdavPath } from '../accounts/BackupAccounts.js';
 import { validateServerAddress } from '../accounts/validation.js';
 import type { AccountSave, AccountView, CallArgs, CallResult, EventName, EventPayload } from '../ipc/contract.js';
-import { ensureAccountProfiles } from '../operations.js';
+import { ensureProfilesThroughDaemon, removeProfilesThroughDaemon } from '../operations.js';
 import { editedSettings, newAccountSettings } from '../signin/accountSettings.js';
 import type { Stores } from '../stores.js';
 import type { AccountSignIns } from './AccountSignIns.js';
@@ -23,6 +24,7 @@ type Handlers = { [C in AccountCall]: (...args: CallArgs<C>) => Promise<CallResu
 
 export interface AccountHandlerContext {
   stores: Stores;
+  msyncd: MsyncdProxy;
   signIns: AccountSignIns;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
@@ -50,9 +52,7 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
       }
       const account = await stores.accounts.add(fields);
       // As on Sailfish, the Backup settings create the account's sync profiles.
-      for (const profile of Object.values(ensureAccountProfiles(stores, account.id))) {
-        context().emit('profiles.changed', { profile: profile.name, change: ProfileChange.Added });
-      }
+      await ensureProfilesThroughDaemon(stores, context().msyncd, account.id);
       signIns.record(account.id, { state: offline ? 'unchecked' : 'ok' });
       return { account: view(account.id), signIn: { state: offline ? 'unchecked' : 'ok' } };
     },
@@ -73,8 +73,8 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
       return { account: view(id), signIn: { state } };
     },
     'accounts.remove': async (id) => {
-      const { stores, signIns } = context();
-      for (const profile of stores.profiles.forAccount(id)) stores.profiles.remove(profile.name);
+      const { stores, signIns, msyncd } = context();
+      await removeProfilesThroughDaemon(stores, msyncd, id);
       await stores.accounts.remove(id);
       try {
         signIns.status.forget(id);

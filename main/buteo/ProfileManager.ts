@@ -137,11 +137,19 @@ export class ProfileManager {
     return existed;
   }
 
+  /** The account's three profiles (as buildForAccount), saved here: for callers with no sync daemon to go through. */
+  createForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
+    const out = this.buildForAccount(account);
+    for (const profile of Object.values(out)) this.save(profile);
+    return out;
+  }
+
   /**
    * The three profiles of a backup account, cloned from the provider's templates with the account's
-   * keys (DESIGN §2). Existing profiles keep their schedule and other edits; only identity keys are refreshed.
+   * keys (DESIGN §2). Existing profiles keep their schedule and other edits; only identity keys are
+   * refreshed. Nothing is written: the caller saves them, or hands them to the daemon (updateProfile).
    */
-  createForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
+  buildForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
     const out = {} as Record<BackupOperation, SyncProfile>;
     for (const op of BACKUP_OPERATIONS) {
       const templateName = `${account.provider}.${op}`;
@@ -158,7 +166,6 @@ export class ProfileManager {
       profile.setKey(KEY_ACCOUNT_ID, String(account.id));
       profile.setKey(KEY_USE_ACCOUNTS, 'true');
       profile.setKey(KEY_ENABLED, 'true');
-      this.save(profile);
       out[op] = profile;
     }
     return out;

@@ -1,6 +1,8 @@
 // sfbackup providers | account add|list|show|set|remove
 import type { AccountSettingsEdit, BackupAccount } from '../accounts/BackupAccounts.js';
 import { InputError } from '../errors.js';
+import { removeProfilesThroughDaemon } from '../operations.js';
+import { DaemonSession } from '../session.js';
 import { editedSettings, newAccountSettings } from '../signin/accountSettings.js';
 import { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import type { Cli } from './Cli.js';
@@ -85,6 +87,29 @@ function accountEditOf(pairs: string[]): AccountSettingsEdit {
     else edit[field] = value;
   }
   return edit;
+}
+
+/**
+ * Removes the account's profiles through the engine of this data dir when one runs (it refuses while a
+ * sync of them runs, and tells its clients); with no engine running, nothing runs them: the files go.
+ */
+async function removeAccountProfiles(cli: Cli, accountId: number): Promise<void> {
+  let session: DaemonSession | undefined;
+  try {
+    session = await DaemonSession.existing(cli.stores, cli.env);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    cli.out.note(err.message);
+  }
+  if (!session) {
+    for (const profile of cli.stores.profiles.forAccount(accountId)) cli.stores.profiles.remove(profile.name);
+    return;
+  }
+  try {
+    await removeProfilesThroughDaemon(cli.stores, session.msyncd, accountId);
+  } finally {
+    await session.close();
+  }
 }
 
 export function providers(cli: Cli): void {
@@ -184,7 +209,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
       const id = parseAccountId(rest[0]);
       await cli.announceAccountChanges();
       const a = accounts.get(id);
-      for (const profile of cli.stores.profiles.forAccount(id)) cli.stores.profiles.remove(profile.name);
+      await removeAccountProfiles(cli, id);
       await accounts.remove(id);
       try {
         new SignInStatusStore(cli.stores.paths.signInStatusFile).forget(id);
