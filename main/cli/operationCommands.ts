@@ -9,6 +9,7 @@ import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
 import { showVaultProgress } from './progress.js';
+import { backupsInFolder, backupToFolder, isFolderArgument, restoreFromFolder } from './fileCommands.js';
 
 /** A failed or cancelled operation: exit code and a one-line cause. */
 export class OperationFailed extends Error {
@@ -87,6 +88,7 @@ async function runVaultOperation(
 }
 
 export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
+  if (isFolderArgument(args.positionals[0])) return backupToFolder(cli, args.positionals[0]);
   const id = parseAccountId(args.positionals[0]);
   const profiles = ensureAccountProfiles(cli.stores, id);
   const session = await cli.daemon();
@@ -105,6 +107,7 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
 }
 
 export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
+  if (isFolderArgument(args.positionals[0])) return backupsInFolder(cli, args.positionals[0]);
   const id = parseAccountId(args.positionals[0]);
   const session = await cli.daemon();
   const list = await listCloudBackups(session, cli.stores, id);
@@ -114,6 +117,7 @@ export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
 }
 
 export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
+  if (isFolderArgument(args.positionals[0])) return restoreFromFolder(cli, args.positionals[0], args);
   const id = parseAccountId(args.positionals[0]);
   const file = args.positionals[1];
   if (!file) throw new InputError('restore needs the backup file name (see: sfbackup backups ACCOUNT_ID)');

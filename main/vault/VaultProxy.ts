@@ -68,8 +68,10 @@ export class VaultProxy {
     await this.call('backupToFile', 's', [filePath]);
   }
 
-  async restoreFromFile(file: string): Promise<void> {
-    await this.call('restoreFromFile', 's', [file]);
+  /** `folder` uses this app's extension: restore into it instead of the original folders. */
+  async restoreFromFile(file: string, folder?: string): Promise<void> {
+    if (folder === undefined) await this.call('restoreFromFile', 's', [file]);
+    else await this.call('restoreFromFileToFolder', 'ss', [file, folder]);
   }
 
   async cancel(): Promise<void> {
