@@ -2,7 +2,7 @@
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
 import { ProfileChange } from '../buteo/ProfileManager.js';
-import { BackupError, InputError, type FailureKind } from '../errors.js';
+import { BackupError, type FailureKind } from '../errors.js';
 import type {
   BackupPage,
   CallArgs,

@@ -38,9 +38,9 @@ export function demoHandlers(context: () => Context) {
     }
     let out = '';
     let err = '';
-    started.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    started.stderr.on('data', (d: Buffer) => (err += d.toString()));
     return new Promise<string>((resolve, reject) => {
-      started.stdout!.on('data', (d: Buffer) => {
+      started.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const found = /"url":\s*"([^"]+)"/.exec(out);
         if (found) resolve(found[1]!);

@@ -24,7 +24,7 @@ function prefix(): string {
 /** Removes the folders of demos whose process is gone (killed, or the machine stopped). */
 export function removeAbandonedDemos(root = os.tmpdir()): string[] {
   const removed: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(root).filter((n) => n.startsWith(prefix()));
   } catch {
@@ -133,12 +133,12 @@ async function startRclone(
   let said = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`rclone did not start: ${said.trim().slice(-300)}`)), 30_000);
-    server.stderr!.on('data', (d: Buffer) => {
+    server.stderr.on('data', (d: Buffer) => {
       said += d.toString();
       const found = /WebDav Server started on (http:\/\/127\.0\.0\.1:\d+)\/?/.exec(said);
       if (found) {
         clearTimeout(timer);
-        server.stderr!.removeAllListeners('data');
+        server.stderr.removeAllListeners('data');
         resolve(found[1]!);
       }
     });
@@ -147,6 +147,6 @@ async function startRclone(
       reject(new Error(`rclone exited (${code ?? 'signal'}): ${said.trim().slice(-300)}`));
     });
   });
-  server.stderr!.resume();
+  server.stderr.resume();
   return { server, url };
 }

@@ -103,7 +103,7 @@ export async function commitBackupFile(temporary: string, finalPath: string): Pr
     await unlink(temporary);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new Error(`${finalPath} already exists; it is not overwritten`);
+    if (code === 'EEXIST') throw new Error(`${finalPath} already exists; it is not overwritten`, { cause: err });
     // FAT and exFAT, the usual file systems of memory cards and USB sticks, have no hard links.
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EMLINK') throw err;
     if (
@@ -112,7 +112,7 @@ export async function commitBackupFile(temporary: string, finalPath: string): Pr
         () => false,
       )
     )
-      throw new Error(`${finalPath} already exists; it is not overwritten`);
+      throw new Error(`${finalPath} already exists; it is not overwritten`, { cause: err });
     await rename(temporary, finalPath);
   }
   try {
