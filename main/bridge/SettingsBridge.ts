@@ -27,7 +27,7 @@ import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
 import { DriveMonitor } from '../targets/DriveMonitor.js';
-import { FolderTargets, folderTargetsFile } from '../targets/FolderTargets.js';
+import { FolderTargets, folderTargetsFile, typedFolder } from '../targets/FolderTargets.js';
 import { demoHandlers, type DemoOptions } from './demoHandlers.js';
 import { targetHandlers, type PickFolder } from './targetHandlers.js';
 
@@ -290,7 +290,7 @@ export class SettingsBridge {
       );
       return null;
     },
-    'units.add': (folder) => this.stores.units.add(folder),
+    'units.add': (folder) => this.stores.units.add(typedFolder(folder, this.env)),
     'units.remove': (folder) => {
       this.stores.units.remove(folder);
       return null;

@@ -87,3 +87,19 @@ export function prepareTargetFolder(dir: string, env: NodeJS.ProcessEnv = proces
 export function folderTargetsFile(dataDir: string): string {
   return path.join(dataDir, 'targets.json');
 }
+
+/**
+ * A folder as a person types it in the page: "~" and "~/…" are the home folder; anything else must be a
+ * full path (the page runs in another process than the shell, so "relative to what?" has no answer).
+ */
+export function typedFolder(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const trimmed = text.trim();
+  const home = env.HOME && path.isAbsolute(env.HOME) ? env.HOME : os.homedir();
+  if (trimmed === '~') return home;
+  if (trimmed.startsWith('~/')) return path.join(home, trimmed.slice(2));
+  if (!path.isAbsolute(trimmed))
+    throw new InputError(
+      `"${trimmed.slice(0, 200)}" is not a full path: type it from / (or ~ for your home folder), or choose the folder.`,
+    );
+  return path.resolve(trimmed);
+}
