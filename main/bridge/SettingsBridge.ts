@@ -291,6 +291,7 @@ export class SettingsBridge {
       return null;
     },
     'units.add': (folder) => this.stores.units.add(typedFolder(folder, this.env)),
+    'units.list': () => this.stores.units.list(),
     'units.remove': (folder) => {
       this.stores.units.remove(folder);
       return null;

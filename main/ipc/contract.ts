@@ -278,6 +278,7 @@ export const calls = {
     result: z.object({ name: z.string(), path: z.string() }),
   },
   'units.remove': { args: z.tuple([z.string().min(1).max(4096)]), result: z.null() },
+  'units.list': { args: z.tuple([]), result: z.array(z.object({ name: z.string(), path: z.string() })) },
   'profiles.list': { args: z.tuple([]), result: z.array(profileSummarySchema) },
   'profiles.get': {
     args: z.tuple([profileName]),

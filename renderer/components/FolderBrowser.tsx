@@ -51,7 +51,8 @@ export function FolderBrowser(props: {
     >
       <div className="folder-browser">
         <p className="current-folder">
-          <span className="picker-label">Folder</span> <FadingText className="picker-value" text={listing?.path ?? '…'} />
+          <span className="picker-label">Folder</span>{' '}
+          <FadingText className="picker-value" text={listing?.path ?? '…'} />
         </p>
         <div className="folder-places" role="group" aria-label="Places">
           {listing?.roots.map((root, i) => (

@@ -23,7 +23,10 @@ export function useFolderPicker(): {
     async (request: Request) => {
       setError(undefined);
       try {
-        const answer = await api.folders.pick({ title: request.title, ...(request.start ? { start: request.start } : {}) });
+        const answer = await api.folders.pick({
+          title: request.title,
+          ...(request.start ? { start: request.start } : {}),
+        });
         if (answer.native) return answer.path;
       } catch (err) {
         setError(messageOf(err));

@@ -145,7 +145,9 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       target.kind === 'cloud'
         ? api.backup.start(id)
         : api.backup.toFolder(target.folder.path).then((r) => {
-            setOperation((current) => (current?.status === 'Running' && !current.file ? { ...current, file: r.file } : current));
+            setOperation((current) =>
+              current?.status === 'Running' && !current.file ? { ...current, file: r.file } : current,
+            );
             if (r.created) setNotice(`Made the folder ${target.folder.path} for your backups.`);
           });
     setOperation({ kind: 'backup', accountId: id, status: 'Running', startedHere: true });
@@ -190,7 +192,9 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       />
       {page.accounts.length === 0 && (
         <div className="empty">
-          <Hint>Automatic backups go to a cloud storage account. Backing up now to this computer or a drive needs none.</Hint>
+          <Hint>
+            Automatic backups go to a cloud storage account. Backing up now to this computer or a drive needs none.
+          </Hint>
           <div className="center stacked">
             <button type="button" className="primary" onClick={() => navigate({ page: 'account', accountId: null })}>
               Add cloud account

@@ -26,7 +26,12 @@ function unknownFoldersText(unknown: string[] | 'all' | undefined): string | und
   return `This backup holds folders this computer does not back up (${unknown.join(', ')}). Choose a folder to restore them into.`;
 }
 
-export function RestoreConfirmPage(props: { source: RestoreSource; file: string; navigate: Navigate; onBack: () => void }) {
+export function RestoreConfirmPage(props: {
+  source: RestoreSource;
+  file: string;
+  navigate: Navigate;
+  onBack: () => void;
+}) {
   const { source, file, navigate, onBack } = props;
   const api = useApi();
   const picker = useFolderPicker();
@@ -46,11 +51,12 @@ export function RestoreConfirmPage(props: { source: RestoreSource; file: string;
   useEffect(() => {
     const failed = (err: unknown) => setError(messageOf(err));
     if (!sourceFolder) {
-      api.backup.page().then((page) => {
-        setAccount(page.accounts.find((a) => a.id === accountId));
-        // A new computer backs up nothing yet: every folder of a backup needs a place.
-        if (page.units.length === 0) setUnknown('all');
-      }, failed);
+      api.accounts.list().then((list) => setAccount(list.find((a) => a.id === accountId)), failed);
+      // A new computer backs up nothing yet: every folder of a cloud backup needs a place.
+      api.units.list().then(
+        (units) => setUnknown(units.length === 0 ? 'all' : []),
+        () => setUnknown([]),
+      );
     } else {
       api.targets.list().then((t) => setFolder(t.folders.find((f) => f.path === sourceFolder)), failed);
       api.backup.fileUnits(sourceFolder, file).then((u) => setUnknown(u.unknown), failed);

@@ -98,7 +98,9 @@ describe('Restore confirmation', () => {
       'backup.restore': () => null,
       'backup.cancel': () => null,
     });
-    fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'cloud', accountId: 1 }} file={file} navigate={noop} onBack={noop} />,
+    );
     expect(await screen.findByText('Home cloud (Nextcloud)')).toBeTruthy();
     expect(screen.getByText('The device will be restored using')).toBeTruthy();
     expect(fake.calls.some(([c]) => c === 'backup.restore')).toBe(false);
@@ -123,7 +125,9 @@ describe('Restore confirmation', () => {
 
   it('shows a failed restore in red', async () => {
     const fake = fakeApi({ 'accounts.list': () => [account], 'backup.restore': () => null });
-    fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'cloud', accountId: 1 }} file={file} navigate={noop} onBack={noop} />,
+    );
     await userEvent.click(await screen.findByRole('button', { name: 'Restore' }));
     act(() =>
       fake.emit('vault.operation', {
