@@ -30,14 +30,15 @@ async function start(): Promise<void> {
   await app.whenReady();
   const stores = openStores(resolvePaths({ env: process.env }), process.env);
   const daemon = await DaemonSession.open(stores, process.env, (text) => console.log(text));
-  let window: BrowserWindow | undefined;
+  // The dialog's parent: the window made below.
+  const shown: { window?: BrowserWindow } = {};
   const bridge = await SettingsBridge.attach(stores, daemon, {
     env: process.env,
     note: (text) => console.log(text),
     // The system's own folder dialog, over the app's window.
     pickFolder: async ({ title, start }) => {
-      if (!window) return null;
-      const result = await dialog.showOpenDialog(window, {
+      if (!shown.window) return null;
+      const result = await dialog.showOpenDialog(shown.window, {
         title,
         properties: ['openDirectory', 'createDirectory'],
         ...(start ? { defaultPath: start } : {}),
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   const options = mainWindowOptions(path.join(here, 'preload.cjs'));
   // The security flags restated where the window is made, so a reader (or a scanner) sees them here.
-  window = new BrowserWindow({
+  const window = new BrowserWindow({
     ...options,
     webPreferences: {
       ...options.webPreferences,
@@ -62,6 +63,7 @@ async function start(): Promise<void> {
       disableBlinkFeatures: 'Auxclick',
     },
   });
+  shown.window = window;
   window.webContents.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
