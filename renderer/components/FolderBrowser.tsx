@@ -28,6 +28,14 @@ export function FolderBrowser(props: {
     [api],
   );
   useEffect(() => open(props.start ?? null), [open, props.start]);
+  // Focus starts at the places once they are there, and comes back to them when the folder row that
+  // had it went with the folder it opened.
+  const started = useRef(false);
+  useEffect(() => {
+    if (!listing) return;
+    if (!started.current || document.activeElement === document.body) first.current?.focus();
+    started.current = true;
+  }, [listing]);
 
   const create = async () => {
     if (!listing) return;
