@@ -2,7 +2,7 @@
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
 import { ProfileChange } from '../buteo/ProfileManager.js';
-import { BackupError, type FailureKind } from '../errors.js';
+import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
   BackupPage,
   CallArgs,
@@ -298,7 +298,10 @@ export class SettingsBridge {
     },
     ...profileHandlers(() => ({ stores: this.stores, session: this.session })),
     'service.status': async () => serviceView(await this.installer().status()),
-    'service.install': async () => serviceView(await this.installer().install()),
+    'service.install': async () => {
+      if (this.options.demo) throw new InputError('The demo is removed when it ends: it cannot run in the background.');
+      return serviceView(await this.installer().install());
+    },
   };
 
   /** The background service, asked about on the bus this window uses. */
