@@ -74,7 +74,8 @@ async function start(): Promise<void> {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { name, payload });
   });
   window.once('ready-to-show', () => window.show());
-  await window.loadFile(pageFile);
+  // The Backup page first: on a new computer it can back up at once, with no account.
+  await window.loadFile(pageFile, { hash: '/backup' });
   app.on('window-all-closed', () => {
     offEvents();
     unregister();
