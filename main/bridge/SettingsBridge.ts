@@ -1,6 +1,7 @@
 // What the Settings UI can do, implemented on the stores and a daemon session. Electron's IPC and the
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import { ProfileChange } from '../buteo/ProfileManager.js';
 import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
@@ -281,6 +282,8 @@ export class SettingsBridge {
       return null;
     },
     'backup.restoreInto': async (accountId, file, folder) => {
+      if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+        throw new InputError(`The folder ${folder} does not exist`);
       ensureAccountProfiles(this.stores, accountId);
       this.operationStartedAt = Date.now();
       await this.session.vault.restoreFromCloud(

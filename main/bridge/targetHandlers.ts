@@ -1,6 +1,7 @@
 // The Settings UI's calls for backups on this computer: the drives and folders a backup can go to, back
 // up now to one, the backups found there, restore from one (into the original folders or a chosen one),
 // and the folder picker (the app's own dialog, or browser mode's folder browser on the server).
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { CallArgs, CallResult, EventName, EventPayload } from '../ipc/contract.js';
@@ -52,6 +53,20 @@ async function browseRoots(context: TargetHandlerContext): Promise<BrowseRoot[]>
   return [{ label: 'Home', path: homeOf(context.env) }, ...drives.map((d) => ({ label: d.label, path: d.mountPath }))];
 }
 
+/** Only the places the page offers: a drive mounted now, this computer's folder, or a folder added. */
+async function knownFolder(context: TargetHandlerContext, folder: string): Promise<string> {
+  const targets = await listFolderTargets(context.drives, context.folders, context.env);
+  if (!targets.some((t) => t.path === folder))
+    throw new InputError(`${folder} is not a drive or folder backups go to (add it first)`);
+  return folder;
+}
+
+async function existingFolder(folder: string): Promise<string> {
+  const stats = await stat(folder).catch(() => undefined);
+  if (!stats?.isDirectory()) throw new InputError(`The folder ${folder} does not exist`);
+  return folder;
+}
+
 function backupIn(folder: string, name: string): string {
   if (name.startsWith('.')) throw new InputError(`"${name.slice(0, 80)}" is not a backup file name`);
   return path.join(folder, name);
@@ -80,7 +95,7 @@ export function targetHandlers(context: () => TargetHandlerContext): Handlers {
     },
     'backup.toFolder': async (folder) => {
       const c = context();
-      const { created } = prepareTargetFolder(folder, c.env);
+      const { created } = prepareTargetFolder(await knownFolder(c, folder), c.env);
       const file = path.join(folder, backupFileName(new Date()));
       c.operationStarting();
       await c.session.vault.backupToFile(file);
@@ -88,7 +103,7 @@ export function targetHandlers(context: () => TargetHandlerContext): Handlers {
       return { file, created };
     },
     'backup.listFolder': async (folder) => {
-      const list = await listLocalBackups(folder).catch((err: unknown) => {
+      const list = await listLocalBackups(await knownFolder(context(), folder)).catch((err: unknown) => {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') return [];
         throw new InputError(`Could not look for backups in ${folder} (${code ?? 'error'})`);
@@ -97,12 +112,14 @@ export function targetHandlers(context: () => TargetHandlerContext): Handlers {
     },
     'backup.restoreFile': async (folder, name, into) => {
       const c = context();
+      const file = backupIn(await knownFolder(c, folder), name);
+      const target = into === null ? undefined : await existingFolder(into);
       c.operationStarting();
-      await c.session.vault.restoreFromFile(backupIn(folder, name), into ?? undefined);
+      await c.session.vault.restoreFromFile(file, target);
       return null;
     },
     'backup.fileUnits': async (folder, name) => {
-      const units = await archiveUnits(backupIn(folder, name)).catch((err: unknown) => {
+      const units = await archiveUnits(backupIn(await knownFolder(context(), folder), name)).catch((err: unknown) => {
         throw new InputError(`Could not read ${name} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       });
       const known = new Set(

@@ -140,4 +140,37 @@ describe('Restore confirmation', () => {
     expect(screen.getByRole('alert').textContent).toContain('is not on the server');
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Try again' }));
   });
+
+  it('asks where to restore the folders this computer does not back up, with the app’s own dialog', async () => {
+    const card = '/media/alice/SFB STICK';
+    const fake = fakeApi({
+      'targets.list': () => ({
+        folders: [{ kind: 'drive', path: card, label: 'SFB STICK', size: 16e9, free: 15.2e9, exists: true }],
+        driveSource: 'udisks2',
+      }),
+      'backup.fileUnits': () => ({ units: ['Documents', 'Photos'], unknown: ['Photos'] }),
+      'folders.pick': () => ({ native: true, path: '/home/alice/Restored' }),
+      'backup.restoreFile': () => null,
+    });
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'folder', folder: card }} file={file} navigate={noop} onBack={noop} />,
+    );
+    expect(await screen.findByText('SFB STICK 15.2 GB')).toBeTruthy();
+    expect(
+      await screen.findByText(
+        'This backup holds folders this computer does not back up (Photos). Choose a folder to restore them into.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Restore' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect(fake.calls).toContainEqual(['folders.pick', [{ title: 'Restore into' }]]);
+    expect((await screen.findByText('/home/alice/Restored')).closest('.restore-into')).toBeTruthy();
+    expect(screen.getByText(/or removing the drive\.$/)).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Restore' }));
+    expect(fake.calls).toContainEqual(['backup.restoreFile', [card, file, '/home/alice/Restored']]);
+    act(() =>
+      fake.emit('vault.operation', { kind: 'restore', accountId: 0, file: `${card}/${file}`, status: 'Finished' }),
+    );
+    expect(await screen.findByText('Your files are back, in /home/alice/Restored.')).toBeTruthy();
+  });
 });
