@@ -98,6 +98,7 @@ export function FolderBrowser(props: {
           <input
             id="new-folder"
             value={newName}
+            disabled={!listing}
             onChange={(e) => setNewName(e.target.value)}
             onKeyDown={(e) => {
               // Enter here makes the folder; it does not choose the one shown.
