@@ -10,7 +10,8 @@ import { backupFileName, formatBytes } from '../vault/progressText.js';
 import { isBackupFileName } from '../vault/backupFiles.js';
 import type { Cli } from './Cli.js';
 import type { CommandArgs } from './args.js';
-import { OperationFailed } from './operationCommands.js';
+import { noteLines, OperationFailed, runNotes } from './runOutcome.js';
+import { UNVERIFIED_NOTE } from '../vault/notes.js';
 import { showVaultProgress } from './progress.js';
 
 /** An account id is a number; anything else names a folder. */
@@ -72,9 +73,18 @@ export async function backupToFolder(cli: Cli, folderText: string): Promise<void
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Backup cancelled; no backup file was left in the folder.', 130, undefined);
   if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The backup failed.', 1, undefined);
+  const notes = await runNotes(session);
   cli.out.result(
-    { folder, file: path.basename(file), path: file, status: 'Finished', created },
-    () => `Backed up to ${file}`,
+    {
+      folder,
+      file: path.basename(file),
+      path: file,
+      status: 'Finished',
+      created,
+      skipped: notes.skipped,
+      notes: notes.notes,
+    },
+    () => [`Backed up to ${file} (${notes.summary})`, ...noteLines(notes)],
   );
 }
 
@@ -111,5 +121,16 @@ export async function restoreFromFolder(cli: Cli, folderText: string, args: Comm
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
   if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
-  cli.out.result({ file, status: 'Finished', to: to ?? null }, () => `Restored ${file}${to ? ` into ${to}` : ''}`);
+  const notes = await runNotes(session);
+  cli.out.result(
+    {
+      file,
+      status: 'Finished',
+      to: to ?? null,
+      verified: !notes.notes.includes(UNVERIFIED_NOTE),
+      skipped: notes.skipped,
+      notes: notes.notes,
+    },
+    () => [`Restored ${file}${to ? ` into ${to}` : ''} (${notes.summary})`, ...noteLines(notes)],
+  );
 }

@@ -10,18 +10,10 @@ import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
 import { showVaultProgress } from './progress.js';
 import { backupsInFolder, backupToFolder, isFolderArgument, restoreFromFolder } from './fileCommands.js';
+import { UNVERIFIED_NOTE } from '../vault/notes.js';
+import { noteLines, OperationFailed, runNotes } from './runOutcome.js';
 
-/** A failed or cancelled operation: exit code and a one-line cause. */
-export class OperationFailed extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    readonly code: number | string | undefined,
-  ) {
-    super(message);
-    this.name = 'OperationFailed';
-  }
-}
+export { OperationFailed };
 
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
@@ -100,9 +92,10 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
     throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
   const file = /Uploaded (\S+)/.exec(result?.message ?? '')?.[1];
   const account = cli.stores.accounts.get(id);
+  const notes = await runNotes(session);
   cli.out.result(
-    { account: id, status: 'Finished', file, folder: account.backupsPath },
-    () => `Backed up to ${account.name}: ${file ?? 'done'}`,
+    { account: id, status: 'Finished', file, folder: account.backupsPath, skipped: notes.skipped, notes: notes.notes },
+    () => [`Backed up to ${account.name}: ${file ?? 'done'} (${notes.summary})`, ...noteLines(notes)],
   );
 }
 
@@ -130,9 +123,19 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
   if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
+  const notes = await runNotes(session);
+  const verified = !notes.notes.includes(UNVERIFIED_NOTE);
   cli.out.result(
-    { account: id, status: 'Finished', file, to: to ? path.resolve(to) : null },
-    () => `Restored ${file}${to ? ` into ${path.resolve(to)}` : ''}`,
+    {
+      account: id,
+      status: 'Finished',
+      file,
+      to: to ? path.resolve(to) : null,
+      verified,
+      skipped: notes.skipped,
+      notes: notes.notes,
+    },
+    () => [`Restored ${file}${to ? ` into ${path.resolve(to)}` : ''} (${notes.summary})`, ...noteLines(notes)],
   );
 }
 

@@ -126,6 +126,10 @@ export const vaultStateSchema = z.object({
   error: z.string(),
   /** What runs: backupToCloud, restoreFromCloud, backupToFile or restoreFromFile (the vault's `mode`). */
   mode: z.string().optional(),
+  /** What the last run skipped or changed, file by file, and its notes. */
+  warnings: z
+    .array(z.object({ kind: z.enum(['skipped', 'changed', 'note']), path: z.string(), reason: z.string() }))
+    .optional(),
 });
 export type VaultStateView = z.infer<typeof vaultStateSchema>;
 

@@ -2,9 +2,9 @@
 // archive under a temporary name of its own, and gives it the backup's name only once it is complete
 // and on the drive. Whatever fails — cancel, a full drive, the drive pulled out — leaves nothing under
 // the final name, and what can still be reached of the temporary file is removed.
-import { lstat, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createArchive, type ArchiveProgress, type ArchiveUnit } from './archive.js';
+import { createArchive, type ArchiveResult, type ArchiveUnit } from './archive.js';
 import {
   commitBackupFile,
   estimateArchiveSize,
@@ -15,7 +15,7 @@ import {
   temporaryName,
 } from './fileTargets.js';
 import { describeLocation } from '../targets/mountinfo.js';
-import { isBackupFileName } from './backupFiles.js';
+import { checksumFileOf, isBackupFileName } from './backupFiles.js';
 import { VaultError } from './vaultTypes.js';
 
 export interface FileBackupProgress {
@@ -64,16 +64,26 @@ export async function checkBackupFile(filePath: string, units: ArchiveUnit[]): P
 
 async function removeTemporaries(temporary: string): Promise<void> {
   for (const suffix of ['', '.part', '.manifest.part', '.sha256'])
-    await rm(temporary + suffix, { force: true }).catch(() => {});
+    await rm(temporary + suffix, { force: true }).catch(() => {
+      // Named after this writer: removeAbandonedTemporaries takes it at the next backup to this folder.
+    });
 }
 
-/** A checksum file the archive writer left beside the temporary file, renamed with the backup. */
-async function moveChecksum(temporary: string, finalPath: string): Promise<void> {
-  const text = await readFile(`${temporary}.sha256`, 'utf8').catch(() => undefined);
-  if (text === undefined) return;
-  const hash = text.split(/\s/)[0] ?? '';
-  await writeFile(`${finalPath}.sha256`, `${hash}  ${path.basename(finalPath)}\n`, { mode: 0o600, flag: 'wx' });
-  await rm(`${temporary}.sha256`, { force: true });
+/**
+ * The archive's checksum under the backup's name (`<file>.sha256`, sha256sum's format), synced, put in
+ * place before the archive: a backup that has its final name always has its checksum beside it. A
+ * checksum file left without its archive (a run that ended before the archive's commit) is replaced.
+ */
+async function placeChecksum(temporary: string, finalPath: string, sha256: string): Promise<void> {
+  const staged = `${temporary}.sha256`;
+  await writeFile(staged, `${sha256}  ${path.basename(finalPath)}\n`, { mode: 0o600 });
+  const handle = await open(staged, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(staged, checksumFileOf(finalPath));
 }
 
 export async function writeBackupFile(options: {
@@ -82,7 +92,9 @@ export async function writeBackupFile(options: {
   signal: AbortSignal;
   onStage: (text: string) => void;
   onProgress: (progress: FileBackupProgress) => void;
-}): Promise<ArchiveProgress> {
+  /** The app's own folders, never in a backup (ownData.ts). */
+  excluded?: string[];
+}): Promise<ArchiveResult> {
   const { units, filePath, signal } = options;
   const dir = path.dirname(filePath);
   const where = describeLocation(dir);
@@ -93,19 +105,26 @@ export async function writeBackupFile(options: {
   const free = await freeSpace(dir);
   if (needed > free) throw new NotEnoughSpace(notEnoughSpace(where, needed, free));
   const temporary = temporaryName(filePath);
+  let checksumPlaced = false;
   try {
     const done = await createArchive(units, temporary, {
       signal,
       onProgress: (p) => options.onProgress({ unit: p.unit, bytes: p.bytes, total: needed }),
+      ...(options.excluded ? { excluded: options.excluded } : {}),
     });
     // The drive was pulled out (and maybe put back) while writing: what was written is not on it.
     if ((await folderIdentity(dir).catch(() => '')) !== identity)
       throw Object.assign(new Error(`${dir} changed while writing`), { code: 'ENOENT' });
+    await placeChecksum(temporary, filePath, done.sha256);
+    checksumPlaced = true;
     await commitBackupFile(temporary, filePath);
-    await moveChecksum(temporary, filePath).catch(() => {});
     return done;
   } catch (err) {
     await removeTemporaries(temporary);
+    if (checksumPlaced)
+      await rm(checksumFileOf(filePath), { force: true }).catch(() => {
+        // A checksum without its archive is not listed, and is replaced by the next backup of that name.
+      });
     throw err;
   }
 }

@@ -30,7 +30,7 @@ describe('backups to a folder from the CLI, with no account', () => {
     expect(backup.code, backup.stderr).toBe(0);
     const made = JSON.parse(backup.stdout) as { file: string; path: string; status: string };
     expect(made.status).toBe('Finished');
-    expect(readdirSync(card)).toEqual([made.file]);
+    expect(readdirSync(card).sort()).toEqual([made.file, `${made.file}.sha256`]);
 
     const list = await cli('--json', 'backups', card);
     expect(list.code).toBe(0);
@@ -38,10 +38,11 @@ describe('backups to a folder from the CLI, with no account', () => {
     expect((await cli('backups', card)).stdout).toMatch(new RegExp(`^${made.file}  \\S+Z  [\\d.]+ [kM]?B\\n$`));
 
     const into = tempDir('sfb-into-');
-    const restore = await cli('restore', card, made.file, '--to', into);
+    const restore = await cli('--json', 'restore', card, made.file, '--to', into);
     expect(restore.code, restore.stderr).toBe(0);
+    expect(JSON.parse(restore.stdout)).toMatchObject({ status: 'Finished', verified: true, skipped: [] });
     expect(readTree(path.join(into, 'Documents'))).toEqual(readTree(docs));
-    expect(readdirSync(card)).toEqual([made.file]);
+    expect(readdirSync(card).sort()).toEqual([made.file, `${made.file}.sha256`]);
   });
 
   it('makes the default folder in the home folder on first use, and says so', async () => {
@@ -54,7 +55,7 @@ describe('backups to a folder from the CLI, with no account', () => {
     const backup = await cli('backup', folder);
     expect(backup.code, backup.stderr).toBe(0);
     expect(backup.stderr).toContain(`Made the folder ${folder} for backups.`);
-    expect(readdirSync(folder)).toHaveLength(1);
+    expect(readdirSync(folder).filter((f) => f.endsWith('.tar'))).toHaveLength(1);
   });
 
   it('asks for --to before restoring folders this computer does not back up', async () => {

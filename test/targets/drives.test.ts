@@ -100,7 +100,10 @@ describe('drives from UDisks2 on the system bus', () => {
     expect((await runCli(['--data-dir', dataDir, 'units', 'add', docs], { env })).code).toBe(0);
     const backup = await runCli(['--data-dir', dataDir, 'backup', stick], { env });
     expect(backup.code, backup.stderr).toBe(0);
-    expect(readdirSync(stick)).toEqual([expect.stringMatching(/^sailfish_backup_.*Z\.tar$/)]);
+    expect(readdirSync(stick).sort()).toEqual([
+      expect.stringMatching(/^sailfish_backup_.*Z\.tar$/),
+      expect.stringMatching(/^sailfish_backup_.*Z\.tar\.sha256$/),
+    ]);
   });
 });
 

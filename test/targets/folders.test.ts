@@ -2,7 +2,7 @@
 // holds (read from its headers, long names too), the backups found in a folder, and browser mode's folder
 // browser, which never shows anything outside the home folder and the drives.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archiveUnits } from '../../main/targets/archiveUnits.js';
@@ -70,6 +70,27 @@ describe('the folders a backup file holds', () => {
     const file = path.join(tempDir(), 'device.tar');
     execFileSync('tar', ['-cf', file, '-C', root, 'People', 'manifest.json']);
     expect(await archiveUnits(file)).toEqual(['People']);
+  });
+
+  it('past GNU sparse files with extension blocks, pax headers, and inside a gzip-compressed backup', async () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'Sparse'));
+    // Many holes: an old GNU sparse map holds 4 regions in the header, the rest in extension blocks.
+    const holes = path.join(root, 'Sparse', 'holes.img');
+    const fd = openSync(holes, 'w');
+    for (let i = 0; i < 40; i++) writeSync(fd, Buffer.from('data'), 0, 4, i * 65536);
+    closeSync(fd);
+    mkdirSync(path.join(root, 'Later'));
+    writeFileSync(path.join(root, 'Later', 'note.txt'), 'x');
+    const gnu = path.join(tempDir(), 'gnu.tar');
+    execFileSync('tar', ['--format=gnu', '--sparse', '-cf', gnu, '-C', root, 'Sparse', 'Later']);
+    expect((await archiveUnits(gnu)).sort()).toEqual(['Later', 'Sparse']);
+    const pax = path.join(tempDir(), 'pax.tar');
+    execFileSync('tar', ['--format=pax', '--sparse', '-cf', pax, '-C', root, 'Sparse', 'Later']);
+    expect((await archiveUnits(pax)).sort()).toEqual(['Later', 'Sparse']);
+    const gzip = path.join(tempDir(), 'device.tar.gz');
+    execFileSync('tar', ['-czf', gzip, '-C', root, 'Sparse', 'Later']);
+    expect((await archiveUnits(gzip)).sort()).toEqual(['Later', 'Sparse']);
   });
 });
 

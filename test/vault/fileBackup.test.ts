@@ -4,7 +4,17 @@
 // needs root; those cases are skipped otherwise.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bootTag, identityTag } from '../../main/processIdentity.js';
@@ -93,7 +103,12 @@ describe('backups to a folder or drive', () => {
     const run = await backUp(vault, folder);
     expect(run.end.status).toBe('Finished');
     expect(run.seenFinalEarly).toBe(false);
-    expect(readdirSync(folder)).toEqual([path.basename(run.file)]);
+    // The archive and its checksum, in sha256sum's format under the backup's own name.
+    const name = path.basename(run.file);
+    expect(readdirSync(folder).sort()).toEqual([name, `${name}.sha256`]);
+    expect(execFileSync('sha256sum', ['-c', `${name}.sha256`], { cwd: folder, encoding: 'utf8' })).toBe(
+      `${name}: OK\n`,
+    );
     expect(run.lines).toContain('Checking free space');
     expect(run.lines.some((l) => /^Backing up: Photos · [\d.]+ [kMG]?B of [\d.]+ MB/.test(l))).toBe(true);
     // GNU tar reads it: one folder per unit, as on a Sailfish memory card.
@@ -106,8 +121,30 @@ describe('backups to a folder or drive', () => {
     );
     await vault.restoreFromFile(run.file, into);
     expect(await restored).toBe('Finished');
+    expect(vault.snapshot.warnings).toEqual([]); // verified: checksum and manifest
     expect(readTree(path.join(into, 'Photos'))).toEqual(readTree(unit));
-    expect(readdirSync(folder)).toEqual([path.basename(run.file)]);
+    expect(readdirSync(folder).sort()).toEqual([name, `${name}.sha256`]);
+  });
+
+  it('a backup file damaged on the drive is refused, and nothing is restored', async () => {
+    const folder = tempDir('sfb-card-');
+    const run = await backUp(vault, folder);
+    expect(run.end.status).toBe('Finished');
+    // One byte of a photo flipped, as a failing memory card does.
+    const at = execFileSync('grep', ['-obUaP', 'IMG_3', run.file], { encoding: 'latin1' }).split(':')[0];
+    const fd = openSync(run.file, 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, Number(at) + 4096);
+    writeSync(fd, Buffer.from([byte[0]! ^ 0xff]), 0, 1, Number(at) + 4096);
+    closeSync(fd);
+    const into = tempDir('sfb-into-');
+    const ended = new Promise<string>((resolve) =>
+      vault.on('fileBackupStatusChanged', (_f, status) => ['Finished', 'Error'].includes(status) && resolve(status)),
+    );
+    await vault.restoreFromFile(run.file, into);
+    expect(await ended).toBe('Error');
+    expect(vault.snapshot.error).toMatch(/SHA-256/);
+    expect(readdirSync(into)).toEqual([]);
   });
 
   it('cancelled while writing: no file is left, under any name', async () => {
@@ -172,7 +209,8 @@ describe('backups to a folder or drive', () => {
     for (const f of [dead, otherBoot, live, 'holiday.txt']) writeFileSync(path.join(folder, f), 'x');
     const run = await backUp(vault, folder);
     expect(run.end.status).toBe('Finished');
-    expect(readdirSync(folder).sort()).toEqual([live, path.basename(run.file), 'holiday.txt'].sort());
+    const made = path.basename(run.file);
+    expect(readdirSync(folder).sort()).toEqual([live, made, `${made}.sha256`, 'holiday.txt'].sort());
   });
 
   describe.skipIf(!canMount)('on a small drive (tmpfs)', () => {
