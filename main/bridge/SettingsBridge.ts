@@ -62,6 +62,8 @@ function kindOfVaultCode(code: string): FailureKind {
       return 'timeout';
     case 'Canceled':
       return 'cancelled';
+    case 'NeedsFolder':
+      return 'needs-folder';
     default:
       return 'other';
   }
@@ -123,21 +125,28 @@ export class SettingsBridge {
     this.vaultState = await vault.state();
     this.deviceId = await vault.backupFileDeviceId();
     const now = () => new Date().toISOString();
-    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) =>
-      this.emit('vault.operation', { kind, accountId, status });
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) =>
-      this.emit('vault.operation', {
-        kind,
+    // The vault says a failure twice: cloud*Error with its cause, then cloud*StatusChanged "Error". The
+    // second says it again with the cause, so that a page keeping the last event keeps the cause too.
+    const failures = new Map<string, { error: string; problem: Problem }>();
+    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) => {
+      const failed = failures.get(`${kind}:${accountId}`);
+      failures.delete(`${kind}:${accountId}`);
+      this.emit('vault.operation', { kind, accountId, status, ...(status === 'Error' ? failed : {}) });
+    };
+    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) => {
+      const ownKind = kindOfVaultCode(code);
+      // A sign-in failure the run recorded says more about the server; a restore that needs a folder is no such thing.
+      const recorded =
+        ownKind === 'needs-folder' ? undefined : this.recordedProblem(accountId, this.operationStartedAt);
+      const problem: Problem = recorded ?? {
+        kind: ownKind,
+        message: error,
         accountId,
-        status: 'Error',
-        error,
-        problem: this.recordedProblem(accountId, this.operationStartedAt) ?? {
-          kind: kindOfVaultCode(code),
-          message: error,
-          accountId,
-          ...(fieldForRun(kindOfVaultCode(code)) ? { field: fieldForRun(kindOfVaultCode(code)) } : {}),
-        },
-      });
+        ...(fieldForRun(ownKind) ? { field: fieldForRun(ownKind) } : {}),
+      };
+      failures.set(`${kind}:${accountId}`, { error, problem });
+      this.emit('vault.operation', { kind, accountId, status: 'Error', error, problem });
+    };
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
         // A run started elsewhere (scheduled, the CLI) begins when the vault leaves a resting state.
@@ -158,7 +167,9 @@ export class SettingsBridge {
           accountId: 0,
           file,
           status,
-          ...(error ? { error, problem: { kind: 'other', message: error } } : {}),
+          ...(error
+            ? { error, problem: { kind: kindOfVaultCode(this.vaultState.errorCode ?? ''), message: error } }
+            : {}),
         });
       }),
       await msyncd.onSyncStatus((e) => this.emit('sync.status', { ...e, at: now() })),

@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import type { CallArgs, CallResult, EventName, EventPayload } from '../ipc/contract.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
-import { archiveUnits } from '../targets/archiveUnits.js';
+import { archiveUnits } from '../vault/archiveUnits.js';
 import type { DriveMonitor } from '../targets/DriveMonitor.js';
 import { createFolder, listFolder, type BrowseRoot } from '../targets/folderBrowser.js';
 import { listFolderTargets } from '../targets/folderTargetList.js';

@@ -3,14 +3,14 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { DaemonSession } from '../session.js';
-import { archiveUnits } from '../targets/archiveUnits.js';
+import { archiveUnits } from '../vault/archiveUnits.js';
 import { prepareTargetFolder } from '../targets/FolderTargets.js';
 import { listLocalBackups } from '../targets/localBackups.js';
 import { backupFileName, formatBytes } from '../vault/progressText.js';
 import { isBackupFileName } from '../vault/backupFiles.js';
 import type { Cli } from './Cli.js';
 import type { CommandArgs } from './args.js';
-import { noteLines, OperationFailed, runNotes } from './runOutcome.js';
+import { noteLines, OperationFailed, runNotes, withFolderFlag } from './runOutcome.js';
 import { UNVERIFIED_NOTE } from '../vault/notes.js';
 import { showVaultProgress } from './progress.js';
 
@@ -26,7 +26,7 @@ async function runFileOperation(
   session: DaemonSession,
   file: string,
   start: () => Promise<void>,
-): Promise<{ status: string; error?: string }> {
+): Promise<{ status: string; error?: string; code?: string }> {
   const { vault } = session;
   let resolve!: (status: string) => void;
   const finished = new Promise<string>((r) => (resolve = r));
@@ -51,7 +51,12 @@ async function runFileOperation(
     if (status.startsWith('Lost:'))
       return { status: 'Error', error: `The backup service stopped (${status.slice(5)} left the bus).` };
     const state = await vault.state();
-    return { status, ...(status === 'Error' ? { error: state.error || 'The operation failed.' } : {}) };
+    if (status !== 'Error') return { status };
+    return {
+      status,
+      error: state.error || 'The operation failed.',
+      ...(state.errorCode ? { code: state.errorCode } : {}),
+    };
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -120,7 +125,8 @@ export async function restoreFromFolder(cli: Cli, folderText: string, args: Comm
   const outcome = await runFileOperation(session, file, () => session.vault.restoreFromFile(file, to));
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
-  if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
+  if (outcome.status !== 'Finished')
+    throw new OperationFailed(withFolderFlag(outcome.error ?? 'The restore failed.', outcome.code), 1, outcome.code);
   const notes = await runNotes(session);
   cli.out.result(
     {

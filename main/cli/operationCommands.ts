@@ -11,7 +11,7 @@ import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../ope
 import { showVaultProgress } from './progress.js';
 import { backupsInFolder, backupToFolder, isFolderArgument, restoreFromFolder } from './fileCommands.js';
 import { UNVERIFIED_NOTE } from '../vault/notes.js';
-import { noteLines, OperationFailed, runNotes } from './runOutcome.js';
+import { noteLines, OperationFailed, runNotes, withFolderFlag } from './runOutcome.js';
 
 export { OperationFailed };
 
@@ -33,9 +33,10 @@ async function runVaultOperation(
   accountId: number,
   kind: 'backup' | 'restore',
   start: () => Promise<void>,
-): Promise<{ status: string; error?: string }> {
+): Promise<{ status: string; error?: string; code?: string }> {
   const { vault } = session;
   let error: string | undefined;
+  let code: string | undefined;
   let resolve!: (status: string) => void;
   const finished = new Promise<string>((r) => (resolve = r));
   // Another command's operation may end while this one starts: the vault announces an outcome before it
@@ -43,8 +44,8 @@ async function runVaultOperation(
   let started = false;
   const offs = await Promise.all([
     (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
-      (id, _code, text) => {
-        if (started && id === accountId) error = text;
+      (id, errorCode, text) => {
+        if (started && id === accountId) [error, code] = [text, errorCode];
       },
     ),
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
@@ -68,10 +69,11 @@ async function runVaultOperation(
     const now = await vault.state();
     if (now.status === 'Error' || now.status === 'Canceled') {
       error ??= now.error || undefined;
+      code ??= now.errorCode || undefined;
       resolve(now.status);
     }
     const status = await finished;
-    return { status, ...(error ? { error } : {}) };
+    return { status, ...(error ? { error } : {}), ...(code ? { code } : {}) };
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -122,7 +124,8 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
   );
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
-  if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
+  if (outcome.status !== 'Finished')
+    throw new OperationFailed(withFolderFlag(outcome.error ?? 'The restore failed.', outcome.code), 1, outcome.code);
   const notes = await runNotes(session);
   const verified = !notes.notes.includes(UNVERIFIED_NOTE);
   cli.out.result(

@@ -28,6 +28,11 @@ export async function runNotes(
   };
 }
 
+/** A restore the engine refused for want of a folder to restore into: the CLI's way to give one. */
+export function withFolderFlag(error: string, code: string | undefined): string {
+  return code === 'NeedsFolder' ? `${error} Restore it into a folder with --to DIR.` : error;
+}
+
 export function noteLines(r: { skipped: FileNote[]; notes: string[] }): string[] {
   return [...r.skipped.map((w) => `  ${w.path}: ${w.reason}`), ...r.notes.map((n) => `  ${n}`)];
 }

@@ -124,6 +124,8 @@ export const vaultStateSchema = z.object({
   progress: z.number(),
   canCancel: z.boolean(),
   error: z.string(),
+  /** Why the last operation failed, as a code ("NeedsFolder": a restore needs a folder to restore into). */
+  errorCode: z.string().optional(),
   /** What runs: backupToCloud, restoreFromCloud, backupToFile or restoreFromFile (the vault's `mode`). */
   mode: z.string().optional(),
   /** What the last run skipped or changed, file by file, and its notes. */

@@ -18,7 +18,7 @@ import { backupFileName, transferLine } from './progressText.js';
 import { RestoreRunner } from './restoreRunner.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
 import { VaultOperations, type Operation } from './vaultOperations.js';
-import { VaultError } from './vaultTypes.js';
+import { NeedsFolder, VaultError } from './vaultTypes.js';
 import { describeLocation } from '../targets/mountinfo.js';
 
 export class Vault extends VaultOperations {
@@ -256,7 +256,11 @@ export class Vault extends VaultOperations {
     } catch (err) {
       if (op.controller.signal.aborted) await this.finishCanceled(op);
       else
-        await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
+        await this.fail(
+          op,
+          err instanceof NeedsFolder ? 'NeedsFolder' : 'Error',
+          `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`,
+        );
     }
   }
 

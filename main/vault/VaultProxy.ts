@@ -101,6 +101,7 @@ export class VaultProxy {
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
       error: scalarText(props.error?.value),
+      errorCode: scalarText(props.errorCode?.value),
       mode: scalarText(props.mode?.value) as VaultState['mode'],
       logFilePath: scalarText(props.logFilePath?.value),
       warnings: warningsFromWire(props.warnings?.value),

@@ -101,6 +101,10 @@ export class VaultInterface extends dbus.interface.Interface {
   get error(): string {
     return this.s.error;
   }
+  /** This app's extension: why the last operation failed, as a code ("NeedsFolder"), or "". */
+  get errorCode(): string {
+    return this.s.errorCode;
+  }
   get mode(): string {
     return this.s.mode;
   }
@@ -220,6 +224,7 @@ VaultInterface.configureMembers({
     progress: { signature: 'd', access: read },
     canCancel: { signature: 'b', access: read },
     error: { signature: 's', access: read },
+    errorCode: { signature: 's', access: read },
     mode: { signature: 's', access: read },
     logFilePath: { signature: 's', access: read },
     warnings: { signature: 'a(sss)', access: read },

@@ -86,7 +86,10 @@ export function RestoreConfirmPage(props: {
   }, [ended, operation?.status]);
 
   const ready = source.kind === 'cloud' ? account !== undefined : unknown !== undefined;
-  const needsFolder = unknownFoldersText(unknown) !== undefined && into === null;
+  // A cloud backup's folders are known only once it is downloaded: the restore itself then says they
+  // have no place here (or that their place cannot take them), and a folder is asked for after all.
+  const refusedForFolder = operation?.status === 'Error' && operation.problem?.kind === 'needs-folder';
+  const needsFolder = (unknownFoldersText(unknown) !== undefined || refusedForFolder) && into === null;
 
   const chooseFolder = async () => {
     const chosen = await picker.pick({ title: 'Restore into', ...(into ? { start: into } : {}) });

@@ -1,7 +1,7 @@
 // `sfbackup demo --no-open` in Debian's Chromium: the whole cloud flow with no server of one's own —
 // the demo account is there, automatic backups can be set, Back up now uploads with progress, the backup
 // is listed and restored byte for byte, and "End demo" ends the command and removes what it made.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -96,13 +96,48 @@ describe.each(viewports)('the demo at $width×$height', (viewport) => {
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.locator('.row-sub').textContent()).toBe('Demo server');
 
-    // Restore it: the sample folders come back as they were.
+    // Restore it: the sample folders come back as they were (a file changed and one deleted since).
+    const documents = path.join(dir, 'home', 'Documents');
+    writeFileSync(path.join(documents, 'Welcome.txt'), 'changed after the backup\n');
+    rmSync(path.join(documents, 'Recipes', 'Karjalanpiirakka.txt'));
+    expect(readTree(documents)).not.toEqual(samples);
     await row.click();
     await expectFocus(page, heading('Restore device'), 'the restore page opens');
     await button('Restore').click();
     await expect.poll(() => statusLine(), { timeout: 60_000 }).toBe('Finished');
-    expect(readTree(path.join(dir, 'home', 'Documents'))).toEqual(samples);
+    expect(readTree(documents)).toEqual(samples);
     await checkState(page, viewport, 'demo-restore-finished');
+
+    // This computer no longer backs up Pictures: the restore downloads the backup, finds no place for
+    // Pictures, says so without naming a CLI flag, and asks for a folder; the backup goes there.
+    const pictures = readTree(path.join(dir, 'home', 'Pictures'));
+    await button('Done').click();
+    await expectFocus(page, heading('Backup'), 'back on the Backup page');
+    await button('Remove Pictures').click();
+    await expect.poll(() => button('Remove Pictures').count()).toBe(0);
+    await row.click();
+    await expectFocus(page, heading('Restore device'), 'the restore page opens');
+    await button('Restore').click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 60_000 })
+      .toContain('The backup holds folders this computer does not back up (Pictures).');
+    expect(await page.getByRole('alert').textContent()).toContain('Choose a folder to restore into.');
+    expect(await page.locator('main').textContent()).not.toContain('--to');
+    await expectFocus(page, button('Choose folder…'), 'the restore asks for a folder');
+    await checkState(page, viewport, 'demo-restore-needs-folder');
+    await button('Choose folder…').click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.count()).toBe(1);
+    await dialog.getByLabel('New folder').fill('Restored');
+    await dialog.getByRole('button', { name: 'Make' }).click();
+    await expect.poll(() => dialog.locator('.current-folder').textContent()).toMatch(/\/home\/Restored$/);
+    await dialog.getByRole('button', { name: 'Choose' }).click();
+    await button('Try again').click();
+    await expect.poll(() => statusLine(), { timeout: 60_000 }).toBe('Finished');
+    const restored = path.join(dir, 'home', 'Restored');
+    expect(readTree(path.join(restored, 'Pictures'))).toEqual(pictures);
+    expect(readTree(path.join(restored, 'Documents'))).toEqual(samples);
+    expect(await page.getByText(`Your files are back, in ${restored}.`).isVisible()).toBe(true);
 
     // End demo: the command ends by itself and its folder is gone.
     await button('Done').click();

@@ -141,6 +141,38 @@ describe('Restore confirmation', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Try again' }));
   });
 
+  it('a cloud backup whose folders have no place here: the restore says so, then asks for a folder', async () => {
+    const fake = fakeApi({
+      'accounts.list': () => [account],
+      'backup.restore': () => null,
+      'folders.pick': () => ({ native: true, path: '/home/alice/Restored' }),
+      'backup.restoreInto': () => null,
+    });
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'cloud', accountId: 1 }} file={file} navigate={noop} onBack={noop} />,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore' }));
+    const message = 'Could not restore the backup: The backup holds folders this computer does not back up (Photos).';
+    act(() =>
+      fake.emit('vault.operation', {
+        kind: 'restore',
+        accountId: 1,
+        status: 'Error',
+        error: message,
+        problem: { kind: 'needs-folder', message },
+      }),
+    );
+    expect(screen.getByRole('alert').textContent).toContain('does not back up (Photos)');
+    expect(screen.getByRole('alert').textContent).toContain('Choose a folder to restore into.');
+    expect(document.body.textContent).not.toContain('--to');
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Choose folder…' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect((await screen.findByText('/home/alice/Restored')).closest('.restore-into')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(fake.calls).toContainEqual(['backup.restoreInto', [1, file, '/home/alice/Restored']]);
+  });
+
   it('asks where to restore the folders this computer does not back up, with the app’s own dialog', async () => {
     const card = '/media/alice/SFB STICK';
     const fake = fakeApi({

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { archiveUnits } from '../../main/targets/archiveUnits.js';
+import { archiveUnits } from '../../main/vault/archiveUnits.js';
 import { createFolder, listFolder } from '../../main/targets/folderBrowser.js';
 import { listLocalBackups } from '../../main/targets/localBackups.js';
 import { describeLocation, isMediaMount, parseMountinfo } from '../../main/targets/mountinfo.js';

@@ -147,6 +147,34 @@ describe('backups to a folder or drive', () => {
     expect(readdirSync(into)).toEqual([]);
   });
 
+  it('a restore whose folders this computer does not back up names them all and changes nothing', async () => {
+    const folder = tempDir('sfb-card-');
+    const run = await backUp(vault, folder);
+    expect(run.end.status).toBe('Finished');
+    // A second folder in the backup, made by GNU tar beside ours (a device's backup has several).
+    const other = tempDir('sfb-other-');
+    mkdirSync(path.join(other, 'Music'));
+    writeFileSync(path.join(other, 'Music', 'song.ogg'), 'la');
+    const device = path.join(folder, backupFileName(new Date(Date.now() + 60_000)));
+    execFileSync('tar', ['-cf', device, '-C', other, 'Music', '-C', path.dirname(unit), 'Photos']);
+    world.stores.units.remove(unit);
+    try {
+      const ended = new Promise<string>((resolve) =>
+        vault.on('fileBackupStatusChanged', (_f, status) => ['Finished', 'Error'].includes(status) && resolve(status)),
+      );
+      const before = readTree(path.dirname(unit));
+      await vault.restoreFromFile(device);
+      expect(await ended).toBe('Error');
+      expect(vault.snapshot).toMatchObject({
+        errorCode: 'NeedsFolder',
+        error: 'Could not restore the backup: The backup holds folders this computer does not back up (Music, Photos).',
+      });
+      expect(readTree(path.dirname(unit))).toEqual(before);
+    } finally {
+      world.stores.units.add(unit);
+    }
+  });
+
   it('cancelled while writing: no file is left, under any name', async () => {
     const folder = tempDir('sfb-card-');
     let cancelled = false;

@@ -1,12 +1,12 @@
 // The folders (units) a backup file holds, read from its tar headers alone: each header says how far
 // the next one is, so a large backup on a slow memory card is not read through. Used to ask, before a
 // restore, where folders this computer does not back up should go. Headers are decoded by the vault's
-// own tar codec (vault/tar/header.ts); a gzip-compressed backup is read through TarReader instead.
+// own tar codec (tar/header.ts); a gzip-compressed backup is read through TarReader instead.
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { BLOCK, TypeFlag, decodeHeader, isZeroBlock, parsePaxRecords } from '../vault/tar/header.js';
-import { TarReader } from '../vault/tar/TarReader.js';
+import { BLOCK, TypeFlag, decodeHeader, isZeroBlock, parsePaxRecords } from './tar/header.js';
+import { TarReader } from './tar/TarReader.js';
 
 const MAX_HEADERS = 2_000_000;
 /** A pax header or long name bigger than this is not a name: the file is damaged. */
