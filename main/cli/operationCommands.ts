@@ -8,14 +8,12 @@ import { DaemonSession } from '../session.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
-import { showVaultProgress } from './progress.js';
-import { backupsInFolder, backupToFolder, isFolderArgument, restoreFromFolder } from './fileCommands.js';
+import { runVaultOperation } from './vaultOperation.js';
 import { UNVERIFIED_NOTE } from '../vault/notes.js';
+import { backupsInFolder, backupToFolder, isFolderArgument, restoreFromFolder } from './fileCommands.js';
 import { noteLines, OperationFailed, runNotes, withFolderFlag } from './runOutcome.js';
 
 export { OperationFailed };
-
-const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
 /** The run's results, when the daemon is still there to say. */
 async function lastResult(session: DaemonSession, profile: string) {
@@ -24,60 +22,6 @@ async function lastResult(session: DaemonSession, profile: string) {
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly. */
-async function runVaultOperation(
-  session: DaemonSession,
-  accountId: number,
-  kind: 'backup' | 'restore',
-  start: () => Promise<void>,
-): Promise<{ status: string; error?: string; code?: string }> {
-  const { vault } = session;
-  let error: string | undefined;
-  let code: string | undefined;
-  let resolve!: (status: string) => void;
-  const finished = new Promise<string>((r) => (resolve = r));
-  // Another command's operation may end while this one starts: the vault announces an outcome before it
-  // answers the next call (vaultOperations.ts end()), so what arrives before the answer is not about this one.
-  let started = false;
-  const offs = await Promise.all([
-    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
-      (id, errorCode, text) => {
-        if (started && id === accountId) [error, code] = [text, errorCode];
-      },
-    ),
-    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
-      (id, status) => {
-        if (started && id === accountId && terminal.has(status)) resolve(status);
-      },
-    ),
-    showVaultProgress(vault),
-    session.onServicesLost((name) => {
-      error = `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`;
-      resolve('Error');
-    }),
-  ]);
-  const cancel = () => void vault.cancel();
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    await start();
-    started = true;
-    // What it said between its answer and now (it cannot have started another operation meanwhile).
-    const now = await vault.state();
-    if (now.status === 'Error' || now.status === 'Canceled') {
-      error ??= now.error || undefined;
-      code ??= now.errorCode || undefined;
-      resolve(now.status);
-    }
-    const status = await finished;
-    return { status, ...(error ? { error } : {}), ...(code ? { code } : {}) };
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-    for (const off of offs) await off();
   }
 }
 
@@ -125,7 +69,7 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
   if (outcome.status !== 'Finished')
-    throw new OperationFailed(withFolderFlag(outcome.error ?? 'The restore failed.', outcome.code), 1, outcome.code);
+    throw new OperationFailed(withFolderFlag(outcome.error ?? 'The restore failed.', outcome.code), 1, undefined);
   const notes = await runNotes(session);
   const verified = !notes.notes.includes(UNVERIFIED_NOTE);
   cli.out.result(
