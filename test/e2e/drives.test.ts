@@ -76,8 +76,9 @@ describe.each(viewports)('a removable drive in the page at $width×$height', (vi
 
     await button('Back up now').click();
     await expect.poll(() => statusLine(), { timeout: 60_000 }).toBe('Finished');
-    const [file] = readdirSync(stick);
+    const [file, checksum] = readdirSync(stick).sort();
     expect(file).toMatch(/^sailfish_backup_.*Z\.tar$/);
+    expect(checksum).toBe(`${file}.sha256`);
     const row = page.getByRole('list', { name: /^Backups on SFB STICK/ }).getByRole('button');
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.locator('.row-sub').textContent()).toMatch(/^SFB STICK [\d.]+ GB$/);

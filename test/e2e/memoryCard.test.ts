@@ -100,8 +100,9 @@ describe.each(viewports)('backing up without an account at $width×$height', (vi
     }
     expect(await statusLine()).toBe('Finished');
     const folder = path.join(home, 'Sailfish OS backups');
-    const [file] = readdirSync(folder);
+    const [file, checksum] = readdirSync(folder).sort();
     expect(file).toMatch(/^sailfish_backup_.*Z\.tar$/);
+    expect(checksum).toBe(`${file}.sha256`);
     expect(await page.getByText(`Made the folder ${folder} for your backups.`).isVisible()).toBe(true);
     const row = page.getByRole('list', { name: /^Backups on This computer/ }).getByRole('button');
     await expect.poll(() => row.count()).toBe(1);
