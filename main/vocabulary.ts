@@ -99,6 +99,8 @@ export const FAILURE_KINDS = [
   'busy',
   /** The user cancelled. */
   'cancelled',
+  /** A restore needs a folder chosen to restore into: the backup's folders have no place here. */
+  'needs-folder',
   /** A file the app keeps (settings, profiles, units) is damaged; the message names it. */
   'damaged',
   /** Anything else; the message says what. */

@@ -21,3 +21,16 @@ export function resultWord(majorCode: number): string {
   const name = majorName(majorCode);
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
+
+/** A size as Sailfish's Format.formatFileSize writes it: "112.8 GB", "640 kB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,7 +1,7 @@
 // What the Settings UI can do, implemented on the stores and a daemon session. Electron's IPC and the
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
-import type { SyncProfile } from '../buteo/SyncProfile.js';
+import { statSync } from 'node:fs';
 import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
   BackupPage,
@@ -11,13 +11,13 @@ import type {
   EventName,
   EventPayload,
   Problem,
-  ProfileSummary,
   ServiceStatusView,
   VaultStateView,
 } from '../ipc/contract.js';
 import { errorWithProblem, fieldForRun, problemOf } from '../signin/problems.js';
 import { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import { accountHandlers } from './accountHandlers.js';
+import { profileHandlers } from './profileHandlers.js';
 import { AccountSignIns } from './AccountSignIns.js';
 import { accountView } from './accountView.js';
 import { ensureProfilesThroughDaemon, listCloudBackups } from '../operations.js';
@@ -26,17 +26,36 @@ import type { ServiceStatus } from '../service/serviceStatus.js';
 import { fileProblems } from '../fileProblems.js';
 import { logger } from '../log.js';
 import type { DaemonSession } from '../session.js';
-import type { VaultErrorCode } from '../vault/vaultTypes.js';
+import { isVaultErrorCode, type VaultErrorCode } from '../vault/vaultTypes.js';
 import { isBusyVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
+import { DriveMonitor } from '../targets/DriveMonitor.js';
+import { FolderTargets, folderTargetsFile, typedFolder } from '../targets/FolderTargets.js';
+import { demoHandlers, type DemoOptions } from './demoHandlers.js';
+import { targetHandlers, type PickFolder } from './targetHandlers.js';
 
-const log = logger('bridge');
+export interface BridgeOptions {
+  /** The user's environment: home folder, system bus (drives), browser. */
+  env?: NodeJS.ProcessEnv;
+  /** Where one-line notices go (which source drives come from). */
+  note?: (text: string) => void;
+  /** The app's own folder dialog (Electron); browser mode has the page's folder browser instead. */
+  pickFolder?: PickFolder;
+  /** Opens an address in a window of its own (the demo's); false when it cannot. */
+  openUrl?: (url: string) => boolean;
+  /** This bridge serves `sfbackup demo`. */
+  demo?: DemoOptions;
+  /** Follow removable drives (default); tests of other things leave the system bus alone. */
+  drives?: boolean;
+}
 
 type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
+const log = logger('bridge');
+
 /** The failure kind a vault error code (a syncStatus name) stands for, when no run recorded better. */
-function kindOfVaultCode(code: VaultErrorCode): FailureKind {
+function kindOfVaultCode(code: VaultErrorCode | ''): FailureKind {
   switch (code) {
     case 'AuthenticationFailure':
       return 'auth';
@@ -47,6 +66,8 @@ function kindOfVaultCode(code: VaultErrorCode): FailureKind {
     case 'Aborted':
     case 'Cancelled':
       return 'cancelled';
+    case 'NeedsFolder':
+      return 'needs-folder';
     default:
       return 'other';
   }
@@ -68,18 +89,29 @@ export class SettingsBridge {
   /** Server paths of the backups last listed, by "<accountId>/<file name>". */
   private readonly listedPaths = new Map<string, string>();
 
+  private drives: DriveMonitor | undefined;
+  private readonly folders: FolderTargets;
+  private readonly env: NodeJS.ProcessEnv;
+
   private constructor(
     private readonly stores: Stores,
     private readonly session: DaemonSession,
+    private readonly options: BridgeOptions,
   ) {
     this.emitter.setMaxListeners(100);
     this.signIns = new AccountSignIns(new SignInStatusStore(stores.paths.signInStatusFile));
+    this.folders = new FolderTargets(folderTargetsFile(stores.paths.dataDir));
+    this.env = options.env ?? process.env;
   }
 
-  static async attach(stores: Stores, session: DaemonSession): Promise<SettingsBridge> {
-    const bridge = new SettingsBridge(stores, session);
+  static async attach(stores: Stores, session: DaemonSession, options: BridgeOptions = {}): Promise<SettingsBridge> {
+    const bridge = new SettingsBridge(stores, session, options);
     await bridge.subscribe();
     await bridge.createMissingProfiles();
+    if (options.drives !== false) {
+      bridge.drives = await DriveMonitor.start(bridge.env, options.note ?? (() => {}));
+      bridge.drives.on('change', () => bridge.emit('targets.changed', {}));
+    }
     return bridge;
   }
 
@@ -108,21 +140,28 @@ export class SettingsBridge {
     this.vaultState = await vault.state();
     this.deviceId = await vault.backupFileDeviceId();
     const now = () => new Date().toISOString();
-    const operation = (kind: OperationKind) => (accountId: number, status: VaultStatus) =>
-      this.emit('vault.operation', { kind, accountId, status });
-    const failure = (kind: OperationKind) => (accountId: number, code: VaultErrorCode, error: string) =>
-      this.emit('vault.operation', {
-        kind,
+    // The vault says a failure twice: cloud*Error with its cause, then cloud*StatusChanged "Error". The
+    // second says it again with the cause, so that a page keeping the last event keeps the cause too.
+    const failures = new Map<string, { error: string; problem: Problem }>();
+    const operation = (kind: OperationKind) => (accountId: number, status: VaultStatus) => {
+      const failed = failures.get(`${kind}:${accountId}`);
+      failures.delete(`${kind}:${accountId}`);
+      this.emit('vault.operation', { kind, accountId, status, ...(status === 'Error' ? failed : {}) });
+    };
+    const failure = (kind: OperationKind) => (accountId: number, code: VaultErrorCode, error: string) => {
+      const ownKind = kindOfVaultCode(code);
+      // A sign-in failure the run recorded says more about the server; a restore that needs a folder is no such thing.
+      const recorded =
+        ownKind === 'needs-folder' ? undefined : this.recordedProblem(accountId, this.operationStartedAt);
+      const problem: Problem = recorded ?? {
+        kind: ownKind,
+        message: error,
         accountId,
-        status: 'Error',
-        error,
-        problem: this.recordedProblem(accountId, this.operationStartedAt) ?? {
-          kind: kindOfVaultCode(code),
-          message: error,
-          accountId,
-          ...(fieldForRun(kindOfVaultCode(code)) ? { field: fieldForRun(kindOfVaultCode(code)) } : {}),
-        },
-      });
+        ...(fieldForRun(ownKind) ? { field: fieldForRun(ownKind) } : {}),
+      };
+      failures.set(`${kind}:${accountId}`, { error, problem });
+      this.emit('vault.operation', { kind, accountId, status: 'Error', error, problem });
+    };
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
         // A run started elsewhere (scheduled, the CLI) begins when the vault leaves a resting state.
@@ -135,6 +174,20 @@ export class SettingsBridge {
       await vault.onCloudBackupError(failure('backup')),
       await vault.onCloudRestoreStatusChanged(operation('restore')),
       await vault.onCloudRestoreError(failure('restore')),
+      await vault.onFileBackupStatusChanged((file, status) => {
+        const kind = this.vaultState.mode?.startsWith('restore') ? 'restore' : 'backup';
+        const error = status === 'Error' ? this.vaultState.error || 'The operation failed.' : undefined;
+        const code = this.vaultState.errorCode ?? '';
+        this.emit('vault.operation', {
+          kind,
+          accountId: 0,
+          file,
+          status,
+          ...(error
+            ? { error, problem: { kind: kindOfVaultCode(isVaultErrorCode(code) ? code : ''), message: error } }
+            : {}),
+        });
+      }),
       await msyncd.onSyncStatus((e) => this.emit('sync.status', { ...e, at: now() })),
       await msyncd.onTransferProgress((e) => this.emit('sync.transfer', { ...e, at: now() })),
       await msyncd.onProfileChanged((profile, change) => this.emit('profiles.changed', { profile, change })),
@@ -150,40 +203,11 @@ export class SettingsBridge {
   }
 
   async close(): Promise<void> {
+    await this.drives?.close();
+    await this.demo.close();
     this.signIns.close();
     for (const off of this.unsubscribers.splice(0)) await off();
     this.emitter.removeAllListeners();
-  }
-
-  private profileSummary(p: SyncProfile, running: string[]): ProfileSummary {
-    const last = this.stores.profiles.results(p.name).at(-1);
-    const schedule = p.schedule;
-    return {
-      name: p.name,
-      displayName: p.displayName,
-      accountId: p.accountId ?? null,
-      client: p.clientPlugin ?? null,
-      enabled: p.enabled,
-      schedule: schedule
-        ? {
-            enabled: schedule.enabled,
-            interval: schedule.interval,
-            days: schedule.days,
-            ...(schedule.time ? { time: schedule.time } : {}),
-          }
-        : null,
-      keys: p.keys(),
-      running: running.includes(p.name),
-      lastResult: last
-        ? {
-            time: last.time,
-            majorCode: last.majorCode,
-            minorCode: last.minorCode,
-            scheduled: last.scheduled,
-            ...(last.message ? { message: last.message } : {}),
-          }
-        : null,
-    };
   }
 
   /** Reads only: profiles are created by the calls that need them (and when the bridge attaches). */
@@ -206,6 +230,7 @@ export class SettingsBridge {
       units: this.unitsOrNone(),
       deviceId: this.deviceId,
       problems: fileProblems(this.stores),
+      demo: this.options.demo ? { serverUrl: this.options.demo.serverUrl } : null,
     };
   }
 
@@ -219,6 +244,13 @@ export class SettingsBridge {
     }
   }
 
+  private readonly demo = demoHandlers(() => ({
+    assetsDir: this.stores.paths.assetsDir,
+    env: this.env,
+    demo: this.options.demo,
+    openUrl: this.options.openUrl,
+  }));
+
   private readonly handlers: Handlers = {
     'providers.list': () =>
       this.stores.catalog
@@ -230,6 +262,18 @@ export class SettingsBridge {
       signIns: this.signIns,
       emit: (name, payload) => this.emit(name, payload),
     })),
+    ...targetHandlers(() => ({
+      stores: this.stores,
+      session: this.session,
+      drives: this.drives,
+      folders: this.folders,
+      env: this.env,
+      pickFolder: this.options.pickFolder,
+      operationStarting: () => (this.operationStartedAt = Date.now()),
+      emit: (name, payload) => this.emit(name, payload),
+    })),
+    'demo.start': () => this.demo.start(),
+    'demo.end': () => this.demo.end(),
     'backup.page': () => this.backupPage(),
     'backup.setAuto': async (accountId, auto) => {
       const { msyncd } = this.session;
@@ -274,35 +318,30 @@ export class SettingsBridge {
       await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);
       return null;
     },
-    'units.add': (folder) => this.stores.units.add(folder),
+    'backup.restoreInto': async (accountId, file, folder) => {
+      if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+        throw new InputError(`The folder ${folder} does not exist`);
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, accountId);
+      this.operationStartedAt = Date.now();
+      await this.session.vault.restoreFromCloud(
+        accountId,
+        this.listedPaths.get(`${accountId}/${file}`) ?? file,
+        folder,
+      );
+      return null;
+    },
+    'units.add': (folder) => this.stores.units.add(typedFolder(folder, this.env)),
+    'units.list': () => this.stores.units.list(),
     'units.remove': (folder) => {
       this.stores.units.remove(folder);
       return null;
     },
-    'profiles.list': async () => {
-      const running = await this.session.msyncd.runningSyncs();
-      return this.stores.profiles.list().map((p) => this.profileSummary(p, running));
-    },
-    'profiles.get': async (name) => {
-      const profile = this.stores.profiles.load(name);
-      if (!profile) throw new InputError(`No sync profile ${name}`);
-      const running = await this.session.msyncd.runningSyncs();
-      const log = this.stores.profiles.results(name).map((r) => ({
-        time: r.time,
-        majorCode: r.majorCode,
-        minorCode: r.minorCode,
-        scheduled: r.scheduled,
-        ...(r.message ? { message: r.message } : {}),
-      }));
-      return { summary: this.profileSummary(profile, running), xml: profile.toXml(), log };
-    },
-    'profiles.run': (name) => this.session.msyncd.startSync(name),
-    'profiles.abort': async (name) => {
-      await this.session.msyncd.abortSync(name);
-      return null;
-    },
+    ...profileHandlers(() => ({ stores: this.stores, session: this.session })),
     'service.status': async () => serviceView(await this.installer().status()),
-    'service.install': async () => serviceView(await this.installer().install()),
+    'service.install': async () => {
+      if (this.options.demo) throw new InputError('The demo is removed when it ends: it cannot run in the background.');
+      return serviceView(await this.installer().install());
+    },
   };
 
   /** The background service, asked about on the bus this window uses. */

@@ -2,8 +2,7 @@
 import { DBusCallError, type DBusClient } from '../dbus/DBusClient.js';
 import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE, VaultError, vaultRefusalOf } from './vaultNames.js';
 import type { FileNote } from './notes.js';
-import { isSyncStatusName } from '../buteo/codes.js';
-import type { VaultErrorCode, VaultState } from './vaultTypes.js';
+import { isVaultErrorCode, type VaultErrorCode, type VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
 import { isVaultStatus, VAULT_MODES, type VaultMode, type VaultStatus } from '../vocabulary.js';
 import { waitingFor } from '../waits.js';
@@ -17,7 +16,7 @@ function statusFromWire(value: unknown): VaultStatus | undefined {
 /** Another vault's error codes may be its own words: those read as a plain error. */
 function errorCodeFromWire(value: unknown): VaultErrorCode {
   const text = scalarText(value);
-  return isSyncStatusName(text) ? text : 'Error';
+  return isVaultErrorCode(text) ? text : 'Error';
 }
 
 function modeFromWire(value: unknown): VaultMode {
@@ -129,12 +128,18 @@ export class VaultProxy {
     return this.start('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
   }
 
-  async backupToFile(filePath: string): Promise<void> {
-    await this.call('backupToFile', 's', [filePath]);
+  /** Resolves once the backup began, with where that answer arrived, as backupToCloud does. */
+  backupToFile(filePath: string): Promise<number> {
+    return this.start('backupToFile', 's', [filePath]);
   }
 
-  async restoreFromFile(file: string): Promise<void> {
-    await this.call('restoreFromFile', 's', [file]);
+  /**
+   * `folder` uses this app's extension: restore into it instead of the original folders. Resolves once
+   * the restore began, as backupToCloud does.
+   */
+  restoreFromFile(file: string, folder?: string): Promise<number> {
+    if (folder === undefined) return this.start('restoreFromFile', 's', [file]);
+    return this.start('restoreFromFileToFolder', 'ss', [file, folder]);
   }
 
   async cancel(): Promise<void> {
@@ -152,6 +157,7 @@ export class VaultProxy {
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
       error: scalarText(props.error?.value),
+      errorCode: scalarText(props.errorCode?.value) ? errorCodeFromWire(props.errorCode?.value) : '',
       mode: modeFromWire(props.mode?.value),
       logFilePath: scalarText(props.logFilePath?.value),
       warnings: warningsFromWire(props.warnings?.value),
@@ -169,6 +175,8 @@ export class VaultProxy {
             const status = statusFromWire(variant.value);
             if (status) changed.status = status;
           } else if (key === 'mode') changed.mode = modeFromWire(variant.value);
+          else if (key === 'errorCode')
+            changed.errorCode = scalarText(variant.value) ? errorCodeFromWire(variant.value) : '';
           else changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
         }
         handler(changed, this.client.arrivalOf(message));
@@ -211,10 +219,10 @@ export class VaultProxy {
     );
   }
 
-  onFileBackupStatusChanged(handler: (file: string, status: VaultStatus) => void) {
-    return this.onAccountSignal('fileBackupStatusChanged', (b) => {
+  onFileBackupStatusChanged(handler: (file: string, status: VaultStatus, arrival: number) => void) {
+    return this.onAccountSignal('fileBackupStatusChanged', (b, at) => {
       const status = statusFromWire(b[1]);
-      if (status) handler(scalarText(b[0]), status);
+      if (status) handler(scalarText(b[0]), status, at);
     });
   }
 }

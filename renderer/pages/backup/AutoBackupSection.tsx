@@ -84,7 +84,8 @@ export function AutoBackupSection(props: {
                 : 'Backs up over any connection, mobile data too.'
             }
           />
-          <BackgroundService />
+          {/* The demo's data goes when it ends: nothing of it may be installed to run later. */}
+          {!page.demo && <BackgroundService />}
         </>
       )}
     </div>

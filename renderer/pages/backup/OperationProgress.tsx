@@ -22,6 +22,8 @@ export interface OperationView {
   status: 'Running' | FinalVaultStatus;
   error?: string;
   problem?: Problem;
+  /** The backup file, for a backup to or restore from a drive or folder. */
+  file?: string;
   /** Started by the user on this page (focus follows it), not found running. */
   startedHere?: boolean;
 }
@@ -54,17 +56,20 @@ export function OperationProgress(props: {
   operation: OperationView | undefined;
   account?: AccountFacts | undefined;
   onCancel: () => void;
-  onViewLog: () => void;
+  /** Opens the run's log (a cloud run's profile); none for runs on this computer. */
+  onViewLog?: (() => void) | undefined;
   onFix?: ((field: ProblemField) => void) | undefined;
 }) {
   const { vault, operation } = props;
   const running = operation?.status === 'Running';
   const line = operation ? statusLine(vault, operation) : '';
-  const transferring = vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup';
-  const progress = running && transferring ? vault.progress : 0;
-  // A new stage is said at once; a transfer's bytes, rate and time left change within one stage.
+  // Uploads, downloads and backups to a file carry their bytes in the line; their bar follows them.
+  const measured =
+    vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup' || vault.mode === 'backupToFile';
+  const progress = running && measured ? vault.progress : 0;
+  // A new stage is said at once; bytes, rate and time left change within one stage (said every few seconds).
   const stage = running
-    ? `${isBusyVaultStatus(vault.status) ? vault.status : 'Preparing'} ${transferring ? '' : line}`
+    ? `${isBusyVaultStatus(vault.status) ? vault.status : 'Preparing'} ${measured ? vault.mode : line}`
     : (operation?.status ?? '');
   const failed = operation?.status === 'Error';
   const announced = useAnnouncement(failed ? 'Failed' : line, stage);
@@ -112,7 +117,7 @@ export function OperationProgress(props: {
           onFix={props.onFix}
         />
       )}
-      {operation && (
+      {operation && props.onViewLog && (
         <button type="button" className="link" onClick={props.onViewLog}>
           View log
         </button>
