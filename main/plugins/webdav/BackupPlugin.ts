@@ -192,6 +192,7 @@ export class BackupPlugin implements ClientPlugin {
         await rm(localFile, { force: true });
         await rm(checksumFileOf(localFile), { force: true });
       }
+      connection.close();
     }
   }
 }

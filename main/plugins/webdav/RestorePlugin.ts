@@ -66,6 +66,8 @@ export class RestorePlugin implements ClientPlugin {
         );
       }
       throw err;
+    } finally {
+      connection.close();
     }
     return {
       local: { added: 1, deleted: 0, modified: 0 },
