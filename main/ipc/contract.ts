@@ -361,6 +361,10 @@ export const events = {
 } as const;
 
 export type EventName = keyof typeof events;
+
+/** Electron's IPC channels: `sfb:call:<call name>` for each call, one channel for every event. */
+export const CALL_CHANNEL_PREFIX = 'sfb:call:';
+export const EVENT_CHANNEL = 'sfb:event';
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
 export function isCallName(name: string): name is CallName {
