@@ -16,6 +16,7 @@ import { EngineClients, EngineInterface, ENGINE_PATH, trackCallers } from './eng
 import { InputError } from './errors.js';
 import type { TransferLimits } from './plugins/webdav/WebDavConnection.js';
 import { BackupPluginFactory } from './plugins/registry.js';
+import { recordingRunOutcomes } from './signin/runOutcomes.js';
 import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
 import { restoreDirOf } from './vault/backupFiles.js';
@@ -83,15 +84,20 @@ export class Engine {
     const msyncd = new MsyncdProxy(client);
     const vaultProxy = new VaultProxy(client);
     const workDir = ownWorkDir(stores.paths.vaultDir);
-    const plugins = new BackupPluginFactory(stores.catalog, {
+    const webdavPlugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
       // BackupRestore writes only where this engine's vault has it download backups.
       restoreDir: restoreDirOf(workDir),
-      signInStatus: new SignInStatusStore(stores.paths.signInStatusFile),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.transferLimits ? { transferLimits: options.transferLimits } : {}),
     });
+    // How each run went at the account's server, for the Accounts page and CredentialsNeedUpdate.
+    const plugins = recordingRunOutcomes(
+      webdavPlugins,
+      stores.accounts,
+      new SignInStatusStore(stores.paths.signInStatusFile),
+    );
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
     const vault = new Vault(
       msyncd,

@@ -2,7 +2,7 @@
 import { SyncStatus } from './buteo/codes.js';
 import type { DaemonSession } from './session.js';
 import type { Stores } from './stores.js';
-import { backupFileDate } from './vault/progressText.js';
+import { backupFileDate } from './backupNames.js';
 import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccounts.js';
 import type { SyncProfile } from './buteo/SyncProfile.js';
 import { BackupError, InputError } from './errors.js';

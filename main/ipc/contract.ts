@@ -15,7 +15,7 @@ export {
   statusNames,
   type SyncStatusName,
 } from '../buteo/codes.js';
-export { backupFileDate } from '../vault/progressText.js';
+export { backupFileDate } from '../backupNames.js';
 
 const accountId = z.number().int().positive().max(2147483647);
 const shortText = z.string().max(1000);

@@ -36,10 +36,7 @@ export interface CreateOptions {
   excluded?: string[];
 }
 
-/** Unit names as stored in units.json (kept as they always were; a backup refuses dot names itself). */
-export function isUnitName(name: string): boolean {
-  return /^[^/\\\0]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
-}
+export { isUnitName } from '../backupNames.js';
 
 /**
  * Writes the units into `file` through a temporary `.part` name, so a cancelled or failed run never

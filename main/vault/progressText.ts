@@ -1,5 +1,8 @@
 // Human progress lines for transfers: "Uploading 120 MB of 512 MB · 48 MB/s · 0:08 left".
 
+// Backup file names are ../backupNames.ts's; re-exported for the vault's own modules.
+export { backupFileDate, backupFileName } from '../backupNames.js';
+
 export function formatBytes(bytes: number): string {
   // Rates are fractions: a trickling server must read "0 B/s", never "0.19943544428080512 B/s".
   if (bytes < 1000) return `${Math.round(bytes)} B`;
@@ -40,17 +43,4 @@ export function transferLine(verb: string, sample: RateSample): string {
       parts.push(`${formatDuration((sample.total - sample.done) / rate)} left`);
   }
   return parts.join(' · ');
-}
-
-/** sailfish_backup_YYYY-MM-DDTHH-MM-SSZ.tar, in UTC. */
-export function backupFileName(date: Date): string {
-  return `sailfish_backup_${date.toISOString().slice(0, 19).replace(/:/g, '-')}Z.tar`;
-}
-
-/** The time a backup file name carries, or undefined for names of another shape. */
-export function backupFileDate(name: string): Date | undefined {
-  const m = /^sailfish_backup_(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z\.tar(?:\.gz)?$/.exec(name);
-  if (!m) return undefined;
-  const date = new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -4,7 +4,7 @@ import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
 import { toBackupError } from './errors.js';
-import { isBackupFileName } from '../../vault/backupFiles.js';
+import { isBackupFileName } from '../../backupNames.js';
 
 export class QueryPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { KEY_RESTORE_FILE } from '../../buteo/SyncProfile.js';
 import { BackupError } from '../../errors.js';
-import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../vault/backupFiles.js';
+import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../backupNames.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { httpStatusOf } from './errors.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';

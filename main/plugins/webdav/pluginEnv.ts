@@ -4,7 +4,6 @@ import { LOCATION_KEYS } from '../../accounts/readAccount.js';
 import { MinorCode } from '../../buteo/codes.js';
 import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import type { SignInStatusStore } from '../../signin/SignInStatusStore.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
 import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 
@@ -14,8 +13,6 @@ export interface PluginEnv {
   /** The vault's own download folder: the only place BackupRestore writes a backup to. */
   restoreDir: string;
   idleTimeoutMs?: number;
-  /** Where each run's outcome at the server is recorded for the Accounts page (optional). */
-  signInStatus?: SignInStatusStore;
   transferLimits?: Partial<TransferLimits>;
 }
 
