@@ -16,6 +16,8 @@ export {
   type SyncStatusName,
 } from '../buteo/codes.js';
 export { backupFileDate } from '../backupNames.js';
+// The form checks what the engine will check again: the same rules, so a value the page accepts is saved.
+export { resolveBackupsPath, validateServerAddress, validateServerPath } from '../accounts/validation.js';
 
 const accountId = z.number().int().positive().max(2147483647);
 const shortText = z.string().max(1000);
