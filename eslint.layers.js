@@ -18,15 +18,19 @@ const noElectron = {
 /** Each folder's own restrictions; every main/ folder also refuses Electron. */
 const rules = {
   // The engine's leaf modules at the root of main/: shared by every folder, so they import none.
-  leaves: [
-    {
-      regex: '^\\./(?!buteo/codes\\.js$)[^/]+/',
-      message: 'A shared leaf module of main/ imports no folder (but Buteo’s codes).',
-    },
-  ],
+  leaves: [{ regex: '^\\./[^/]+/', message: 'A shared leaf module of main/ imports no folder.' }],
   accounts: ['buteo', 'vault', 'plugins', 'signin', 'targets', 'service', 'system', ...edges].map(folder),
   dbus: ['accounts', 'buteo', 'vault', 'plugins', 'signin', 'targets', 'service', 'system', ...edges].map(folder),
-  buteo: ['vault', 'signin', 'targets', ...edges].map(folder),
+  // The sync daemon owns its client-plugin port (buteo/ClientPlugin.ts); the plugins implement it.
+  buteo: ['vault', 'plugins', 'signin', 'targets', ...edges].map(folder),
+  // The contract is bundled into the page: words, codes and pure checks only.
+  ipc: [
+    {
+      regex: '^(?!zod$|\\.\\./(vocabulary|backupNames)\\.js$|\\.\\./accounts/validation\\.js$|\\./)',
+      message:
+        'The contract imports only zod and pure words: the vocabulary (with Buteo’s codes), backup names, validation.',
+    },
+  ],
   vault: [
     ...['plugins', 'signin', 'service', ...edges].map(folder),
     {
@@ -71,6 +75,8 @@ const leafFiles = [
   'log',
   'paths',
   'processIdentity',
+  'progressText',
+  'runDir',
   'scalar',
   'vocabulary',
   'waits',

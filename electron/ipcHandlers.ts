@@ -3,7 +3,7 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import type { SettingsBridge } from '../main/bridge/SettingsBridge.js';
 import { CALL_CHANNEL_PREFIX, calls, type CallName } from '../main/ipc/contract.js';
-import { dispatchCall, type CallOutcome } from '../main/ipc/dispatch.js';
+import { dispatchCall, type CallOutcome } from '../main/bridge/dispatch.js';
 
 export { CALL_CHANNEL_PREFIX as CALL_PREFIX, EVENT_CHANNEL } from '../main/ipc/contract.js';
 

@@ -1,5 +1,4 @@
-import { MinorCode } from './buteo/codes.js';
-import type { FailureKind } from './vocabulary.js';
+import { MinorCode, type FailureKind } from './vocabulary.js';
 
 export { FAILURE_KINDS, type FailureKind } from './vocabulary.js';
 

@@ -1,5 +1,5 @@
 // Operations the CLI and the UI share on top of a daemon session.
-import { SyncStatus } from './buteo/codes.js';
+import { SyncStatus } from './vocabulary.js';
 import type { DaemonSession } from './session.js';
 import type { Stores } from './stores.js';
 import { backupFileDate } from './backupNames.js';
@@ -7,7 +7,7 @@ import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccoun
 import type { SyncProfile } from './buteo/SyncProfile.js';
 import { BackupError, InputError } from './errors.js';
 import type { MsyncdProxy } from './buteo/MsyncdProxy.js';
-import { MinorCode } from './buteo/codes.js';
+import { MinorCode } from './vocabulary.js';
 import { waitingFor } from './waits.js';
 
 export interface ProfileRun {

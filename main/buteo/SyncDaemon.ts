@@ -2,7 +2,7 @@
 // dispatch to client plugins, status and results. The D-Bus face is msyncdService.ts.
 import { EventEmitter } from 'node:events';
 import { BackupError } from '../errors.js';
-import type { PluginFactory, TransferProgress } from '../plugins/ClientPlugin.js';
+import type { PluginFactory, TransferProgress } from './ClientPlugin.js';
 import { MajorCode, MinorCode, SyncStatus } from './codes.js';
 import { isScheduleDue } from './catchUp.js';
 import type { ScheduledRunGate } from './connectionRule.js';

@@ -3,7 +3,7 @@
 // turned into a results entry and the status msyncd sends (3, or 8 for an unsupported sync type, with
 // the minor code; 4 when done).
 import { BackupError, errorMessage, isAbortError } from '../errors.js';
-import type { ClientPlugin, TransferProgress } from '../plugins/ClientPlugin.js';
+import type { ClientPlugin, TransferProgress } from './ClientPlugin.js';
 import type { ProgressDetail } from './codes.js';
 import { MajorCode, MinorCode, SyncStatus, statusForMinorCode } from './codes.js';
 import type { SyncProfile } from './SyncProfile.js';

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { archiveUnits } from '../vault/archiveUnits.js';
 import { prepareTargetFolder } from '../targets/FolderTargets.js';
 import { listLocalBackups } from '../targets/localBackups.js';
-import { formatBytes } from '../vault/progressText.js';
+import { formatBytes } from '../progressText.js';
 import { backupFileName, isBackupFileName } from '../backupNames.js';
 import type { Cli } from './Cli.js';
 import type { CommandArgs } from './args.js';

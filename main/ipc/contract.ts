@@ -3,18 +3,8 @@
 import { z } from 'zod';
 import { FAILURE_KINDS, FILE_PROBLEM_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
 
-// The shared vocabulary: every layer routes on these, never on a sentence (main/vocabulary.ts).
+// The shared vocabulary, Buteo's codes with it: every layer routes on these, never on a sentence.
 export * from '../vocabulary.js';
-export {
-  MajorCode,
-  MinorCode,
-  ProgressDetail,
-  SyncStatus,
-  majorName,
-  minorNames,
-  statusNames,
-  type SyncStatusName,
-} from '../buteo/codes.js';
 export { backupFileDate } from '../backupNames.js';
 // The form checks what the engine will check again: the same rules, so a value the page accepts is saved.
 export { resolveBackupsPath, validateServerAddress, validateServerPath } from '../accounts/validation.js';

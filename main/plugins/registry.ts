@@ -1,7 +1,7 @@
 // Which plugin runs a client profile: "<provider>-backup", "-backupquery", "-backuprestore" for every
 // provider that offers a backup service. All of today's providers speak WebDAV.
 import type { DescriptionCatalog } from '../accounts/descriptions.js';
-import type { ClientPlugin, PluginFactory } from './ClientPlugin.js';
+import type { ClientPlugin, PluginFactory } from '../buteo/ClientPlugin.js';
 import { BackupPlugin } from './webdav/BackupPlugin.js';
 import { QueryPlugin } from './webdav/QueryPlugin.js';
 import { RestorePlugin } from './webdav/RestorePlugin.js';

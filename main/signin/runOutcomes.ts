@@ -3,7 +3,7 @@
 // CredentialsNeedUpdate (webdavsyncer.cpp:118-120), a run the server accepted clears it. Wrapped around
 // the plugins where the engine is composed, so the plugins themselves know nothing of it.
 import type { BackupAccounts } from '../accounts/BackupAccounts.js';
-import type { ClientPlugin, PluginFactory } from '../plugins/ClientPlugin.js';
+import type { ClientPlugin, PluginFactory } from '../buteo/ClientPlugin.js';
 import { BackupError } from '../errors.js';
 import type { SignInStatus } from '../ipc/contract.js';
 import { logger } from '../log.js';

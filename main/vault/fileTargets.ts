@@ -6,7 +6,7 @@ import { link, lstat, open, opendir, readdir, rename, rm, stat, statfs, unlink }
 import path from 'node:path';
 import { errorMessage } from '../errors.js';
 import { bootTag, identityTag, isAlive, parseIdentityTag } from '../processIdentity.js';
-import { formatBytes } from './progressText.js';
+import { formatBytes } from '../progressText.js';
 import { logger } from '../log.js';
 
 const log = logger('vault');

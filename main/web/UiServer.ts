@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { SettingsBridge } from '../bridge/SettingsBridge.js';
-import { dispatchCall } from '../ipc/dispatch.js';
+import { dispatchCall } from '../bridge/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import { logger } from '../log.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileChange } from '../../main/buteo/ProfileManager.js';
 import { SyncStatus } from '../../main/buteo/codes.js';
 import type { AccountSave } from '../../main/ipc/contract.js';
-import { dispatchCall } from '../../main/ipc/dispatch.js';
+import { dispatchCall } from '../../main/bridge/dispatch.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { startSilentServer, type SilentServer } from '../helpers/wrongServers.js';
 

@@ -6,7 +6,7 @@ import type { Clock } from '../../main/buteo/pluginRun.js';
 import { ProfileManager } from '../../main/buteo/ProfileManager.js';
 import { SyncDaemon } from '../../main/buteo/SyncDaemon.js';
 import { BackupError } from '../../main/errors.js';
-import type { ClientPlugin, PluginContext, PluginFactory, PluginOutcome } from '../../main/plugins/ClientPlugin.js';
+import type { ClientPlugin, PluginContext, PluginFactory, PluginOutcome } from '../../main/buteo/ClientPlugin.js';
 import { findAssetsDir } from '../../main/paths.js';
 import { tempDir } from '../helpers/processes.js';
 

@@ -4,7 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
 import { backupFileDate, backupFileName, CHECKSUM_FOLDER, checksumFileOf } from '../../backupNames.js';
 import { VaultError } from '../../vault/vaultNames.js';
 import type { VaultStatus } from '../../vocabulary.js';

@@ -1,6 +1,6 @@
 // BackupQuery: PROPFIND the device folder and report the backups found to the vault.
 import { ProgressDetail } from '../../buteo/codes.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
 import { toBackupError } from './errors.js';

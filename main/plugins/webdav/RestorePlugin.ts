@@ -9,7 +9,7 @@ import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { KEY_RESTORE_FILE } from '../../buteo/SyncProfile.js';
 import { BackupError } from '../../errors.js';
 import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../backupNames.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
 import { httpStatusOf } from './errors.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 

@@ -1,8 +1,5 @@
 // Human progress lines for transfers: "Uploading 120 MB of 512 MB · 48 MB/s · 0:08 left".
 
-// Backup file names are ../backupNames.ts's; re-exported for the vault's own modules.
-export { backupFileDate, backupFileName } from '../backupNames.js';
-
 export function formatBytes(bytes: number): string {
   // Rates are fractions: a trickling server must read "0 B/s", never "0.19943544428080512 B/s".
   if (bytes < 1000) return `${Math.round(bytes)} B`;

@@ -1,9 +1,9 @@
 // One entry for every call from the UI, whatever carried it: look up the channel, validate the
 // arguments against the contract, run it, and turn failures into errors the UI can show.
 import { BackupError, InputError, errorMessage } from '../errors.js';
-import type { SettingsBridge } from '../bridge/SettingsBridge.js';
+import type { SettingsBridge } from './SettingsBridge.js';
 import { ProblemError, problemOf } from '../signin/problems.js';
-import { calls, isCallName, type CallError } from './contract.js';
+import { calls, isCallName, type CallError } from '../ipc/contract.js';
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: CallError };
 
