@@ -7,7 +7,7 @@ import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccoun
 import type { SyncProfile } from './buteo/SyncProfile.js';
 import { BackupError, InputError } from './errors.js';
 import type { MsyncdProxy } from './buteo/MsyncdProxy.js';
-import { MinorCode } from './vocabulary.js';
+import { isMinorCode, MinorCode } from './vocabulary.js';
 import { waitingFor } from './waits.js';
 
 export interface ProfileRun {
@@ -136,7 +136,7 @@ export async function listCloudBackups(
     const paths = await Promise.race([session.vault.listCloudBackupsOnce(accountId, true), serviceLost]);
     if (paths === undefined)
       throw new BackupError(
-        failure && failure.details > 400 ? (failure.details as MinorCode) : MinorCode.InternalError,
+        failure && failure.details > 400 && isMinorCode(failure.details) ? failure.details : MinorCode.InternalError,
         failure?.message || 'Cannot connect to cloud service: listing the backups failed.',
       );
     return paths.map((p) => {

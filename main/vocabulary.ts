@@ -91,6 +91,11 @@ export function majorName(code: number): string {
   return majorNames[code as MajorCode] ?? String(code);
 }
 
+/** A minor code Buteo names (another daemon may send numbers it does not). */
+export function isMinorCode(code: number): code is MinorCode {
+  return Object.values(MinorCode).some((c) => c === code);
+}
+
 export function isSyncStatusName(text: string): text is SyncStatusName {
   return Object.hasOwn(SyncStatus, text);
 }
