@@ -210,7 +210,7 @@ export async function startTestDevice(): Promise<TestDevice> {
         'StrictModes no',
         'UsePAM no',
         'AllowStreamLocalForwarding yes',
-        'AllowTcpForwarding no',
+        'AllowTcpForwarding yes',
         'X11Forwarding no',
         'LogLevel ERROR',
         '',
