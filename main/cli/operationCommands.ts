@@ -5,6 +5,7 @@ import { resultsFromElement } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
 import { errorMessage, InputError } from '../errors.js';
 import { DaemonSession } from '../session.js';
+import type { ServiceSession } from '../serviceSession.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
@@ -25,7 +26,7 @@ export class OperationFailed extends Error {
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
 /** The run's results, when the daemon is still there to say. */
-async function lastResult(session: DaemonSession, profile: string) {
+export async function lastResult(session: ServiceSession, profile: string) {
   try {
     const xml = await session.msyncd.getLastSyncResult(profile);
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
@@ -35,12 +36,15 @@ async function lastResult(session: DaemonSession, profile: string) {
 }
 
 /** Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly. */
-async function runVaultOperation(
-  session: DaemonSession,
+export async function runVaultOperation(
+  session: ServiceSession,
   accountId: number,
   kind: 'backup' | 'restore',
   start: () => Promise<void>,
-): Promise<{ status: string; error?: string }> {
+  lostMessage: (name: string) => string = (name) =>
+    `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`,
+): Promise<{ status: string; error?: string; lost?: boolean }> {
+  let lost = false;
   const { vault } = session;
   let error: string | undefined;
   let resolve!: (status: string) => void;
@@ -61,7 +65,8 @@ async function runVaultOperation(
     ),
     showVaultProgress(vault),
     session.onServicesLost((name) => {
-      error = `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`;
+      error = lostMessage(name);
+      lost = true;
       resolve('Error');
     }),
   ]);
@@ -78,7 +83,7 @@ async function runVaultOperation(
       resolve(now.status);
     }
     const status = await finished;
-    return { status, ...(error ? { error } : {}) };
+    return { status, ...(error ? { error } : {}), ...(lost ? { lost } : {}) };
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -135,7 +140,7 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
 export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const profile = args.positionals[0];
   if (!profile) throw new InputError('sync needs a profile name');
-  const session = await cli.daemon();
+  const session = await cli.services();
   const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
   // msyncd sends 3 for every failure; the minor code in moreDetails says which.

@@ -9,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { ServiceSession } from '../serviceSession.js';
 import { VaultProxy } from '../vault/VaultProxy.js';
 import type { DeviceAddress } from './deviceAddress.js';
-import { connectDeviceBus } from './deviceBus.js';
+import { connectDeviceBus, failPendingCalls } from './deviceBus.js';
 import { SshLink, type SshLinkOptions } from './SshLink.js';
 
 /** Ping every second; an answer later than this means the device (or the link) is gone. */
@@ -52,7 +52,9 @@ export class DeviceSession extends EventEmitter implements ServiceSession {
         const named = bus as unknown as { name?: string | null };
         if (named.name) return resolve();
         bus!.once('connect', () => resolve());
-        bus!.once('error', (err: unknown) => reject(new Error(`The device's bus did not accept us: ${errorMessage(err)}`)));
+        bus!.once('error', (err: unknown) =>
+          reject(new Error(`The device's bus did not accept us: ${errorMessage(err)}`)),
+        );
       });
       const client = new DBusClient(bus);
       const session = new DeviceSession(link, bus, client, new MsyncdProxy(client), new VaultProxy(client));
@@ -87,6 +89,7 @@ export class DeviceSession extends EventEmitter implements ServiceSession {
     clearTimeout(this.pinger);
     this.link.drop(reason);
     this.bus.disconnect();
+    failPendingCalls(this.bus, reason);
     this.emit('lost', reason);
   }
 

@@ -25,9 +25,7 @@ const MARK = 'sfbackup-probe';
 
 /** What the master connection runs on the device: who the user is and where the bus is, then waits. */
 function probeScript(busPath: string | undefined): string {
-  const candidates = busPath
-    ? shellQuote(busPath)
-    : '"/run/user/$u/dbus/user_bus_socket" "/run/user/$u/bus"';
+  const candidates = busPath ? shellQuote(busPath) : '"/run/user/$u/dbus/user_bus_socket" "/run/user/$u/bus"';
   return [
     `u=$(id -u) && echo "${MARK} uid $u"`,
     `for p in ${candidates}; do if [ -S "$p" ]; then echo "${MARK} bus $p"; break; fi; done`,
@@ -42,7 +40,9 @@ export function deviceBusPath(address: string): string {
   const text = address.trim();
   const path = text.startsWith('unix:') ? /(?:^unix:|,)path=([^,;]+)/.exec(text)?.[1] : text;
   if (!path || !path.startsWith('/') || /[\0\n]/.test(path))
-    throw new InputError(`--device-bus takes a unix:path=… address or an absolute socket path on the device, not "${text}"`);
+    throw new InputError(
+      `--device-bus takes a unix:path=… address or an absolute socket path on the device, not "${text}"`,
+    );
   return path;
 }
 
@@ -102,7 +102,12 @@ export class SshLink extends EventEmitter {
     try {
       const probe = await new Promise<{ uid: number; bus: string | undefined }>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`No answer from ${deviceLabel(address)} within ${(options.connectTimeoutMs ?? 30_000) / 1000} s`)),
+          () =>
+            reject(
+              new Error(
+                `No answer from ${deviceLabel(address)} within ${(options.connectTimeoutMs ?? 30_000) / 1000} s`,
+              ),
+            ),
           options.connectTimeoutMs ?? 30_000,
         );
         master.stdout!.on('data', (d: Buffer) => {
@@ -172,7 +177,14 @@ export class SshLink extends EventEmitter {
 
   /** Forwards the device's bus socket to localBus (an owner-only folder: whoever reaches it is on the device's bus). */
   async forward(): Promise<string> {
-    await this.runControl(['-O', 'forward', '-o', 'StreamLocalBindUnlink=yes', '-L', `${this.localBus}:${this.remoteBus}`]);
+    await this.runControl([
+      '-O',
+      'forward',
+      '-o',
+      'StreamLocalBindUnlink=yes',
+      '-L',
+      `${this.localBus}:${this.remoteBus}`,
+    ]);
     return this.localBus;
   }
 
@@ -227,7 +239,8 @@ export class SshLink extends EventEmitter {
     });
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    if (code !== 0) throw new Error(stderr.trim().split('\n').at(-1) || `the command on the device exited with ${code}`);
+    if (code !== 0)
+      throw new Error(stderr.trim().split('\n').at(-1) || `the command on the device exited with ${code}`);
     return stdout;
   }
 

@@ -96,7 +96,8 @@ export async function connectDeviceBus(socketPath: string, uid: number): Promise
     guid,
     state: 'connected',
     message(msg: unknown) {
-      if (!stream.writable) throw new Error('Cannot send message, stream is closed');
+      // A call on a connection that is gone fails at once instead of waiting for a reply that cannot come.
+      if (!stream.writable) throw new Error('The connection to the device is closed');
       stream.write(marshallMessage(msg)[0]);
     },
     end() {
@@ -105,10 +106,14 @@ export async function connectDeviceBus(socketPath: string, uid: number): Promise
     },
   });
   stream.on('error', (err) => connection.emit('error', err));
-  stream.on('end', () => {
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
     connection.emit('end');
-    connection.message = () => connection.emit('error', new Error('Tried to write a message to a closed stream'));
-  });
+  };
+  stream.on('end', end);
+  stream.on('close', end);
   const bus = new MessageBusImpl(connection);
   unmarshalMessages(
     stream,
@@ -122,4 +127,16 @@ export async function connectDeviceBus(socketPath: string, uid: number): Promise
     {},
   );
   return bus;
+}
+
+/** Ends every call still waiting for a reply: on a lost link the replies will never come. */
+export function failPendingCalls(bus: MessageBus, reason: string): void {
+  const pending = (bus as unknown as { _methodReturnHandlers?: Record<string, (reply: unknown) => void> })
+    ._methodReturnHandlers;
+  if (!pending) return;
+  const ERROR = 3; // MessageType.ERROR
+  for (const [serial, handler] of Object.entries(pending)) {
+    delete pending[serial];
+    handler({ type: ERROR, errorName: 'org.freedesktop.DBus.Error.NoReply', body: [reason], sender: '' });
+  }
 }

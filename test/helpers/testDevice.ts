@@ -87,7 +87,7 @@ async function waitFor(what: string, probe: () => boolean, ms = 30_000): Promise
   }
 }
 
-export async function startTestDevice(): Promise<TestDevice> {
+export async function startTestDevice(options: { bwlimit?: string } = {}): Promise<TestDevice> {
   if (deviceTestBlocker) throw new Error(deviceTestBlocker);
   const user = `sfbdev${randomBytes(4).toString('hex')}`;
   const home = tempDir('sfb-device-home-');
@@ -183,7 +183,11 @@ export async function startTestDevice(): Promise<TestDevice> {
     await waitFor(`the device's daemon (${said})`, () => said.includes('running on') || daemon.exitCode !== null);
     if (!said.includes('running on')) throw new Error(`The device's daemon did not start: ${said}`);
 
-    const webdav = await startRclone({ user: 'phone', password: 'phone-secret' });
+    const webdav = await startRclone({
+      user: 'phone',
+      password: 'phone-secret',
+      ...(options.bwlimit ? { bwlimit: options.bwlimit } : {}),
+    });
     cleanups.push(() => webdav.stop());
 
     // sshd: its own host key and port, key-only, this user only.
@@ -216,14 +220,20 @@ export async function startTestDevice(): Promise<TestDevice> {
         '',
       ].join('\n'),
     );
-    const sshd = spawn(SSHD, ['-f', path.join(state, 'sshd_config'), '-D', '-e'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const sshd = spawn(SSHD, ['-f', path.join(state, 'sshd_config'), '-D', '-e'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let sshdLog = '';
     sshd.stderr!.on('data', (d: Buffer) => (sshdLog += d.toString()));
     cleanups.push(() => stopChild(sshd));
     await waitFor(`sshd on port ${port} (${sshdLog})`, () => {
       if (sshd.exitCode !== null) throw new Error(`sshd exited: ${sshdLog}`);
       try {
-        return execFileSync('ss', ['-Hltn', `sport = :${port}`]).toString().trim().length > 0;
+        return (
+          execFileSync('ss', ['-Hltn', `sport = :${port}`])
+            .toString()
+            .trim().length > 0
+        );
       } catch {
         return false;
       }

@@ -1,0 +1,183 @@
+// `sfbackup --device …` against a device stood up on this machine (test/helpers/testDevice.ts): another
+// user's bus and daemon, reachable only through a private sshd. Everything the desktop does to the device
+// goes through SSH; the device's own CLI (run as the device user) is the reference for what it says.
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/processes.js';
+import { deviceTestBlocker, startTestDevice, type TestDevice } from '../helpers/testDevice.js';
+import { makeUnitTree } from '../helpers/tree.js';
+
+if (deviceTestBlocker) console.warn(`Skipping test/device/deviceCli.test.ts: ${deviceTestBlocker}`);
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const json = (text: string): unknown => JSON.parse(text);
+
+describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', () => {
+  let device: TestDevice;
+  let env: NodeJS.ProcessEnv;
+  let desktop: string;
+  const onDevice = (args: string[], options: Parameters<typeof runCli>[1] = {}) =>
+    runCli(['--data-dir', desktop, '--device', device.address, ...args], { env, ...options });
+
+  beforeAll(async () => {
+    // 1 MB/s: a backup of the unit takes seconds, long enough to break the connection in the middle of one.
+    device = await startTestDevice({ bwlimit: '1M' });
+    desktop = tempDir('sfb-desktop-');
+    env = cliEnv({ SFBACKUP_SSH: device.sshCommand });
+    // Setup on the device, as its user would do it there (not part of what is tested).
+    makeUnitTree(device.unit, 8 * 1024 * 1024);
+    execFileSync('chown', ['-R', `${device.uid}:${device.uid}`, device.unit]);
+    const added = await device.own(
+      [
+        '--json',
+        'account',
+        'add',
+        '--provider',
+        'webdav',
+        '--server',
+        device.webdav.url,
+        '--user',
+        'phone',
+        '--password-stdin',
+      ],
+      'phone-secret\n',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect((await device.own(['units', 'add', device.unit])).code).toBe(0);
+    expect((await device.own(['profiles', 'create', '1'])).code).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await device?.stop();
+  });
+
+  it('reports the device’s status and profiles as the device’s own CLI does', async () => {
+    const status = await onDevice(['--json', 'status']);
+    expect(status.code, status.stderr).toBe(0);
+    const mine = json(status.stdout) as { device: string; daemon: unknown; accounts: number; profiles: unknown[] };
+    const theirs = json((await device.own(['--json', 'status'])).stdout) as typeof mine;
+    expect(mine.device).toBe(device.address);
+    expect(mine.accounts).toBe(1);
+    expect(mine.profiles).toEqual(theirs.profiles);
+    expect(mine.daemon).toEqual(theirs.daemon);
+
+    const list = await onDevice(['--json', 'profiles', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(json(list.stdout)).toEqual(json((await device.own(['--json', 'profiles', 'list'])).stdout));
+    expect((json(list.stdout) as Array<{ name: string }>).map((p) => p.name)).toEqual([
+      'webdav.Backup-1',
+      'webdav.BackupQuery-1',
+      'webdav.BackupRestore-1',
+    ]);
+    const show = await onDevice(['profiles', 'show', 'webdav.Backup-1']);
+    expect(show.stdout).toContain('<profile name="webdav.Backup-1"');
+  });
+
+  it('backs up on the device to its WebDAV account with progress, and lists the backup', async () => {
+    const run = await onDevice(['--json', 'backup', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    // The device's vault's own progress lines, relayed: stage, bytes and rate.
+    expect(run.stderr).toMatch(/Uploading .*B of .*B/);
+    const result = json(run.stdout) as { status: string; file: string };
+    expect(result.status).toBe('Finished');
+    expect(result.file).toMatch(/^sailfish_backup_.*Z\.tar$/);
+    const log = json((await device.own(['--json', 'profiles', 'log', 'webdav.Backup-1'])).stdout) as Array<{
+      majorCode: number;
+    }>;
+    expect(log.at(-1)?.majorCode).toBe(0);
+
+    const listed = await onDevice(['--json', 'backups', '1']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(json(listed.stdout)).toEqual(json((await device.own(['--json', 'backups', '1'])).stdout));
+    expect((json(listed.stdout) as Array<{ name: string }>).map((b) => b.name)).toContain(result.file);
+  });
+
+  it('restores a backup on the device', async () => {
+    const listed = json((await onDevice(['--json', 'backups', '1'])).stdout) as Array<{ name: string }>;
+    const notes = path.join(device.unit, 'notes.txt');
+    writeFileSync(notes, 'changed after the backup\n');
+    const run = await onDevice(['--json', 'restore', '1', listed[0]!.name]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout)).toMatchObject({ status: 'Finished', file: listed[0]!.name });
+    expect(readFileSync(notes, 'utf8')).toBe('Backup me\n');
+    const refused = await onDevice(['restore', '1', listed[0]!.name, '--to', '/tmp']);
+    expect(refused.code).toBe(2);
+  });
+
+  it('pulls a backup file from the device and pushes it back, verified by size and SHA-256', async () => {
+    const name = 'sailfish_backup_2026-01-02T03-04-05Z.tar';
+    const onPhone = path.join(device.home, name);
+    writeFileSync(onPhone, randomBytes(3 * 1024 * 1024 + 17));
+    chownSync(onPhone, device.uid, device.uid);
+    const here = tempDir('sfb-pulled-');
+    const pulled = await onDevice(['--json', 'pull', onPhone, '--to', here]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.stderr).toMatch(/Copying from the device .*B of .*B/);
+    const copy = path.join(here, name);
+    expect(sha256(copy)).toBe(sha256(onPhone));
+    expect(json(pulled.stdout)).toMatchObject({ path: copy, size: 3 * 1024 * 1024 + 17, sha256: sha256(onPhone) });
+    expect(readdirSync(here)).toEqual([name]);
+    // Never over an existing file, and a file that is not there leaves nothing behind.
+    expect((await onDevice(['pull', onPhone, '--to', here])).code).toBe(2);
+    const missing = await onDevice(['pull', path.join(device.home, 'nope.tar'), '--to', here]);
+    expect(missing.code).not.toBe(0);
+    expect(readdirSync(here)).toEqual([name]);
+
+    const card = path.join(device.home, 'card');
+    device.run('mkdir', [card]);
+    const pushed = await onDevice(['--json', 'push', copy, '--to', card]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stderr).toMatch(/Copying to the device .*B of .*B/);
+    expect(readdirSync(card)).toEqual([name]);
+    expect(sha256(path.join(card, name))).toBe(sha256(onPhone));
+    // The device user owns what arrived, and nothing is left over from the copy.
+    expect(
+      execFileSync('stat', ['-c', '%u', path.join(card, name)])
+        .toString()
+        .trim(),
+    ).toBe(String(device.uid));
+    expect((await onDevice(['push', copy, '--to', card])).code).toBe(2);
+    expect(readdirSync(card)).toEqual([name]);
+  });
+
+  it('says within 5 s that the connection broke during a backup, and the device finishes it on its own', async () => {
+    // A bigger backup, so that the connection breaks well before the upload ends.
+    writeFileSync(path.join(device.unit, 'big.bin'), randomBytes(24 * 1024 * 1024));
+    chownSync(path.join(device.unit, 'big.bin'), device.uid, device.uid);
+    let killedAt = 0;
+    const run = onDevice(['backup', '1'], {
+      onStderr: (text) => {
+        if (killedAt === 0 && /Uploading/.test(text)) {
+          killedAt = Date.now();
+          expect(device.killSshSessions()).toBeGreaterThan(0);
+        }
+      },
+    });
+    const outcome = await run;
+    const reportedAfter = Date.now() - killedAt;
+    expect(killedAt).toBeGreaterThan(0);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/Lost the connection to the device during the backup/);
+    expect(outcome.stderr).not.toMatch(/Backed up|Finished/);
+    expect(reportedAfter).toBeLessThan(5000);
+
+    // Reconnected, the desktop sees how the device ended the run: what the device itself says.
+    let state: { daemon: { running: string[]; vault: { status: string } }; profiles: unknown[] } | undefined;
+    for (let i = 0; i < 120; i++) {
+      const status = await onDevice(['--json', 'status']);
+      state = json(status.stdout) as typeof state;
+      if (state && state.daemon.running.length === 0 && state.daemon.vault.status !== 'UploadingBackup') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(state?.daemon.vault.status).toBe('Finished');
+    const theirs = json((await device.own(['--json', 'status'])).stdout) as NonNullable<typeof state>;
+    expect(state?.profiles).toEqual(theirs.profiles);
+    const backups = json((await device.own(['--json', 'backups', '1'])).stdout) as unknown[];
+    expect(backups).toHaveLength(2);
+    expect(existsSync(device.webdav.root)).toBe(true);
+  });
+});
