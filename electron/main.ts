@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { BridgeRouter } from '../main/bridge/BridgeRouter.js';
 import { SettingsBridge } from '../main/bridge/SettingsBridge.js';
+import { DeviceStore } from '../main/device/DeviceStore.js';
 import { resolvePaths } from '../main/paths.js';
 import { DaemonSession } from '../main/session.js';
 import { openStores } from '../main/stores.js';
@@ -29,7 +31,8 @@ async function start(): Promise<void> {
   await app.whenReady();
   const stores = openStores(resolvePaths({ env: process.env }), process.env);
   const daemon = await DaemonSession.open(stores, process.env, (text) => console.log(text));
-  const bridge = await SettingsBridge.attach(stores, daemon);
+  const local = await SettingsBridge.attach(stores, daemon);
+  const bridge = new BridgeRouter(local, DeviceStore.inDataDir(stores.paths.dataDir), process.env);
   // The page asks for no permission (camera, notifications, …): every request is refused.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -61,6 +64,7 @@ async function start(): Promise<void> {
     unregister();
     void bridge
       .close()
+      .then(() => local.close())
       .then(() => daemon.close())
       .finally(() => {
         stores.close();
