@@ -97,7 +97,7 @@ export class SshLink extends EventEmitter {
     const tied = tiedToParent(command, full);
     const master = spawn(tied.command, tied.args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
-    master.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    master.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     let out = '';
     try {
       const probe = await new Promise<{ uid: number; bus: string | undefined }>((resolve, reject) => {
@@ -110,7 +110,7 @@ export class SshLink extends EventEmitter {
             ),
           options.connectTimeoutMs ?? 30_000,
         );
-        master.stdout!.on('data', (d: Buffer) => {
+        master.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           if (!out.includes(`${MARK} ready`)) return;
           clearTimeout(timer);
@@ -135,11 +135,11 @@ export class SshLink extends EventEmitter {
             : `No session bus for uid ${probe.uid} on ${deviceLabel(address)} (/run/user/${probe.uid}/dbus/user_bus_socket or /run/user/${probe.uid}/bus): is the user logged in on the device? Give the bus with --device-bus.`,
         );
       const link = new SshLink(address, options, master, dir, probe.uid, probe.bus);
-      master.stdout!.removeAllListeners('data');
-      master.stdout!.resume();
-      master.stderr!.removeAllListeners('data');
+      master.stdout.removeAllListeners('data');
+      master.stdout.resume();
+      master.stderr.removeAllListeners('data');
       link.stderrTail = stderr;
-      master.stderr!.on('data', (d: Buffer) => (link.stderrTail = (link.stderrTail + d.toString()).slice(-4000)));
+      master.stderr.on('data', (d: Buffer) => (link.stderrTail = (link.stderrTail + d.toString()).slice(-4000)));
       master.once('exit', (code) => link.lost(SshLink.failure(address, code, link.stderrTail)));
       return link;
     } catch (err) {

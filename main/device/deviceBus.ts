@@ -15,11 +15,11 @@ type MessageBusClass = new (connection: EventEmitter) => MessageBus;
 const MessageBusImpl = require('dbus-next/lib/bus.js') as MessageBusClass;
 const { Message } = require('dbus-next/lib/message-type.js') as { Message: new (fields: unknown) => unknown };
 const { unmarshalMessages } = require('dbus-next/lib/message.js') as {
-  unmarshalMessages(stream: net.Socket, onMessage: (message: unknown) => void, opts: object): void;
+  unmarshalMessages: (stream: net.Socket, onMessage: (message: unknown) => void, opts: object) => void;
 };
 const { messageToJsFmt, marshallMessage } = require('dbus-next/lib/marshall-compat.js') as {
-  messageToJsFmt(message: unknown): unknown;
-  marshallMessage(message: unknown): [Buffer, unknown[]];
+  messageToJsFmt: (message: unknown) => unknown;
+  marshallMessage: (message: unknown) => [Buffer, unknown[]];
 };
 
 const MAX_LINE = 16 * 1024;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AutoBackup, BackupPage as PageData, ProblemField, VaultStateView } from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
+import { useDeviceState } from '../DeviceContext';
 import { ErrorText, Hint, Info, PageHeader, Section } from '../components/layout';
 import type { Navigate } from '../navigation';
 import { AutoBackupSection } from './backup/AutoBackupSection';
@@ -17,6 +18,8 @@ const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingB
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
+  // On a device, accounts and backed-up folders are the device's own, chosen there.
+  const { device } = useDeviceState();
   const [page, setPage] = useState<PageData>();
   const [loadError, setLoadError] = useState<string>();
   const [vault, setVault] = useState<VaultStateView>();
@@ -130,7 +133,14 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       <Info>
         Create a backup to protect your personal data. Use it later to restore your device just the way it was.
       </Info>
-      {page.accounts.length === 0 ? (
+      {page.accounts.length === 0 && device ? (
+        <div className="empty">
+          <Info>
+            Backing up to the cloud needs a cloud storage account. The device keeps its accounts in its own protected
+            store: add one on the device, in Settings → Accounts, then open this page again.
+          </Info>
+        </div>
+      ) : page.accounts.length === 0 ? (
         <div className="empty">
           <Info>Backing up to the cloud needs a cloud storage account.</Info>
           <div className="center">
@@ -145,14 +155,14 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
             page={page}
             unitsText={unitsText}
             onChange={setAuto}
-            onAddAccount={() => navigate({ page: 'account', accountId: null })}
+            onAddAccount={device ? undefined : () => navigate({ page: 'account', accountId: null })}
           />
           {actionError && <ErrorText>{actionError}</ErrorText>}
           <Section title="Manual backup">
             <ManualBackupSection
               targets={cloudTargets(page.accounts)}
               unitsText={unitsText}
-              hasUnits={page.units.length > 0}
+              hasUnits={device !== null || page.units.length > 0}
               busy={busy}
               buttonRef={backupNow}
               onBackup={(target) => {
@@ -184,17 +194,23 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
             />
           </Section>
           <Section title="Folders">
-            <UnitsEditor
-              units={page.units}
-              onAdd={async (path) => {
-                await api.units.add(path);
-                await load();
-              }}
-              onRemove={async (path) => {
-                await api.units.remove(path);
-                await load();
-              }}
-            />
+            {device ? (
+              <Info>
+                The device backs up: {unitsText}. What it backs up is chosen on the device, in Settings → Backup.
+              </Info>
+            ) : (
+              <UnitsEditor
+                units={page.units}
+                onAdd={async (path) => {
+                  await api.units.add(path);
+                  await load();
+                }}
+                onRemove={async (path) => {
+                  await api.units.remove(path);
+                  await load();
+                }}
+              />
+            )}
           </Section>
           <Section title="Restore device">
             <RestoreSection
