@@ -1,0 +1,139 @@
+// The Settings UI managing a Sailfish device over SSH, in Debian's Chromium: connect through "Connect to
+// a device…", change the device's automatic backup (read back from the device's own bus, as the device
+// user), and Back up now with the device's live progress. The device is another user on this machine
+// behind a private sshd (test/helpers/testDevice.ts); everything the UI does to it goes through SSH.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv } from '../helpers/cli.js';
+import { deviceTestBlocker, startTestDevice, type TestDevice } from '../helpers/testDevice.js';
+import { makeUnitTree } from '../helpers/tree.js';
+import { checkState, launchChromium, openPage, pickerRow, startUi, viewports, type UiProcess } from './browser.js';
+
+if (deviceTestBlocker) console.warn(`Skipping test/e2e/deviceUi.test.ts: ${deviceTestBlocker}`);
+
+const [phone, laptop] = viewports as [(typeof viewports)[0], (typeof viewports)[0]];
+
+describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device over SSH', () => {
+  let device: TestDevice;
+  let ui: UiProcess;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[];
+  let closePage: () => Promise<void>;
+
+  beforeAll(async () => {
+    device = await startTestDevice({ bwlimit: '2M' });
+    makeUnitTree(device.unit, 8 * 1024 * 1024);
+    execFileSync('chown', ['-R', `${device.uid}:${device.uid}`, device.unit]);
+    const added = await device.own(
+      ['account', 'add', '--provider', 'webdav', '--server', device.webdav.url, '--user', 'phone', '--password-stdin'],
+      'phone-secret\n',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect((await device.own(['units', 'add', device.unit])).code).toBe(0);
+    expect((await device.own(['profiles', 'create', '1'])).code).toBe(0);
+    ui = await startUi(cliEnv({ SFBACKUP_SSH: device.sshCommand }));
+    browser = await launchChromium();
+    ({ page, consoleErrors, close: closePage } = await openPage(browser, phone));
+  }, 120_000);
+
+  afterAll(async () => {
+    await closePage?.();
+    await browser?.close();
+    await ui?.stop();
+    await device?.stop();
+  });
+
+  const heading = (name: string) => page.getByRole('heading', { name, level: 1, exact: true });
+  const connection = () => page.getByRole('complementary', { name: 'Connection' });
+  /** The device's Backup profile, read as the device user over the device's own bus. */
+  const deviceProfile = () =>
+    device.run('gdbus', [
+      'call',
+      '--session',
+      '--dest',
+      'com.meego.msyncd',
+      '--object-path',
+      '/synchronizer',
+      '--method',
+      'com.meego.msyncd.syncProfile',
+      'webdav.Backup-1',
+    ]);
+  const choose = async (label: string, option: string | RegExp) => {
+    await pickerRow(page, label).click();
+    await page.getByRole('option', { name: option }).click();
+  };
+
+  it('connects, sets the device’s schedule, and backs it up now with live progress', async () => {
+    await page.goto(ui.url);
+    await expect.poll(() => heading('Settings').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Connect to a device…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect to a device' });
+    expect(await dialog.getByLabel('Host').inputValue()).toBe('192.168.2.15');
+    expect(await dialog.getByLabel('User').inputValue()).toBe('defaultuser');
+    await checkState(page, phone, 'device-connect');
+    await dialog.getByLabel('Host').fill('127.0.0.1');
+    await dialog.getByLabel('User').fill(device.user);
+    await dialog.getByLabel('Port').fill(String(device.port));
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => connection().textContent(), { timeout: 30_000 }).toContain('Connected');
+    expect(await connection().textContent()).toContain(`Device ${device.address}`);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await checkState(page, phone, 'device-home');
+    await page.setViewportSize(laptop);
+    await checkState(page, laptop, 'device-home');
+    await page.setViewportSize(phone);
+
+    // Settings → Backup shows the device's account and what the device backs up.
+    await page.getByRole('button', { name: 'Backup', exact: true }).click();
+    await expect.poll(() => heading('Backup').isVisible()).toBe(true);
+    const account = `phone@127.0.0.1:${device.webdav.port}`;
+    await expect.poll(() => pickerRow(page, 'Manually back up to').textContent()).toBe(`Manually back up to ${account}`);
+    expect(await page.getByText(/The device backs up: Documents\./).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Add cloud account' }).count()).toBe(0);
+
+    // The schedule, as the device's own page sets it: account, weekly on Wednesday, any connection.
+    await choose('Automatically back up to', account);
+    await choose('Back up', 'Weekly');
+    await choose('Day', 'Wednesday');
+    await choose('Connection', 'WLAN or mobile data');
+    await expect
+      .poll(deviceProfile, { timeout: 15_000 })
+      .toMatch(/internet_connection_types\\?" value=\\?"2,3,11,12,4,5,4,6,8,9,10/);
+    const xml = deviceProfile();
+    expect(xml).toMatch(/<schedule[^>]*enabled=\\?"true\\?"/);
+    expect(xml).toMatch(/days=\\?"3\\?"/);
+    expect(xml).toMatch(/time=\\?"02:00:00\\?"/);
+    await checkState(page, phone, 'device-backup-automatic');
+
+    // Back up now: the device's vault's stages and bytes, live.
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    const stages = new Set<string>();
+    let bytesSeen = false;
+    for (let i = 0; i < 2400; i++) {
+      const line = await page
+        .locator('.status-line')
+        .textContent({ timeout: 1000 })
+        .catch(() => '');
+      if (line) stages.add(line.replace(/ [\d.]+ [kMG]?B.*$/, ''));
+      if (!bytesSeen && /Uploading [\d.]+ [kMG]?B of/.test(line ?? '')) {
+        bytesSeen = true;
+        await checkState(page, phone, 'device-backup-running');
+      }
+      if (line === 'Finished') break;
+      await page.waitForTimeout(25);
+    }
+    expect(bytesSeen).toBe(true);
+    expect([...stages]).toContain('Finished');
+    expect([...stages][0]).not.toBe('Finished');
+    expect(await connection().textContent()).toContain('Connected');
+    // The backup is where the device's account keeps it.
+    const uploaded = readdirSync(device.webdav.root, { recursive: true }).map(String);
+    expect(uploaded.some((f) => /sailfish_backup_.*Z\.tar$/.test(path.basename(f)))).toBe(true);
+    await checkState(page, phone, 'device-backup-finished');
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
+});
