@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { MessageBus } from '../dbus/bus.js';
 
 const require = createRequire(import.meta.url);
@@ -15,7 +16,7 @@ type MessageBusClass = new (connection: EventEmitter) => MessageBus;
 const MessageBusImpl = require('dbus-next/lib/bus.js') as MessageBusClass;
 const { Message } = require('dbus-next/lib/message-type.js') as { Message: new (fields: unknown) => unknown };
 const { unmarshalMessages } = require('dbus-next/lib/message.js') as {
-  unmarshalMessages: (stream: net.Socket, onMessage: (message: unknown) => void, opts: object) => void;
+  unmarshalMessages: (stream: Duplex, onMessage: (message: unknown) => void, opts: object) => void;
 };
 const { messageToJsFmt, marshallMessage } = require('dbus-next/lib/marshall-compat.js') as {
   messageToJsFmt: (message: unknown) => unknown;
@@ -25,7 +26,7 @@ const { messageToJsFmt, marshallMessage } = require('dbus-next/lib/marshall-comp
 const MAX_LINE = 16 * 1024;
 
 /** Reads one CRLF-ended line of the SASL exchange without taking bytes that follow it. */
-function readLine(stream: net.Socket): Promise<string> {
+function readLine(stream: Duplex): Promise<string> {
   return new Promise((resolve, reject) => {
     const bytes: number[] = [];
     const cleanup = () => {
@@ -62,7 +63,7 @@ function readLine(stream: net.Socket): Promise<string> {
 }
 
 /** SASL EXTERNAL as `uid` (D-Bus specification, "Authentication Protocol"); resolves with the server's guid. */
-async function authenticate(stream: net.Socket, uid: number): Promise<string> {
+async function authenticate(stream: Duplex, uid: number): Promise<string> {
   const hexUid = Buffer.from(String(uid), 'ascii').toString('hex');
   stream.write(`\0AUTH EXTERNAL ${hexUid}\r\n`);
   const answer = await readLine(stream);
@@ -82,7 +83,12 @@ export async function connectDeviceBus(socketPath: string, uid: number): Promise
     stream.once('connect', resolve);
     stream.once('error', reject);
   });
-  stream.setNoDelay?.();
+  stream.setNoDelay();
+  return connectOnStream(stream, uid);
+}
+
+/** A MessageBus on any byte stream to a bus (a socket, or a bridge's stdin and stdout), as `uid`. */
+export async function connectOnStream(stream: Duplex, uid: number): Promise<MessageBus> {
   let guid: string;
   try {
     guid = await authenticate(stream, uid);

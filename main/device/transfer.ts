@@ -3,7 +3,7 @@
 // sides: the file appears under its name only once it is whole and verified, and a failed copy leaves
 // nothing behind.
 import { randomBytes, createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, linkSync, statSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -118,8 +118,16 @@ export async function pullFile(
     const facts = await theirs;
     if (meter.done !== facts.size || facts.size !== total) throw mismatch('size', meter.done, facts.size);
     if (ours !== facts.sha256) throw mismatch('SHA-256', ours, facts.sha256);
-    // A hard link appears whole and never replaces a file that showed up meanwhile.
-    linkSync(temp, target);
+    // A hard link appears whole and never replaces a file that showed up meanwhile; where the file system
+    // has no hard links (a FAT memory stick), a rename after checking does the same but for that race.
+    try {
+      linkSync(temp, target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new InputError(`${target} appeared during the copy; the copy was not kept.`);
+      if (existsSync(target)) throw new InputError(`${target} already exists; the copy was not kept.`);
+      renameSync(temp, target);
+    }
     return { path: target, size: meter.done, sha256: ours };
   } finally {
     try {

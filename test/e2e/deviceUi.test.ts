@@ -91,7 +91,9 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     await page.getByRole('button', { name: 'Backup', exact: true }).click();
     await expect.poll(() => heading('Backup').isVisible()).toBe(true);
     const account = `phone@127.0.0.1:${device.webdav.port}`;
-    await expect.poll(() => pickerRow(page, 'Manually back up to').textContent()).toBe(`Manually back up to ${account}`);
+    await expect
+      .poll(() => pickerRow(page, 'Manually back up to').textContent())
+      .toBe(`Manually back up to ${account}`);
     expect(await page.getByText(/The device backs up: Documents\./).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Add cloud account' }).count()).toBe(0);
 

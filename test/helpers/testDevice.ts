@@ -12,7 +12,17 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startRclone, tempDir, type WebDavServer } from './processes.js';
 import type { CliResult } from './cli.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/sfbackup.js');
+/** bin/sfbackup.js, found upwards from here (this file also runs compiled, from dist/ in a benchmark). */
+function findBin(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'bin', 'sfbackup.js');
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('Cannot find bin/sfbackup.js');
+}
+const bin = findBin();
 
 export const isRoot = process.getuid?.() === 0;
 export const SSHD = '/usr/sbin/sshd';
@@ -179,7 +189,7 @@ export async function startTestDevice(options: { bwlimit?: string } = {}): Promi
     const daemon = spawn(daemonCmd.command, daemonCmd.args, { env: deviceEnv, stdio: ['ignore', 'ignore', 'pipe'] });
     cleanups.push(() => stopChild(daemon));
     let said = '';
-    daemon.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+    daemon.stderr.on('data', (d: Buffer) => (said += d.toString()));
     await waitFor(`the device's daemon (${said})`, () => said.includes('running on') || daemon.exitCode !== null);
     if (!said.includes('running on')) throw new Error(`The device's daemon did not start: ${said}`);
 
@@ -224,7 +234,7 @@ export async function startTestDevice(options: { bwlimit?: string } = {}): Promi
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let sshdLog = '';
-    sshd.stderr!.on('data', (d: Buffer) => (sshdLog += d.toString()));
+    sshd.stderr.on('data', (d: Buffer) => (sshdLog += d.toString()));
     cleanups.push(() => stopChild(sshd));
     await waitFor(`sshd on port ${port} (${sshdLog})`, () => {
       if (sshd.exitCode !== null) throw new Error(`sshd exited: ${sshdLog}`);
