@@ -7,7 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeRouter } from '../../main/bridge/BridgeRouter.js';
+import { waitConnected } from '../../main/dbus/bus.js';
+import { DBusClient } from '../../main/dbus/DBusClient.js';
+import { parseDeviceAddress } from '../../main/device/deviceAddress.js';
+import { connectDeviceBus } from '../../main/device/deviceBus.js';
 import { DeviceStore } from '../../main/device/DeviceStore.js';
+import { SshLink } from '../../main/device/SshLink.js';
 import type { DeviceState, EventName } from '../../main/ipc/contract.js';
 import { tempDir } from '../helpers/processes.js';
 import { deviceTestBlocker, startTestDevice, type TestDevice } from '../helpers/testDevice.js';
@@ -56,6 +61,26 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     await router?.close();
     await world?.close();
     await device?.stop();
+  });
+
+  it('signs in to the device’s bus as the device user: the desktop’s own uid is refused', async () => {
+    const link = await SshLink.open(parseDeviceAddress(device.address), {
+      env: { ...process.env, SFBACKUP_SSH: device.sshCommand },
+      interactive: false,
+    });
+    try {
+      expect(link.uid).toBe(device.uid);
+      expect(link.remoteBus).toBe(`/run/user/${device.uid}/dbus/user_bus_socket`);
+      const socket = await link.forward();
+      // What dbus-next itself would claim: this process's uid.
+      await expect(connectDeviceBus(socket, process.getuid!())).rejects.toThrow(/refused the connection as uid 0/);
+      const bus = await connectDeviceBus(socket, link.uid);
+      await waitConnected(bus);
+      expect(await new DBusClient(bus).nameHasOwner('org.sailfishos.backup')).toBe(true);
+      bus.disconnect();
+    } finally {
+      await link.close();
+    }
   });
 
   it('connects, remembers the device without a password, and shows the device’s accounts', async () => {
@@ -136,6 +161,27 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     expect(theirs.daemon.vault.status).toBe('Finished');
     const page = await router.handle('backup.page', []);
     expect(page.vault.status).toBe('Finished');
+  });
+
+  it('notices within 5 s a device that falls silent (a pulled cable: nothing closes, nothing answers)', async () => {
+    events.length = 0;
+    expect((await router.handle('devices.list', [])).current.state).toBe('connected');
+    const stoppedAt = Date.now();
+    expect(device.killSshSessions('SIGSTOP')).toBeGreaterThan(0);
+    try {
+      const lost = await until('the loss', () =>
+        events.find((e) => e.name === 'device.state' && (e.payload as DeviceState).state === 'lost'),
+      );
+      expect(lost.at - stoppedAt).toBeLessThan(5000);
+    } finally {
+      device.killSshSessions('SIGKILL');
+    }
+    await until(
+      'the reconnection',
+      () => events.find((e) => e.name === 'device.state' && (e.payload as DeviceState).state === 'connected'),
+      30_000,
+    );
+    expect((await router.handle('backup.page', [])).accounts).toHaveLength(1);
   });
 
   it('goes back to this computer', async () => {

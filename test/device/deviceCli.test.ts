@@ -75,6 +75,13 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     ]);
     const show = await onDevice(['profiles', 'show', 'webdav.Backup-1']);
     expect(show.stdout).toContain('<profile name="webdav.Backup-1"');
+    // A profile run through the device's msyncd: BackupQuery lists the (still empty) server folder.
+    const sync = await onDevice(['sync', 'webdav.BackupQuery-1']);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/webdav.BackupQuery-1: Done/);
+    const refused = await onDevice(['account', 'list']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/add them on the device, Settings → Accounts/);
   });
 
   it('backs up on the device to its WebDAV account with progress, and lists the backup', async () => {

@@ -81,9 +81,11 @@ export function AutoBackupSection(props: {
             ]}
             onChange={(connection) => set({ connection })}
             description={
-              auto.connection === 'wlan'
-                ? 'On a computer, a wired (Ethernet) connection counts as WLAN; only mobile data is avoided.'
-                : 'Backs up over any connection, mobile data too.'
+              auto.connection === 'any'
+                ? 'Backs up over any connection, mobile data too.'
+                : props.onAddAccount
+                  ? 'On a computer, a wired (Ethernet) connection counts as WLAN; only mobile data is avoided.'
+                  : 'The device backs up only while it is on WLAN.'
             }
           />
           {props.onAddAccount ? (
