@@ -88,6 +88,18 @@ export class DeviceBridge {
       await session.close();
       return;
     }
+    try {
+      await this.follow(session);
+    } catch (err) {
+      this.session = undefined;
+      this.offs = [];
+      await session.close();
+      throw err;
+    }
+  }
+
+  /** Relays the device's signals, reads its state, and tells how a run that was going has ended. */
+  private async follow(session: DeviceSession): Promise<void> {
     this.session = session;
     session.once('lost', (reason: string) => this.onLost(reason));
     const { vault, msyncd } = session;

@@ -57,7 +57,8 @@ describe('remembered devices', () => {
     store.remember({ host: '192.168.2.15', user: 'defaultuser', port: 22 });
     expect(store.list().map((d) => d.id)).toEqual(['defaultuser@192.168.2.15', 'nemo@phone.local:2222']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).devices[0])).toEqual(['host', 'user', 'port']);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { devices: Array<Record<string, unknown>> };
+    expect(Object.keys(saved.devices[0]!)).toEqual(['host', 'user', 'port']);
     expect(() => store.remember({ host: '-oProxyCommand=x', user: 'u', port: 22 })).toThrow();
     store.forget('nemo@phone.local:2222');
     expect(store.list().map((d) => d.id)).toEqual(['defaultuser@192.168.2.15']);

@@ -43,7 +43,8 @@ export function ConnectDeviceDialog(props: { onClose: () => void; onConnected: (
     >
       <Hint>
         On the device, turn on Settings → System → Developer tools → Developer mode and Remote connection. This app uses
-        your own ssh and its keys; it keeps no password.
+        your own ssh and its keys and keeps no password: give ssh your key once, in a terminal, with ssh-copy-id
+        defaultuser@192.168.2.15.
       </Hint>
       <div className="field">
         <label htmlFor={`${id}-host`}>Host</label>
