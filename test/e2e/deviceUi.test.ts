@@ -138,4 +138,28 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     await checkState(page, phone, 'device-backup-finished');
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
+
+  it('says within 5 s that the connection broke mid-backup, and shows how the device ended it once reconnected', async () => {
+    const statusLine = () =>
+      page
+        .locator('.status-line')
+        .textContent({ timeout: 1000 })
+        .catch(() => '');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await expect.poll(statusLine, { timeout: 30_000, interval: 25 }).toMatch(/^Uploading/);
+    const killedAt = Date.now();
+    expect(device.killSshSessions()).toBeGreaterThan(0);
+    await expect.poll(() => connection().textContent(), { timeout: 10_000, interval: 50 }).toContain('Connection lost');
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+    expect(await statusLine()).not.toBe('Finished');
+    await checkState(page, phone, 'device-connection-lost');
+    await expect.poll(() => connection().textContent(), { timeout: 30_000 }).toContain('Connected');
+    // The device went on with the backup on its own; the page shows how it ended there.
+    await expect.poll(statusLine, { timeout: 60_000 }).toBe('Finished');
+    const theirs = JSON.parse((await device.own(['--json', 'status'])).stdout) as {
+      daemon: { vault: { status: string } };
+    };
+    expect(theirs.daemon.vault.status).toBe('Finished');
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
 });
