@@ -16,7 +16,9 @@ import type { TransferLimits } from './plugins/webdav/WebDavConnection.js';
 import { BackupPluginFactory } from './plugins/registry.js';
 import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
+import { restoreDirOf } from './vault/backupFiles.js';
 import { localDeviceId } from './vault/deviceId.js';
+import { ownDataPaths } from './vault/ownData.js';
 import { Vault } from './vault/Vault.js';
 import { VaultInterface, VAULT_PATH, VAULT_SERVICE } from './vault/vaultService.js';
 import { VaultProxy } from './vault/VaultProxy.js';
@@ -75,21 +77,24 @@ export class Engine {
     const client = new DBusClient(bus);
     const msyncd = new MsyncdProxy(client);
     const vaultProxy = new VaultProxy(client);
+    const workDir = ownWorkDir(stores.paths.vaultDir);
     const plugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
+      // BackupRestore writes only where this engine's vault has it download backups.
+      restoreDir: restoreDirOf(workDir),
       signInStatus: new SignInStatusStore(stores.paths.signInStatusFile),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.transferLimits ? { transferLimits: options.transferLimits } : {}),
     });
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
-    const workDir = ownWorkDir(stores.paths.vaultDir);
     const vault = new Vault(
       msyncd,
       stores.units,
       workDir,
       options.deviceId ?? localDeviceId(),
       path.join(stores.paths.dataDir, 'logs'),
+      ownDataPaths(stores.paths),
     );
     const serveMsyncd = options.only !== 'vault';
     const serveVault = options.only !== 'msyncd';

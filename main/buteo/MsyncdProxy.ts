@@ -81,6 +81,10 @@ export class MsyncdProxy {
     return scalarText((await this.call('getLastSyncResult', 's', [profile]))[0]);
   }
 
+  async saveSyncResults(profile: string, resultsXml: string): Promise<boolean> {
+    return (await this.call('saveSyncResults', 'ss', [profile, resultsXml]))[0] === true;
+  }
+
   async setSyncSchedule(profile: string, scheduleXml: string): Promise<boolean> {
     return (await this.call('setSyncSchedule', 'ss', [profile, scheduleXml]))[0] === true;
   }

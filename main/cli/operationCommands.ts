@@ -10,6 +10,7 @@ import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
 import { showVaultProgress } from './progress.js';
+import { UNVERIFIED_NOTE, type FileNote } from '../vault/notes.js';
 
 /** A failed or cancelled operation: exit code and a one-line cause. */
 export class OperationFailed extends Error {
@@ -24,6 +25,21 @@ export class OperationFailed extends Error {
 }
 
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
+
+/** The files a run skipped or changed, and its notes, for the --json result and the last text line. */
+async function runNotes(session: DaemonSession): Promise<{ skipped: FileNote[]; notes: string[]; summary: string }> {
+  const state = await session.vault.state().catch(() => undefined);
+  const warnings = state?.warnings ?? [];
+  return {
+    skipped: warnings.filter((w) => w.kind !== 'note'),
+    notes: warnings.filter((w) => w.kind === 'note').map((w) => (w.path ? `${w.path}: ${w.reason}` : w.reason)),
+    summary: state?.status === 'Finished' ? state.statusText : 'Finished',
+  };
+}
+
+function noteLines(r: { skipped: FileNote[]; notes: string[] }): string[] {
+  return [...r.skipped.map((w) => `  ${w.path}: ${w.reason}`), ...r.notes.map((n) => `  ${n}`)];
+}
 
 /** The run's results, when the daemon is still there to say. */
 export async function lastResult(session: ServiceSession, profile: string) {
@@ -103,9 +119,10 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
     throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
   const file = /Uploaded (\S+)/.exec(result?.message ?? '')?.[1];
   const account = cli.stores.accounts.get(id);
+  const notes = await runNotes(session);
   cli.out.result(
-    { account: id, status: 'Finished', file, folder: account.backupsPath },
-    () => `Backed up to ${account.name}: ${file ?? 'done'}`,
+    { account: id, status: 'Finished', file, folder: account.backupsPath, skipped: notes.skipped, notes: notes.notes },
+    () => [`Backed up to ${account.name}: ${file ?? 'done'} (${notes.summary})`, ...noteLines(notes)],
   );
 }
 
@@ -131,9 +148,19 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
   if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
+  const notes = await runNotes(session);
+  const verified = !notes.notes.includes(UNVERIFIED_NOTE);
   cli.out.result(
-    { account: id, status: 'Finished', file, to: to ? path.resolve(to) : null },
-    () => `Restored ${file}${to ? ` into ${path.resolve(to)}` : ''}`,
+    {
+      account: id,
+      status: 'Finished',
+      file,
+      to: to ? path.resolve(to) : null,
+      verified,
+      skipped: notes.skipped,
+      notes: notes.notes,
+    },
+    () => [`Restored ${file}${to ? ` into ${path.resolve(to)}` : ''} (${notes.summary})`, ...noteLines(notes)],
   );
 }
 

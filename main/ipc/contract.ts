@@ -124,6 +124,10 @@ export const vaultStateSchema = z.object({
   progress: z.number(),
   canCancel: z.boolean(),
   error: z.string(),
+  /** What the last run skipped or changed, file by file, and its notes. */
+  warnings: z
+    .array(z.object({ kind: z.enum(['skipped', 'changed', 'note']), path: z.string(), reason: z.string() }))
+    .optional(),
 });
 export type VaultStateView = z.infer<typeof vaultStateSchema>;
 

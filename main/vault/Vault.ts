@@ -8,18 +8,19 @@ import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/pluginRun.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage, isAbortError } from '../errors.js';
-import { createArchive } from './archive.js';
-import { diskMessage, isBackupFileName } from './backupFiles.js';
+import { createArchive, type ArchiveResult } from './archive.js';
+import { diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { CloudBackupLister, restoreTarget } from './cloudListings.js';
 import { backupFileName, transferLine } from './progressText.js';
-import { restoreArchive } from './restoreArchive.js';
+import { RestoreRunner } from './restoreRunner.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
 import { VaultOperations, type Operation } from './vaultOperations.js';
 import { VaultError } from './vaultTypes.js';
 
 export class Vault extends VaultOperations {
   private readonly lister: CloudBackupLister;
+  private readonly restores: RestoreRunner;
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
@@ -29,8 +30,12 @@ export class Vault extends VaultOperations {
     readonly deviceId: string,
     /** Where run logs are kept: beside the work folder, which is empty between runs. */
     logDir = path.join(path.dirname(workDir), 'logs'),
+    /** The app's own folders: never in a backup, never replaced by a restore (ownData.ts). */
+    private readonly ownData: string[] = [path.dirname(workDir)],
   ) {
     super(logDir);
+    // The journal sits beside the per-process work folders: the next engine must find it.
+    this.restores = new RestoreRunner(msyncd, path.dirname(workDir), ownData);
     this.lister = new CloudBackupLister(msyncd, (id, files, ok) =>
       this.emit('listCloudBackupsFinished', id, files, ok),
     );
@@ -40,6 +45,10 @@ export class Vault extends VaultOperations {
   async start(): Promise<void> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
     this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
+    // A restore a killed vault left halfway is finished (or undone) now; its log says "Interrupted".
+    const interruptedRestore = await this.restores.recover();
+    if (interruptedRestore)
+      this.setState({ status: 'Error', statusText: interruptedRestore, error: interruptedRestore });
   }
 
   async stop(): Promise<void> {
@@ -106,9 +115,11 @@ export class Vault extends VaultOperations {
         this.setState({ statusText: `Backing up: ${p.unit}` });
         op.log?.line(`Backing up: ${p.unit}`);
       },
+      excluded: this.ownData,
     }).then(
       (done) => {
         if (this.current !== op) return;
+        this.noteArchive(op, done);
         op.phase = 'transfer';
         op.transferStarted = Date.now();
         op.log?.line(`Archive written: ${done.files} files, ${done.bytes} bytes. Uploading`);
@@ -126,6 +137,13 @@ export class Vault extends VaultOperations {
     return file;
   }
 
+  /** The archive's notes are known before the upload: the Backup plugin reads them for its log. */
+  private noteArchive(op: Operation, result: ArchiveResult): void {
+    op.notes = result.notes.list;
+    op.summary = result.notes.summary();
+    this.setState({ warnings: op.notes });
+  }
+
   /**
    * Restores a cloud backup: `filePath` is "<dir>/<file>" as the page builds it from a listing
    * (RestorePage.qml:89), or a bare file name. The plugin looks the file up in this device's folder.
@@ -140,7 +158,7 @@ export class Vault extends VaultOperations {
     op.targetDir = targetDir;
     op.log?.line(`Restoring ${filePath}${targetDir ? ` into ${targetDir}` : ''}`);
     try {
-      const dir = path.join(this.workDir, 'restore');
+      const dir = restoreDirOf(this.workDir);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       op.download = path.join(dir, fileName);
       profile.setKey(KEY_RESTORE_FILE, op.download);
@@ -218,10 +236,10 @@ export class Vault extends VaultOperations {
     this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
     const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
     try {
-      const refused = await restoreArchive({
+      const outcome = await this.restores.run({
         archive: op.download!,
-        stagingRoot: path.join(this.workDir, 'restore'),
         targetOf: (unit) => (op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)),
+        ...(op.kind === 'cloudRestore' ? { profile: op.profile } : {}),
         signal: op.controller.signal,
         onUnit: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
         beforeApply: () => {
@@ -229,7 +247,9 @@ export class Vault extends VaultOperations {
           this.setState({ canCancel: false, statusText: 'Restoring files' });
         },
       });
-      await this.succeed(op, refused > 0 ? `Finished (${refused} unsafe entries skipped)` : 'Finished');
+      op.notes = outcome.notes;
+      op.summary = outcome.summary;
+      await this.succeed(op);
     } catch (err) {
       if (op.controller.signal.aborted) await this.finishCanceled(op);
       else
@@ -272,8 +292,12 @@ export class Vault extends VaultOperations {
         this.setState({ statusText: `Backing up: ${p.unit}` });
         op.log?.line(`Backing up: ${p.unit}`);
       },
+      excluded: this.ownData,
     }).then(
-      () => this.succeed(op),
+      (done) => {
+        this.noteArchive(op, done);
+        return this.succeed(op);
+      },
       (err: unknown) =>
         op.controller.signal.aborted
           ? this.finishCanceled(op)

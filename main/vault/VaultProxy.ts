@@ -1,8 +1,20 @@
 // Typed client of org.sailfishos.backup, for the plugins, the CLI and the UI bridge.
 import type { DBusClient } from '../dbus/DBusClient.js';
 import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
+import type { FileNote } from './notes.js';
 import type { VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
+
+/** The vault's a(sss) warnings as notes; anything malformed is dropped, not trusted. */
+function warningsFromWire(value: unknown): FileNote[] {
+  if (!Array.isArray(value)) return [];
+  const kinds = new Set(['skipped', 'changed', 'note']);
+  return value.flatMap((item: unknown) => {
+    if (!Array.isArray(item) || item.length !== 3 || !item.every((v) => typeof v === 'string')) return [];
+    const [kind, path, reason] = item as [string, string, string];
+    return kinds.has(kind) ? [{ kind: kind as FileNote['kind'], path, reason }] : [];
+  });
+}
 
 export type AccountStatusHandler = (accountId: number, status: string) => void;
 export type AccountErrorHandler = (accountId: number, error: string, errorString: string) => void;
@@ -89,6 +101,7 @@ export class VaultProxy {
       error: scalarText(props.error?.value),
       mode: scalarText(props.mode?.value) as VaultState['mode'],
       logFilePath: scalarText(props.logFilePath?.value),
+      warnings: warningsFromWire(props.warnings?.value),
     };
   }
 
@@ -99,7 +112,7 @@ export class VaultProxy {
         if (body[0] !== VAULT_INTERFACE) return;
         const changed: Record<string, unknown> = {};
         for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>))
-          changed[key] = variant.value;
+          changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
         handler(changed);
       },
     );

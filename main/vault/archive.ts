@@ -1,9 +1,13 @@
-// Backup archives: one tar, one top-level folder per backup unit (Sailfish's layout: People/…, Calendar/…).
-import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+// Backup archives: one tar, one top-level folder per backup unit (Sailfish's layout: People/…,
+// Calendar/…), names kept as bytes, mtimes and modes, hard links inside a unit as links to the first
+// member, symlinks as links, sparse files sparse, and a manifest as the last member. One awkward file
+// is a note, not a failed backup (GNU tar's behaviour): the run goes on and says what it left out.
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Pack, Unpack, type ReadEntry, type WriteEntry } from 'tar';
-import type { Stats } from 'node:fs';
+import { ArchiveBuilder } from './archiveBuilder.js';
+import type { Notes } from './notes.js';
+import { exclusionsFor, resolveUnits } from './sourceUnits.js';
+import { TarWriter } from './tar/TarWriter.js';
 
 export interface ArchiveUnit {
   name: string;
@@ -16,173 +20,68 @@ export interface ArchiveProgress {
   bytes: number;
 }
 
+export interface ArchiveResult extends ArchiveProgress {
+  /** The archive's own SHA-256, also written beside it as `<file>.sha256`. */
+  sha256: string;
+  notes: Notes;
+}
+
 export interface CreateOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ArchiveProgress) => void;
+  /** Folders never backed up, wherever they are: the app's data folder, credentials, work folders. */
+  excluded?: string[];
 }
 
-/** Unit folder names inside the archive: a plain name, no separators. */
+/** Unit names as stored in units.json (kept as they always were; a backup refuses dot names itself). */
 export function isUnitName(name: string): boolean {
   return /^[^/\\\0]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
 }
 
 /**
  * Writes the units into `file` through a temporary `.part` name, so a cancelled or failed run never
- * leaves something that looks like a finished archive.
+ * leaves something that looks like a finished archive; then `<file>.sha256` beside it.
  */
 export async function createArchive(
   units: ArchiveUnit[],
   file: string,
   options: CreateOptions = {},
-): Promise<ArchiveProgress> {
-  const roots = units.map((u) => ({ name: u.name, rel: realpathSync(u.path).replace(/^\/+/, '') }));
-  roots.sort((a, b) => b.rel.length - a.rel.length);
-  const progress: ArchiveProgress = { unit: '', files: 0, bytes: 0 };
-  let lastReport = 0;
-  const report = (force = false) => {
-    const now = Date.now();
-    if (force || now - lastReport > 100) {
-      lastReport = now;
-      options.onProgress?.({ ...progress });
-    }
-  };
-  const pack = new Pack({
-    cwd: '/',
-    portable: false,
-    // Large reads: node-tar's default 16 KiB reads make archiving several times slower than GNU tar.
-    maxReadSize: 1 << 20,
-    // Regular files, folders and symlinks only: device files and sockets have no place in a backup.
-    filter: (_p: string, stat: Stats | ReadEntry) => {
-      const s = stat as Stats;
-      return s.isFile() || s.isDirectory() || s.isSymbolicLink();
-    },
-    onWriteEntry: (entry: WriteEntry) => {
-      const rel = entry.path.replace(/^\/+/, '').replace(/\/$/, '');
-      const root = roots.find((r) => rel === r.rel || rel.startsWith(r.rel + '/'));
-      if (!root) return;
-      entry.path = root.name + rel.slice(root.rel.length) + (entry.type === 'Directory' ? '/' : '');
-      if (progress.unit !== root.name) {
-        progress.unit = root.name;
-        report(true);
-      }
-      if (entry.type === 'File') progress.files++;
-    },
-  });
+): Promise<ArchiveResult> {
   const part = `${file}.part`;
-  const out = createWriteStream(part, { mode: 0o600, highWaterMark: 1 << 20 });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        pack.removeAllListeners('data');
-        pack.unpipe(out);
-        pack.destroy();
-        out.destroy();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      };
-      const signal = options.signal;
-      const onAbort = () => fail(signal?.reason ?? new Error('aborted'));
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      pack.on('data', (chunk: Buffer) => {
-        progress.bytes += chunk.length;
-        report();
-      });
-      pack.on('error', fail);
-      out.on('error', fail);
-      out.on('finish', () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      for (const root of [...roots].reverse()) pack.add(root.rel);
-      pack.end();
-      // A minipass pipe into a Node stream keeps backpressure without an async-iterator hop.
-      pack.pipe(out);
-    });
-    await rename(part, file);
-  } catch (err) {
-    out.destroy();
+  const manifestPath = `${file}.manifest.part`;
+  const out = await open(part, 'w', 0o600);
+  const manifestFile = await open(manifestPath, 'w+', 0o600).catch(async (err: unknown) => {
+    await out.close();
     await rm(part, { force: true });
     throw err;
-  }
-  report(true);
-  return progress;
-}
-
-export interface ExtractResult {
-  units: string[];
-  files: number;
-  /** Entries refused for safety: escaping paths, links out of their unit, device files. */
-  refused: string[];
-}
-
-const allowedTypes = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink']);
-
-function refusalReason(entry: ReadEntry): string | undefined {
-  const p = entry.path;
-  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return 'absolute path';
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  if (parts.includes('..')) return 'path leaves the archive';
-  if (parts.length === 0 || !isUnitName(parts[0]!)) return 'not inside a unit folder';
-  if (parts.length === 1 && entry.type !== 'Directory') return 'not inside a unit folder';
-  if (!allowedTypes.has(entry.type)) return `${entry.type} entries are not restored`;
-  if (entry.type === 'SymbolicLink') {
-    const target = entry.linkpath ?? '';
-    if (target.startsWith('/')) return 'symlink to an absolute path';
-    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(parts.join('/')), target));
-    if (resolved === '..' || resolved.startsWith('../') || resolved.split('/')[0] !== parts[0])
-      return 'symlink out of its unit';
-  }
-  return undefined;
-}
-
-/** Unpacks into `dir` (a fresh staging folder) and refuses anything that could land outside it. */
-export async function extractArchive(
-  file: string,
-  dir: string,
-  options: { signal?: AbortSignal; onEntry?: (unit: string, files: number) => void } = {},
-): Promise<ExtractResult> {
-  const result: ExtractResult = { units: [], files: 0, refused: [] };
-  const units = new Set<string>();
-  await new Promise<void>((resolve, reject) => {
-    const source = createReadStream(file);
-    const unpack = new Unpack({
-      cwd: dir,
-      strict: true,
-      preservePaths: false,
-      preserveOwner: false,
-      processUmask: 0o022,
-      filter: (_p: string, entry: Stats | ReadEntry) => {
-        const e = entry as ReadEntry;
-        const reason = refusalReason(e);
-        if (reason) {
-          result.refused.push(`${e.path.slice(0, 200)}: ${reason}`);
-          return false;
-        }
-        const unit = e.path.split('/').find((s) => s !== '' && s !== '.')!;
-        units.add(unit);
-        if (e.type !== 'Directory') result.files++;
-        options.onEntry?.(unit, result.files);
-        return true;
-      },
-    });
-    const fail = (err: unknown) => {
-      source.destroy();
-      reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    const onAbort = () => {
-      const reason: unknown = options.signal?.reason;
-      fail(reason instanceof Error ? reason : new Error('aborted'));
-    };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    source.on('error', fail);
-    unpack.on('error', fail);
-    unpack.on('close', () => {
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    source.pipe(unpack);
   });
-  result.units = [...units];
-  return result;
+  try {
+    // The archive being written may be inside a unit (a backup to a folder that is backed up).
+    const excluded = await exclusionsFor([...(options.excluded ?? []), part, manifestPath]);
+    const writer = new TarWriter(async (chunk) => {
+      await out.write(chunk);
+    });
+    const builder = new ArchiveBuilder(writer, excluded, manifestFile, options);
+    const resolved = await resolveUnits(units, excluded, builder.notes);
+    if (resolved.length === 0)
+      throw new Error(
+        `Nothing could be backed up: ${builder.notes.list.map((n) => `${n.path}: ${n.reason}`).join('; ') || 'no folders are chosen'}`,
+      );
+    for (const unit of resolved) await builder.unit(unit);
+    await builder.finish(resolved.map((u) => u.name));
+    const sha256 = await writer.end();
+    await out.sync();
+    await out.close();
+    await rename(part, file);
+    await writeFile(`${file}.sha256`, `${sha256}  ${path.basename(file)}\n`, { mode: 0o600 });
+    builder.report(true);
+    return { ...builder.progress, bytes: writer.bytes, sha256, notes: builder.notes };
+  } catch (err) {
+    await out.close().catch(() => {});
+    await rm(part, { force: true });
+    throw err;
+  } finally {
+    await manifestFile.close().catch(() => {});
+    await rm(manifestPath, { force: true });
+  }
 }

@@ -2,6 +2,9 @@
 // statusText, progress, mode, logFilePath), its log, and how it ends — once, temporary files gone first.
 import { rmSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
+import { checksumFileOf } from './backupFiles.js';
+import type { FileNote } from './notes.js';
+import { finishedText } from './restoreReport.js';
 import { RunLogs, type RunLog } from './runLog.js';
 import { VaultError, type VaultEvents, type VaultMode, type VaultState } from './vaultTypes.js';
 
@@ -20,6 +23,9 @@ export interface Operation {
   /** The folder a cloud backup's archive is written in; the Backup plugin may delete it (syncer.cpp cleanUp). */
   runDir?: string;
   log?: RunLog;
+  /** Files the run skipped or changed, and notes about it: said with "Finished" (notes.ts). */
+  notes?: FileNote[];
+  summary?: string;
 }
 
 const modes: Record<Operation['kind'], VaultMode> = {
@@ -38,6 +44,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
     error: '',
     mode: '',
     logFilePath: '',
+    warnings: [],
   };
   protected current: Operation | undefined;
   protected readonly logs: RunLogs;
@@ -76,6 +83,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
       error: '',
       mode: modes[kind],
       logFilePath: op.log?.file ?? '',
+      warnings: [],
     });
     return op;
   }
@@ -87,7 +95,10 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
 
   protected cleanup(op: Operation): void {
     for (const file of [op.archive, op.download]) {
-      if (file && file !== op.userFile) rmSync(file, { force: true });
+      if (file && file !== op.userFile) {
+        rmSync(file, { force: true });
+        rmSync(checksumFileOf(file), { force: true });
+      }
     }
     if (op.runDir) rmSync(op.runDir, { recursive: true, force: true });
   }
@@ -114,10 +125,20 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
     else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
   }
 
-  protected async succeed(op: Operation, text = 'Finished'): Promise<void> {
+  protected async succeed(op: Operation): Promise<void> {
     if (!(await this.end(op))) return;
+    // "Finished with 3 files skipped", and the files one by one in the log and in `warnings`.
+    const text = finishedText(op.summary ?? '');
     op.log?.line(text);
-    this.setState({ status: 'Finished', statusText: text, progress: 1, canCancel: false, error: '' });
+    for (const n of op.notes ?? []) op.log?.line(n.path ? `${n.path}: ${n.reason}` : n.reason);
+    this.setState({
+      status: 'Finished',
+      statusText: text,
+      progress: 1,
+      canCancel: false,
+      error: '',
+      warnings: op.notes ?? [],
+    });
     this.announce(op, 'Finished');
   }
 

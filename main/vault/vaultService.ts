@@ -11,6 +11,7 @@ import type { Vault } from './Vault.js';
 export interface BackupUnitList {
   list(): Array<{ name: string }>;
 }
+import type { FileNote } from './notes.js';
 import { VaultError, type VaultState } from './vaultTypes.js';
 
 export const VAULT_SERVICE = 'org.sailfishos.backup';
@@ -20,6 +21,10 @@ export const VAULT_INTERFACE = 'org.sailfishos.backup';
 const INT32_MAX = 2147483647;
 const MAX_LIST = 100_000;
 const MAX_TEXT = 4096;
+
+function warningsOnWire(warnings: FileNote[]): string[][] {
+  return warnings.map((w) => [w.kind, w.path, w.reason]);
+}
 
 function asDBusError(err: unknown): dbus.DBusError {
   if (err instanceof dbus.DBusError) return err;
@@ -65,7 +70,11 @@ export class VaultInterface extends dbus.interface.Interface {
     private readonly units: BackupUnitList,
   ) {
     super(VAULT_INTERFACE);
-    vault.on('stateChanged', (changed) => dbus.interface.Interface.emitPropertiesChanged(this, changed, []));
+    vault.on('stateChanged', (changed) => {
+      const { warnings, ...rest } = changed;
+      const wire = warnings ? { ...rest, warnings: warningsOnWire(warnings) } : rest;
+      dbus.interface.Interface.emitPropertiesChanged(this, wire, []);
+    });
     vault.on('cloudBackupStatusChanged', (id, status) => this.cloudBackupStatusChanged(id, status));
     vault.on('cloudBackupError', (id, error, text) => this.cloudBackupError(id, error, text));
     vault.on('cloudRestoreStatusChanged', (id, status) => this.cloudRestoreStatusChanged(id, status));
@@ -97,6 +106,10 @@ export class VaultInterface extends dbus.interface.Interface {
   }
   get logFilePath(): string {
     return this.s.logFilePath;
+  }
+  /** a(sss): kind (skipped, changed, note), path, reason — what the last run left out or changed. */
+  get warnings(): string[][] {
+    return warningsOnWire(this.s.warnings);
   }
   /** The page lists these as what a backup contains (BackupRestoreStorageListModel.qml:240-241). */
   get localBackupUnits(): string[] {
@@ -204,6 +217,7 @@ VaultInterface.configureMembers({
     error: { signature: 's', access: read },
     mode: { signature: 's', access: read },
     logFilePath: { signature: 's', access: read },
+    warnings: { signature: 'a(sss)', access: read },
     localBackupUnits: { signature: 'as', access: read },
     cloudBackupUnits: { signature: 'as', access: read },
   },

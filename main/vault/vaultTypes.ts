@@ -1,4 +1,5 @@
 // What the backup service says about itself: its state, its events, its refusals.
+import type { FileNote } from './notes.js';
 
 export type VaultStatus =
   'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
@@ -16,6 +17,8 @@ export interface VaultState {
   mode: VaultMode;
   /** The log of the running (or last) operation; "" when there is none. */
   logFilePath: string;
+  /** What the last run skipped or changed, file by file, and notes about it (empty while it runs). */
+  warnings: FileNote[];
 }
 
 export interface VaultEvents {

@@ -91,11 +91,13 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
     expect(file).toMatch(/^sailfish_backup_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.tar$/);
 
     const deviceFolder = path.join(server.root, 'Sailfish OS', 'Backups', deviceId);
-    expect(readdirSync(deviceFolder)).toEqual([file]);
+    // The archive, and its SHA-256 in a sub-folder (a device lists every file of its folder as a backup).
+    expect(readdirSync(deviceFolder).sort()).toEqual(['.checksums', file]);
+    expect(readdirSync(path.join(deviceFolder, '.checksums'))).toEqual([`${file}.sha256`]);
     if (server.requests) {
       // Streamed with a length (FastCGI servers store 0 bytes otherwise), to a temporary name, then moved.
       const size = statSync(path.join(deviceFolder, file)).size;
-      const put = server.requests().find((line) => line.startsWith('PUT '));
+      const put = server.requests().find((line) => line.startsWith('PUT ') && !line.includes('/.checksums/'));
       expect(put).toMatch(
         new RegExp(`^PUT .+/\\.${file.replace(/\./g, '\\.')}\\.[0-9a-f]{8}-\\d+-\\d+-[0-9a-f]+\\.part ${size} - 201$`),
       );

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { freePort, startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
-import { filesBelow, makeUnitTree } from '../helpers/tree.js';
+import { backupsBelow, filesBelow, makeUnitTree } from '../helpers/tree.js';
 
 interface LogEntry {
   majorCode: number;
@@ -45,7 +45,7 @@ describe('failures end cleanly, with Buteo codes and plain words', () => {
     const r = await cli(['--json', 'profiles', 'log', profile]);
     return (JSON.parse(r.stdout) as LogEntry[]).at(-1)!;
   };
-  const serverFiles = (s: WebDavServer) => filesBelow(s.root);
+  const serverFiles = (s: WebDavServer) => backupsBelow(s.root);
 
   beforeAll(async () => {
     server = await startRclone({ user: 'alice', password: 'right' });

@@ -6,7 +6,7 @@ import { SyncStatus } from '../../main/buteo/codes.js';
 import { ensureAccountProfiles } from '../../main/operations.js';
 import type { VaultState } from '../../main/vault/vaultTypes.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
-import { filesBelow, makeUnitTree } from '../helpers/tree.js';
+import { backupsBelow, filesBelow, makeUnitTree } from '../helpers/tree.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 describe('cancelling and queueing', () => {
@@ -92,7 +92,7 @@ describe('cancelling and queueing', () => {
       'backup',
     );
     expect(done.at(-1)).toBe('Finished');
-    const file = readdirSync(path.dirname(path.join(server.root, filesBelow(server.root)[0]!)))[0]!;
+    const file = path.basename(backupsBelow(server.root)[0]!);
     const before = readdirSync(bigUnit).length;
     for (const when of [
       (s: Partial<VaultState>) => s.status === 'DownloadingBackup',

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus } from '../../main/buteo/codes.js';
+import { restoreDirOf } from '../../main/vault/backupFiles.js';
+import { ownWorkDir } from '../../main/vault/workDirs.js';
 import { ensureAccountProfiles, runProfileToEnd } from '../../main/operations.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { filesBelow } from '../helpers/tree.js';
@@ -64,8 +66,9 @@ describe.skipIf(!canMount)('a full disk', () => {
       await fetch(dir, { method: 'MKCOL', headers: auth });
     const put = await fetch(`${folder}/${name}`, { method: 'PUT', headers: auth, body: randomBytes(12 * 1024 * 1024) });
     expect(put.status).toBeLessThan(300);
-    const target = path.join(small, 'restore-here');
-    mkdirSync(target);
+    // The vault's own download folder (on the full disk too): the only place the plugin writes to.
+    const target = restoreDirOf(ownWorkDir(path.join(world.dataDir, 'vault')));
+    mkdirSync(target, { recursive: true });
     const profile = world.stores.profiles.load(`webdav.BackupRestore-${accountId}`)!;
     profile.setKey('sfos-backuprestore-file', path.join(target, name));
     world.stores.profiles.save(profile);

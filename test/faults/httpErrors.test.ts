@@ -1,7 +1,9 @@
 // Every request type answered with each error a WebDAV server can give, with garbage, or never:
 // the run ends with the right Buteo code and a sentence naming the cause, no final-named file that
 // is not a whole backup, nothing left on disk, and the daemon serves the next run.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { restoreDirOf } from '../../main/vault/backupFiles.js';
+import { ownWorkDir } from '../../main/vault/workDirs.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MinorCode, SyncStatus } from '../../main/buteo/codes.js';
@@ -48,7 +50,9 @@ describe('HTTP faults', () => {
     ).id;
     ensureAccountProfiles(stores, accountId);
     expect((await runProfileToEnd(session, `webdav.Backup-${accountId}`)).status).toBe(SyncStatus.Done);
-    backupFile = readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000'))[0]!;
+    backupFile = readdirSync(path.join(server.root, 'Sailfish OS', 'Backups', 'Faults_000000000000')).filter(
+      (n) => !n.startsWith('.'),
+    )[0]!;
   });
 
   afterAll(async () => {
@@ -59,11 +63,17 @@ describe('HTTP faults', () => {
     await server?.stop();
   });
 
-  const serverFiles = () => filesBelow(server.root).map((f) => path.basename(f));
+  // Backups and uploads in progress; the checksums beside the backups live in their own folder.
+  const serverFiles = () =>
+    filesBelow(server.root)
+      .filter((f) => !f.includes('/.checksums/'))
+      .map((f) => path.basename(f));
   const run = async (op: 'Backup' | 'BackupQuery' | 'BackupRestore') => {
     if (op === 'BackupRestore') {
       const profile = stores.profiles.load(`webdav.BackupRestore-${accountId}`)!;
-      const dir = tempDir();
+      // The plugin writes only into the vault's own download folder (this process runs the engine).
+      const dir = restoreDirOf(ownWorkDir(path.join(dataDir, 'vault')));
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       profile.setKey('sfos-backuprestore-file', path.join(dir, backupFile));
       stores.profiles.save(profile);
       const result = await runProfileToEnd(session, profile.name);

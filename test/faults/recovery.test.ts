@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon } from '../../main/dbus/bus.js';
 import { cliEnv, runCli, startDaemonProcess } from '../helpers/cli.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
-import { filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
+import { backupsBelow, filesBelow, makeUnitTree, readTree } from '../helpers/tree.js';
 
 interface LogEntry {
   majorCode: number;
@@ -28,7 +28,7 @@ describe('recovery from dying processes', () => {
   const startDaemon = () => startDaemonProcess(dataDir, env);
   const lastLog = async (profile: string) =>
     (JSON.parse((await cli(['--json', 'profiles', 'log', profile])).stdout) as LogEntry[]).at(-1);
-  const finalNames = () => filesBelow(server.root).filter((f) => !path.basename(f).startsWith('.'));
+  const finalNames = () => backupsBelow(server.root).filter((f) => !path.basename(f).startsWith('.'));
 
   beforeAll(async () => {
     server = await startRclone({ user: 'r', password: 'p', bwlimit: '1M' });

@@ -17,11 +17,20 @@ export function runCli(
     env?: NodeJS.ProcessEnv;
     input?: string;
     onStderr?: (text: string) => void;
-    signalAfter?: { match: RegExp; signal: NodeJS.Signals };
+    /** Sends the signal once stderr matches; `times` sends it that often, 20 ms apart (a double Ctrl-C). */
+    signalAfter?: { match: RegExp; signal: NodeJS.Signals; times?: number };
+    /** Polled every 5 ms while the command runs: once true, `signal` is sent `times` times, 20 ms apart. */
+    signalWhen?: { check: () => boolean; signal: NodeJS.Signals; times?: number };
+    /** Runs the CLI as this user and group id (the tests run as root; setpriv drops to it). */
+    asUser?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const [command, ...prefix] =
+      options.asUser === undefined
+        ? [process.execPath]
+        : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath];
+    const child = spawn(command, [...prefix, bin, ...args], {
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -34,9 +43,19 @@ export function runCli(
       options.onStderr?.(d.toString());
       if (options.signalAfter && !signalled && options.signalAfter.match.test(stderr)) {
         signalled = true;
-        child.kill(options.signalAfter.signal);
+        const { signal, times = 1 } = options.signalAfter;
+        for (let i = 0; i < times; i++) setTimeout(() => child.kill(signal), i * 20);
       }
     });
+    const when = options.signalWhen;
+    const poll = when
+      ? setInterval(() => {
+          if (!when.check()) return;
+          clearInterval(poll);
+          for (let i = 0; i < (when.times ?? 1); i++) setTimeout(() => child.kill(when.signal), i * 20);
+        }, 5)
+      : undefined;
+    child.on('close', () => clearInterval(poll));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');

@@ -5,7 +5,11 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Fault =
-  { method: string; status: number } | { method: string; garbage: true } | { method: string; hang: true };
+  | { method: string; status: number }
+  | { method: string; garbage: true }
+  | { method: string; hang: true }
+  /** The real answer, without Content-Length, cleanly ended after `bytes` bytes: a cut the client cannot see. */
+  | { method: string; truncate: { bytes: number; path: RegExp } };
 
 export class FaultProxy {
   fault: Fault | undefined;
@@ -39,7 +43,11 @@ export class FaultProxy {
     const auth = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
     if (auth) this.credentials.push(Buffer.from(auth[1]!, 'base64').toString());
     const fault = this.fault;
-    if (fault && fault.method === req.method) {
+    if (fault && 'truncate' in fault && fault.method === req.method && fault.truncate.path.test(req.url ?? '')) {
+      this.forward(req, res, fault.truncate.bytes);
+      return;
+    }
+    if (fault && fault.method === req.method && !('truncate' in fault)) {
       if ('hang' in fault) return; // accept, read nothing back, never answer
       req.resume();
       if ('garbage' in fault) {
@@ -51,11 +59,34 @@ export class FaultProxy {
       res.end(`injected ${fault.status}`);
       return;
     }
+    this.forward(req, res);
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, cutAfter?: number): void {
     const upstream = http.request(
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        up.on('error', () => res.destroy());
+        if (cutAfter === undefined) {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const headers = { ...up.headers };
+        delete headers['content-length'];
+        res.writeHead(up.statusCode ?? 502, headers);
+        let sent = 0;
+        up.on('data', (chunk: Buffer) => {
+          if (sent >= cutAfter) return;
+          const part = chunk.subarray(0, cutAfter - sent);
+          sent += part.length;
+          res.write(part);
+          if (sent >= cutAfter) {
+            res.end();
+            up.destroy();
+          }
+        });
+        up.on('end', () => res.end());
       },
     );
     upstream.on('error', () => res.destroy());

@@ -195,7 +195,8 @@ describe('the Sailfish.Vault QML page, replayed over D-Bus', () => {
     const [file, status] = await page.waitFor('fileBackupStatusChanged', (b) => isDone(String(b[1])));
     expect([file, status]).toEqual([filePath, 'Finished']);
     expect(page.statusTextChanges.at(-1)).toMatchObject({ status: 'Finished', mode: 'backupToFile' });
-    expect(readdirSync(card)).toEqual([path.basename(filePath)]);
+    // The archive, and its SHA-256 beside it (sha256sum's format), which a restore from the card checks.
+    expect(readdirSync(card)).toEqual([path.basename(filePath), `${path.basename(filePath)}.sha256`]);
     // And back, as RestorePage does for a memory card: restoreFromFile(filePath).
     page.signals.length = 0;
     expect(await page.call('restoreFromFile', 's', [filePath])).toEqual([]);

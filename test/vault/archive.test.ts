@@ -1,10 +1,11 @@
 // Archives to restore are untrusted: whatever they hold, nothing lands outside the staging folder.
-import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Header } from 'tar';
 import { describe, expect, it } from 'vitest';
-import { createArchive, extractArchive } from '../../main/vault/archive.js';
+import { createArchive } from '../../main/vault/archive.js';
 import { tempDir } from '../helpers/processes.js';
+import { restoreInto } from '../helpers/restore.js';
 import { makeUnitTree, readTree } from '../helpers/tree.js';
 
 type Entry = {
@@ -54,9 +55,10 @@ describe('backup archives', () => {
     );
     expect(progress.files).toBe(5);
     const out = tempDir();
-    const result = await extractArchive(file, out);
+    const result = await restoreInto(file, out);
     expect(result.units.sort()).toEqual(['Documents', 'Music']);
-    expect(result.refused).toEqual([]);
+    expect(result.verified).toBe(true);
+    expect(result.notes.list).toEqual([]);
     expect(readTree(path.join(out, 'Documents'))).toEqual(readTree(docs));
     expect(readTree(path.join(out, 'Music'))).toEqual(readTree(music));
     expect(existsSync(`${file}.part`)).toBe(false);
@@ -76,7 +78,7 @@ describe('backup archives', () => {
     expect(existsSync(`${file}.part`)).toBe(false);
   });
 
-  it('refuse entries that would land outside the restore folder, links out of their unit and device files', async () => {
+  it('refuse entries that would land outside the restore folder, hard links out of their unit and device files', async () => {
     const base = tempDir();
     const evil = path.join(base, 'evil.tar');
     craftTar(evil, [
@@ -92,18 +94,55 @@ describe('backup archives', () => {
     ]);
     const staging = path.join(base, 'stage');
     mkdirSync(staging);
-    const result = await extractArchive(evil, staging);
+    const result = await restoreInto(evil, staging);
     expect(result.units).toEqual(['Documents']);
-    expect(readTree(staging)).toEqual({ Documents: '/', 'Documents/ok.txt': Buffer.from('fine').toString('base64') });
-    expect(result.refused).toHaveLength(7);
+    expect(result.verified).toBe(false);
+    // Symlinks are data: restored as links, never followed; everything else that could escape is refused.
+    expect(readTree(staging)).toEqual({
+      Documents: '/',
+      'Documents/ok.txt': Buffer.from('fine').toString('base64'),
+      'Documents/passwd': '-> /etc/passwd',
+      'Documents/up': '-> ../../..',
+    });
+    expect(result.notes.skipped).toBe(5);
     expect(existsSync(path.join(base, 'escaped.txt'))).toBe(false);
     expect(existsSync('/tmp/absolute-evil.txt')).toBe(false);
-    expect(() => lstatSync(path.join(staging, 'Documents', 'passwd'))).toThrow();
+    expect(lstatSync(path.join(staging, 'Documents', 'passwd')).isSymbolicLink()).toBe(true);
+    expect(readdirSync(staging)).toEqual(['Documents']);
+  });
+
+  it('are refused, with nothing restored, when cut anywhere or damaged in a header', async () => {
+    const base = tempDir();
+    const unit = path.join(base, 'Docs');
+    makeUnitTree(unit, 50_000);
+    const file = path.join(base, 'b.tar');
+    await createArchive([{ name: 'Docs', path: unit }], file);
+    const whole = readFileSync(file);
+    const end = whole.length - 1024; // just before the end-of-archive marker
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['in its end-of-archive marker', whole.subarray(0, end + 512), /incomplete/],
+      ['before its end-of-archive marker', whole.subarray(0, end), /incomplete/],
+      ['in the middle of a file', whole.subarray(0, 20_000), /incomplete/],
+      [
+        'with a changed header byte',
+        Buffer.concat([whole.subarray(0, 600), Buffer.from('X'), whole.subarray(601)]),
+        /damaged|verification/,
+      ],
+    ];
+    for (const [what, bytes, error] of cases) {
+      const broken = path.join(base, 'broken.tar');
+      writeFileSync(broken, bytes);
+      const out = tempDir();
+      await expect(restoreInto(broken, out), what).rejects.toThrow(error);
+      expect(readdirSync(out), what).toEqual([]);
+    }
   });
 
   it('fail clearly on a file that is not a tar archive', async () => {
     const base = tempDir();
     writeFileSync(path.join(base, 'junk.tar'), 'this is not a tar file at all'.repeat(40));
-    await expect(extractArchive(path.join(base, 'junk.tar'), base)).rejects.toThrow();
+    const out = tempDir();
+    await expect(restoreInto(path.join(base, 'junk.tar'), out)).rejects.toThrow(/damaged/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -107,7 +107,8 @@ describe('org.sailfishos.backup', () => {
     await vault.backupToFile(file);
     expect(await done).toBe(file);
     expect(statuses).toEqual(['Preparing', 'Finished']);
-    expect(readdirSync(folder)).toEqual([path.basename(file)]);
+    // The archive and its SHA-256 beside it, in sha256sum's format.
+    expect(readdirSync(folder)).toEqual([path.basename(file), `${path.basename(file)}.sha256`]);
 
     const before = readTree(unit);
     stores.units.remove(unit);
@@ -119,6 +120,6 @@ describe('org.sailfishos.backup', () => {
     await vault.restoreFromFile(file);
     expect(await restored).toBe('Finished');
     expect(readTree(elsewhere)).toEqual(before);
-    expect(readdirSync(folder)).toEqual([path.basename(file)]); // the user's file is kept
+    expect(readdirSync(folder)).toEqual([path.basename(file), `${path.basename(file)}.sha256`]); // the user's files are kept
   });
 });

@@ -1,11 +1,13 @@
 // Backup: ask the vault for an archive, wait until it is written, stream it up under a temporary
-// name, MOVE it into place, verify its size on the server, delete the local copy.
-import { rm } from 'node:fs/promises';
+// name, MOVE it into place, verify its size on the server, put its SHA-256 beside it, delete the local copy.
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import { CHECKSUM_FOLDER, checksumFileOf } from '../../vault/backupFiles.js';
+import type { FileNote } from '../../vault/notes.js';
 import { backupFileDate, backupFileName } from '../../vault/progressText.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
@@ -77,6 +79,45 @@ async function moveToFreeName(
   }
 }
 
+/** The results log names every file the archive left out or changed, and the vault's notes. */
+function uploadedMessage(name: string, warnings: FileNote[], checksumProblem: string | undefined): string {
+  const checksum = checksumProblem ? `; its checksum could not be stored (${checksumProblem})` : '';
+  if (warnings.length === 0) return `Uploaded ${name}${checksum}`;
+  const files = warnings.filter((w) => w.kind !== 'note').length;
+  const list = warnings.map((w) => (w.path ? `${w.path} (${w.reason})` : w.reason)).join('; ');
+  const what = files > 0 ? `${files} ${files === 1 ? 'file' : 'files'} skipped or changed` : 'notes';
+  return `Uploaded ${name} with ${what}: ${list}${checksum}`;
+}
+
+/**
+ * The archive's SHA-256, in sha256sum's format, in a sub-folder of the device folder (a device lists
+ * every file of its folder as a backup, and no folder). A restore checks the download against it.
+ */
+async function storeChecksum(
+  connection: WebDavConnection,
+  localFile: string,
+  deviceFolder: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const folder = `${deviceFolder}/${CHECKSUM_FOLDER}`;
+  try {
+    await connection.ensureFolder(folder, signal);
+    // Under the archive's final name, which may differ from the local one by a few seconds.
+    const text = (await readFile(checksumFileOf(localFile), 'utf8')).replace(/ {2}.*$/m, `  ${name}`);
+    const local = `${checksumFileOf(localFile)}.final`;
+    await writeFile(local, text, { mode: 0o600 });
+    await connection.upload(local, `${folder}/${name}.sha256`, signal, () => {});
+    await rm(local, { force: true });
+    return undefined;
+  } catch (err) {
+    // A checksum cut short would fail every restore of a good backup: none is better.
+    await connection.remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000)).catch(() => {});
+    if (signal.aborted) throw err;
+    return errorMessage(err);
+  }
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -108,6 +149,7 @@ export class BackupPlugin implements ClientPlugin {
         }
       });
       let name = path.basename(localFile);
+      const warnings = (await this.env.vault.state()).warnings;
       tempName = partialUploadName(name);
       tempRemote = `${deviceFolder}/${tempName}`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
@@ -126,17 +168,21 @@ export class BackupPlugin implements ClientPlugin {
           `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
         );
       }
+      const checksumProblem = await storeChecksum(connection, localFile, deviceFolder, name, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
         remote: { added: 1, deleted: 0, modified: 0 },
-        message: `Uploaded ${name}`,
+        message: uploadedMessage(name, warnings, checksumProblem),
       };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
       if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
-      if (localFile) await rm(localFile, { force: true });
+      if (localFile) {
+        await rm(localFile, { force: true });
+        await rm(checksumFileOf(localFile), { force: true });
+      }
     }
   }
 }

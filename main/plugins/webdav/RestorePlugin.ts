@@ -1,12 +1,14 @@
 // BackupRestore: download the file named by the profile's sfos-backuprestore-file, through a
-// temporary name beside it, and only then rename it into place.
+// temporary name beside it, and only then rename it into place; its recorded SHA-256 beside it too.
+// The key is honoured only inside the vault's own download folder: a profile edited over D-Bus cannot
+// make a restore overwrite ~/.bashrc.
 import { randomBytes } from 'node:crypto';
-import { lstat, rename, rm, stat } from 'node:fs/promises';
+import { lstat, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { KEY_RESTORE_FILE } from '../../buteo/SyncProfile.js';
 import { BackupError } from '../../errors.js';
-import { isBackupFileName } from '../../vault/backupFiles.js';
+import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../vault/backupFiles.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { httpStatusOf } from './errors.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
@@ -19,15 +21,18 @@ export class RestorePlugin implements ClientPlugin {
     if (!path.isAbsolute(target))
       throw new BackupError(MinorCode.PluginError, `The profile's ${KEY_RESTORE_FILE} is not an absolute path.`);
     const name = path.basename(target);
-    if (!isBackupFileName(name)) throw new BackupError(MinorCode.PluginError, `"${name}" is not a backup file name.`);
+    if (!isBackupFileName(name) || name.startsWith('.'))
+      throw new BackupError(MinorCode.PluginError, `"${name}" is not a backup file name.`);
     const dir = path.dirname(target);
-    if (
-      !(await stat(dir).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ))
-    )
-      throw new BackupError(MinorCode.PluginError, `The restore folder ${dir} does not exist.`);
+    const [realDir, ownDir] = await Promise.all([
+      realpath(dir).catch(() => undefined),
+      realpath(this.env.restoreDir).catch(() => undefined),
+    ]);
+    if (!realDir || !ownDir || realDir !== ownDir)
+      throw new BackupError(
+        MinorCode.PluginError,
+        `The profile's ${KEY_RESTORE_FILE} must be a file in the backup service's download folder, not ${target}.`,
+      );
     const existing = await lstat(target).catch(() => undefined);
     if (existing && !existing.isFile())
       throw new BackupError(MinorCode.PluginError, `${target} exists and is not a file; refusing to replace it.`);
@@ -40,6 +45,7 @@ export class RestorePlugin implements ClientPlugin {
       await connection.download(`${deviceFolder}/${name}`, temp, ctx.signal, (done, total) =>
         ctx.transfer({ direction: 'download', done, total }),
       );
+      await this.downloadChecksum(connection, `${deviceFolder}/${CHECKSUM_FOLDER}/${name}.sha256`, target, ctx.signal);
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
@@ -66,5 +72,25 @@ export class RestorePlugin implements ClientPlugin {
       remote: { added: 0, deleted: 0, modified: 0 },
       message: `Downloaded ${name}`,
     };
+  }
+
+  /** The backup's SHA-256 as recorded at backup time, if the backup has one (older ones do not). */
+  private async downloadChecksum(
+    connection: Awaited<ReturnType<typeof openSession>>['connection'],
+    remote: string,
+    target: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const local = checksumFileOf(target);
+    const temp = `${local}.${randomBytes(4).toString('hex')}.part`;
+    await rm(local, { force: true });
+    try {
+      await connection.download(remote, temp, signal, () => {});
+      await rename(temp, local);
+    } catch (err) {
+      await rm(temp, { force: true });
+      if (err instanceof BackupError && httpStatusOf(err.cause) === 404) return;
+      throw err;
+    }
   }
 }

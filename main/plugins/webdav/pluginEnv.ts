@@ -10,6 +10,8 @@ import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 export interface PluginEnv {
   accounts: BackupAccounts;
   vault: VaultProxy;
+  /** The vault's own download folder: the only place BackupRestore writes a backup to. */
+  restoreDir: string;
   idleTimeoutMs?: number;
   /** Where each run's outcome at the server is recorded for the Accounts page (optional). */
   signInStatus?: SignInStatusStore;

@@ -34,7 +34,8 @@ export function statusLine(vault: VaultStateView, operation: OperationView): str
     case 'Running':
       return busy.has(vault.status) ? vault.statusText || stageWords[vault.status] || 'Preparing' : 'Preparing';
     case 'Finished':
-      return 'Finished';
+      // "Finished with 3 files skipped": the vault's own words when the run left something out.
+      return vault.status === 'Finished' && vault.statusText.startsWith('Finished') ? vault.statusText : 'Finished';
     case 'Canceled':
       return 'Cancelled';
     default:
@@ -88,6 +89,13 @@ export function OperationProgress(props: {
         </div>
       )}
       {line && <p className="status-line">{line}</p>}
+      {operation?.status === 'Finished' && vault.status === 'Finished' && (vault.warnings?.length ?? 0) > 0 && (
+        <ul className="run-notes" aria-label={operation.kind === 'backup' ? 'Backup notes' : 'Restore notes'}>
+          {vault.warnings?.map((w, i) => (
+            <li key={i}>{w.path ? `${w.path}: ${w.reason}` : w.reason}</li>
+          ))}
+        </ul>
+      )}
       {failed && (
         <ProblemText
           problem={
