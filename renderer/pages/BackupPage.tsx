@@ -27,6 +27,8 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   const [lists, setLists] = useState<Record<number, BackupListState>>({});
   const [actionError, setActionError] = useState<string>();
   const backupNow = useRef<HTMLButtonElement>(null);
+  const autoQueue = useRef<Promise<void>>(Promise.resolve());
+  const autoSaves = useRef(0);
 
   const load = useCallback(async () => {
     try {
@@ -123,8 +125,24 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       setActionError(messageOf(err));
     }
   };
-  const setAuto = (accountId: number | null, auto: AutoBackup) =>
-    void act(async () => setPage(await api.backup.setAuto(accountId, auto)));
+  const setAuto = (accountId: number | null, auto: AutoBackup) => {
+    // Shown at once, so the next change builds on this one; saved one after another, so the last one wins
+    // even where each save takes a while (a device over SSH).
+    setPage((p) => p && { ...p, autoAccountId: accountId, autoBackup: auto });
+    const save = ++autoSaves.current;
+    autoQueue.current = autoQueue.current.then(() =>
+      act(async () => {
+        try {
+          const saved = await api.backup.setAuto(accountId, auto);
+          if (save === autoSaves.current) setPage(saved);
+        } catch (err) {
+          // What was not saved is not left on screen: the page shows what the target really has.
+          if (save === autoSaves.current) void load();
+          throw err;
+        }
+      }),
+    );
+  };
   const fixAccount = (accountId: number, field: ProblemField) => navigate({ page: 'account', accountId, focus: field });
 
   return (
