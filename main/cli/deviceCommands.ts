@@ -3,7 +3,6 @@
 // editing its files. Plus pull and push: copying a backup file between the device and this computer.
 import path from 'node:path';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
-import { deviceLabel } from '../device/deviceAddress.js';
 import {
   deviceAccounts,
   deviceProfileFor,
@@ -18,7 +17,9 @@ import { listCloudBackupsWith } from '../operations.js';
 import { transferLine } from '../vault/progressText.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
-import { lastResult, OperationFailed, runVaultOperation, sync } from './operationCommands.js';
+import { backupToCard, cardBackups, isDeviceFolder, restoreFromCard } from './deviceCardCommands.js';
+import { cloudRun } from './deviceRuns.js';
+import { lastResult, OperationFailed, sync } from './operationCommands.js';
 
 export const DEVICE_COMMANDS = ['status', 'profiles', 'sync', 'backup', 'backups', 'restore', 'pull', 'push'];
 
@@ -36,33 +37,6 @@ function summary(p: SyncProfile, last: DeviceProfile['last']) {
 
 function resultLine(r: NonNullable<DeviceProfile['last']>): string {
   return `${r.time} ${['success', 'failed', 'cancelled'][r.majorCode] ?? r.majorCode}${r.message ? `: ${r.message}` : ''}`;
-}
-
-/** Runs a vault operation on the device; a connection lost meanwhile is said as such, whatever call it broke. */
-async function deviceOperation(
-  cli: Cli,
-  session: DeviceSession,
-  accountId: number,
-  kind: 'backup' | 'restore',
-  start: () => Promise<void>,
-) {
-  let outcome;
-  try {
-    outcome = await runVaultOperation(session, accountId, kind, start, () => lostDuring(cli, session, kind));
-  } catch (err) {
-    if (session.lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
-    throw err;
-  }
-  if (outcome.lost) throw new OperationFailed(outcome.error!, 1, 'connection-lost');
-  return outcome;
-}
-
-/** What the connection's loss means for a run that was started on the device. */
-function lostDuring(cli: Cli, session: DeviceSession, kind: string): string {
-  return (
-    `Lost the connection to the device during the ${kind} (${session.lost ?? 'its services left the bus'}). ` +
-    `The device decides how the ${kind} ends; see it with: sfbackup --device ${deviceLabel(cli.device!)} status`
-  );
 }
 
 async function status(cli: Cli, session: DeviceSession): Promise<void> {
@@ -130,7 +104,7 @@ async function profiles(cli: Cli, session: DeviceSession, args: CommandArgs): Pr
 async function backup(cli: Cli, session: DeviceSession, args: CommandArgs): Promise<void> {
   const id = parseAccountId(args.positionals[0]);
   const profile = await deviceProfileFor(session.msyncd, id, 'Backup');
-  const outcome = await deviceOperation(cli, session, id, 'backup', () => session.vault.backupToCloud(id));
+  const outcome = await cloudRun(cli, session, id, 'backup', () => session.vault.backupToCloud(id));
   const result = await lastResult(session, profile);
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Backup cancelled; nothing was left on the server.', 130, result?.minorCode);
@@ -143,14 +117,13 @@ async function backup(cli: Cli, session: DeviceSession, args: CommandArgs): Prom
   );
 }
 
-async function backups(cli: Cli, session: DeviceSession, args: CommandArgs) {
+async function backups(cli: Cli, session: DeviceSession, args: CommandArgs): Promise<void> {
   const id = parseAccountId(args.positionals[0]);
   const query = await deviceProfileFor(session.msyncd, id, 'BackupQuery');
   const list = await listCloudBackupsWith(session, query, id);
   cli.out.result(list, () =>
     list.length === 0 ? ['No previous backups found'] : list.map((b) => `${b.name}${b.date ? `  ${b.date}` : ''}`),
   );
-  return list;
 }
 
 async function restore(cli: Cli, session: DeviceSession, args: CommandArgs): Promise<void> {
@@ -165,9 +138,7 @@ async function restore(cli: Cli, session: DeviceSession, args: CommandArgs): Pro
   const query = await deviceProfileFor(session.msyncd, id, 'BackupQuery');
   const listed = (await listCloudBackupsWith(session, query, id)).find((b) => b.name === file || b.path === file);
   if (!listed) throw new InputError(`No backup ${file} on account ${id}; see: sfbackup --device … backups ${id}`);
-  const outcome = await deviceOperation(cli, session, id, 'restore', () =>
-    session.vault.restoreFromCloud(id, listed.path),
-  );
+  const outcome = await cloudRun(cli, session, id, 'restore', () => session.vault.restoreFromCloud(id, listed.path));
   if (outcome.status === 'Canceled') throw new OperationFailed('Restore cancelled on the device.', 130, undefined);
   if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
   cli.out.result({ device: session.label, account: id, status: 'Finished', file: listed.name }, () => [
@@ -239,13 +210,13 @@ export async function onDevice(cli: Cli, command: string | undefined, args: Comm
       return status(cli, session);
     case 'profiles':
       return profiles(cli, session, args);
+    // A number is one of the device's accounts; an absolute path is a folder there (its memory card).
     case 'backup':
-      return backup(cli, session, args);
+      return isDeviceFolder(args.positionals[0]) ? backupToCard(cli, session, args) : backup(cli, session, args);
     case 'backups':
-      await backups(cli, session, args);
-      return;
+      return isDeviceFolder(args.positionals[0]) ? cardBackups(cli, session, args) : backups(cli, session, args);
     case 'restore':
-      return restore(cli, session, args);
+      return isDeviceFolder(args.positionals[0]) ? restoreFromCard(cli, session, args) : restore(cli, session, args);
     case 'pull':
       return pull(cli, session, args);
     default:

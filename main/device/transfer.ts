@@ -3,11 +3,22 @@
 // sides: the file appears under its name only once it is whole and verified, and a failed copy leaves
 // nothing behind.
 import { randomBytes, createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  linkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../fsAtomic.js';
+import { checksumFileOf } from '../vault/backupFiles.js';
 import { shellQuote } from './sshCommand.js';
 import type { SshLink } from './SshLink.js';
 
@@ -22,6 +33,8 @@ export interface CopyResult {
   path: string;
   size: number;
   sha256: string;
+  /** The device's vault had recorded the backup's SHA-256 beside it, and the copy matches that too. */
+  recorded?: boolean;
 }
 
 /** A path the device's shell reads literally: absolute, or relative to the device user's home. */
@@ -61,15 +74,28 @@ class Meter extends Transform {
   }
 }
 
-/** "SIZE\nHASH  FILE" from the device. */
-async function remoteFacts(link: SshLink, word: string): Promise<{ size: number; sha256: string }> {
-  const out = await link.run(`f=${word}; stat -L -c %s "$f" && sha256sum "$f"`);
-  const [sizeLine, hashLine] = out.split('\n');
+/**
+ * The file's size and SHA-256 as the device computes them, and the SHA-256 its vault recorded beside it
+ * when it made the backup (`<file>.sha256`, sha256sum's format), if there is one.
+ */
+async function remoteFacts(
+  link: SshLink,
+  word: string,
+): Promise<{ size: number; sha256: string; recorded: string | undefined }> {
+  const out = await link.run(
+    `f=${word}; stat -L -c %s "$f" && sha256sum "$f" && if [ -f "$f.sha256" ]; then head -c 400 "$f.sha256"; fi`,
+  );
+  const [sizeLine, hashLine, recordedLine] = out.split('\n');
   const size = Number(sizeLine?.trim());
   const sha256 = /^([0-9a-f]{64})\b/.exec(hashLine?.trim() ?? '')?.[1];
   if (!Number.isInteger(size) || !sha256)
     throw new Error(`The device gave no size and SHA-256 for the file: ${out.slice(0, 200)}`);
-  return { size, sha256 };
+  return { size, sha256, recorded: /^([0-9a-f]{64})\b/.exec(recordedLine?.trim() ?? '')?.[1] };
+}
+
+/** `<file>.sha256` beside a backup, as the vault writes it (main/vault/archive.ts). */
+function checksumLine(sha256: string, file: string): string {
+  return `${sha256}  ${path.basename(file)}\n`;
 }
 
 async function remoteSize(link: SshLink, word: string): Promise<number> {
@@ -118,17 +144,28 @@ export async function pullFile(
     const facts = await theirs;
     if (meter.done !== facts.size || facts.size !== total) throw mismatch('size', meter.done, facts.size);
     if (ours !== facts.sha256) throw mismatch('SHA-256', ours, facts.sha256);
-    // A hard link appears whole and never replaces a file that showed up meanwhile; where the file system
-    // has no hard links (a FAT memory stick), a rename after checking does the same but for that race.
+    if (facts.recorded && facts.recorded !== facts.sha256)
+      throw new Error(
+        `The file on the device is not the backup its vault made (SHA-256 ${facts.sha256}, recorded ${facts.recorded} in ${path.posix.basename(remote)}.sha256): it was damaged there; nothing was kept.`,
+      );
+    // The checksum goes beside the copy first, so that a restore from this computer can check the archive.
+    writeFileAtomic(checksumFileOf(target), checksumLine(ours, target), 0o600);
     try {
-      linkSync(temp, target);
+      // A hard link appears whole and never replaces a file that showed up meanwhile; where the file system
+      // has no hard links (a FAT memory stick), a rename after checking does the same but for that race.
+      try {
+        linkSync(temp, target);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw new InputError(`${target} appeared during the copy; the copy was not kept.`);
+        if (existsSync(target)) throw new InputError(`${target} already exists; the copy was not kept.`);
+        renameSync(temp, target);
+      }
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new InputError(`${target} appeared during the copy; the copy was not kept.`);
-      if (existsSync(target)) throw new InputError(`${target} already exists; the copy was not kept.`);
-      renameSync(temp, target);
+      rmSync(checksumFileOf(target), { force: true });
+      throw err;
     }
-    return { path: target, size: meter.done, sha256: ours };
+    return { path: target, size: meter.done, sha256: ours, ...(facts.recorded ? { recorded: true } : {}) };
   } finally {
     try {
       unlinkSync(temp);
@@ -181,12 +218,17 @@ export async function pushFile(
     const facts = await remoteFacts(link, `${dir}/${shellQuote(temp)}`);
     if (facts.size !== meter.done || meter.done !== size) throw mismatch('size', meter.done, facts.size);
     if (facts.sha256 !== ours) throw mismatch('SHA-256', ours, facts.sha256);
-    // rename(2) in one folder: the name appears with the whole file behind it.
-    await link.run(`${vars}; [ ! -e "$d/$f" ] && mv "$d/$t" "$d/$f"`);
+    // The checksum beside it, as the device's vault writes it, so that a restore there can check the archive;
+    // then rename(2) in one folder: the name appears with the whole file behind it.
+    await link.run(
+      `${vars}; [ ! -e "$d/$f" ] || { echo "$d/$f appeared during the copy" >&2; exit 4; }; ` +
+        `printf '%s' ${shellQuote(checksumLine(ours, name))} > "$d/$t.sha256" && mv -f "$d/$t.sha256" "$d/$f.sha256" && ` +
+        `mv "$d/$t" "$d/$f" || { [ -e "$d/$f" ] || rm -f "$d/$f.sha256"; exit 5; }`,
+    );
     const remotePath = `${remoteDir.replace(/\/+$/, '')}/${name}`;
     return { path: remotePath, size: meter.done, sha256: ours };
   } catch (err) {
-    await link.run(`${vars}; rm -f "$d/$t"`).catch(() => {});
+    await link.run(`${vars}; rm -f "$d/$t" "$d/$t.sha256"`).catch(() => {});
     throw err;
   }
 }

@@ -3,7 +3,7 @@
 // goes through SSH; the device's own CLI (run as the device user) is the reference for what it says.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.js';
@@ -20,6 +20,9 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
   let device: TestDevice;
   let env: NodeJS.ProcessEnv;
   let desktop: string;
+  let card: string;
+  /** The backup the device made on its "memory card" (a folder of the device user's). */
+  let cardBackup: { file: string; path: string; size: number; sha256: string } | undefined;
   const onDevice = (args: string[], options: Parameters<typeof runCli>[1] = {}) =>
     runCli(['--data-dir', desktop, '--device', device.address, ...args], { env, ...options });
 
@@ -27,6 +30,7 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     // 1 MB/s: a backup of the unit takes seconds, long enough to break the connection in the middle of one.
     device = await startTestDevice({ bwlimit: '1M' });
     desktop = tempDir('sfb-desktop-');
+    card = path.join(device.home, 'card');
     env = cliEnv({ SFBACKUP_SSH: device.sshCommand });
     // Setup on the device, as its user would do it there (not part of what is tested).
     makeUnitTree(device.unit, 8 * 1024 * 1024);
@@ -115,40 +119,94 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     expect(refused.code).toBe(2);
   });
 
-  it('pulls a backup file from the device and pushes it back, verified by size and SHA-256', async () => {
-    const name = 'sailfish_backup_2026-01-02T03-04-05Z.tar';
-    const onPhone = path.join(device.home, name);
-    writeFileSync(onPhone, randomBytes(3 * 1024 * 1024 + 17));
-    chownSync(onPhone, device.uid, device.uid);
+  it('backs up to a folder on the device (its memory card) with progress, lists it, and restores from it', async () => {
+    device.run('mkdir', ['-p', card]);
+    const run = await onDevice(['--json', 'backup', card]);
+    expect(run.code, run.stderr).toBe(0);
+    // The device's vault's own stages, relayed live (a quick local backup may go past "Backing up: …").
+    expect(run.stderr).toMatch(/^(Preparing|Backing up: Documents)\n(.*\n)*Finished/m);
+    cardBackup = json(run.stdout) as typeof cardBackup;
+    const made = cardBackup!;
+    expect(made.file).toMatch(/^sailfish_backup_.*Z\.tar$/);
+    expect(made.path).toBe(path.join(card, made.file));
+    // What the device's vault wrote there: the archive and its checksum beside it, owned by the device user.
+    expect(made.size).toBe(statSync(made.path).size);
+    expect(made.sha256).toBe(sha256(made.path));
+    expect(readFileSync(`${made.path}.sha256`, 'utf8')).toBe(`${made.sha256}  ${made.file}\n`);
+    expect(statSync(made.path).uid).toBe(device.uid);
+
+    const listed = await onDevice(['--json', 'backups', card]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(json(listed.stdout)).toEqual([
+      { name: made.file, path: made.path, size: made.size, date: expect.stringMatching(/^\d{4}-/) as unknown },
+    ]);
+
+    const notes = path.join(device.unit, 'notes.txt');
+    writeFileSync(notes, 'changed after the card backup\n');
+    const restored = await onDevice(['--json', 'restore', card, made.file]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(json(restored.stdout)).toMatchObject({ status: 'Finished', path: made.path });
+    expect(readFileSync(notes, 'utf8')).toBe('Backup me\n');
+    const missing = await onDevice(['restore', card, 'sailfish_backup_2020-01-01T00-00-00Z.tar']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/No backup sailfish_backup_2020-01-01T00-00-00Z.tar in/);
+  });
+
+  it('pulls the device’s backup here, verified by size and SHA-256 against what the device recorded', async () => {
+    const made = cardBackup!;
     const here = tempDir('sfb-pulled-');
-    const pulled = await onDevice(['--json', 'pull', onPhone, '--to', here]);
+    const pulled = await onDevice(['--json', 'pull', made.path, '--to', here]);
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(pulled.stderr).toMatch(/Copying from the device .*B of .*B/);
-    const copy = path.join(here, name);
-    expect(sha256(copy)).toBe(sha256(onPhone));
-    expect(json(pulled.stdout)).toMatchObject({ path: copy, size: 3 * 1024 * 1024 + 17, sha256: sha256(onPhone) });
-    expect(readdirSync(here)).toEqual([name]);
+    const copy = path.join(here, made.file);
+    expect(json(pulled.stdout)).toMatchObject({ path: copy, size: made.size, sha256: made.sha256, recorded: true });
+    expect(sha256(copy)).toBe(made.sha256);
+    // Beside the copy, the checksum in the vault's own format: a restore on this computer checks it.
+    expect(readdirSync(here).sort()).toEqual([made.file, `${made.file}.sha256`]);
+    expect(readFileSync(`${copy}.sha256`, 'utf8')).toBe(`${made.sha256}  ${made.file}\n`);
     // Never over an existing file, and a file that is not there leaves nothing behind.
-    expect((await onDevice(['pull', onPhone, '--to', here])).code).toBe(2);
-    const missing = await onDevice(['pull', path.join(device.home, 'nope.tar'), '--to', here]);
+    expect((await onDevice(['pull', made.path, '--to', here])).code).toBe(2);
+    const missing = await onDevice(['pull', path.join(card, 'nope.tar'), '--to', here]);
     expect(missing.code).not.toBe(0);
-    expect(readdirSync(here)).toEqual([name]);
+    expect(readdirSync(here).sort()).toEqual([made.file, `${made.file}.sha256`]);
 
-    const card = path.join(device.home, 'card');
-    device.run('mkdir', [card]);
-    const pushed = await onDevice(['--json', 'push', copy, '--to', card]);
+    // A backup damaged on the device (its bytes no longer what its vault recorded) is not copied as good.
+    const damaged = path.join(device.home, 'sailfish_backup_2026-01-02T03-04-05Z.tar');
+    writeFileSync(damaged, randomBytes(3 * 1024 * 1024 + 17));
+    writeFileSync(`${damaged}.sha256`, `${'0'.repeat(64)}  ${path.basename(damaged)}\n`);
+    chownSync(damaged, device.uid, device.uid);
+    const elsewhere = tempDir('sfb-pulled-damaged-');
+    const refused = await onDevice(['pull', damaged, '--to', elsewhere]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/damaged there; nothing was kept/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('pushes a backup to the device, verified there by size and SHA-256, with its checksum beside it', async () => {
+    const made = cardBackup!;
+    const copy = path.join(tempDir('sfb-push-'), made.file);
+    writeFileSync(copy, readFileSync(made.path));
+    const other = path.join(device.home, 'other-card');
+    device.run('mkdir', [other]);
+    const pushed = await onDevice(['--json', 'push', copy, '--to', other]);
     expect(pushed.code, pushed.stderr).toBe(0);
     expect(pushed.stderr).toMatch(/Copying to the device .*B of .*B/);
-    expect(readdirSync(card)).toEqual([name]);
-    expect(sha256(path.join(card, name))).toBe(sha256(onPhone));
+    expect(json(pushed.stdout)).toMatchObject({
+      path: path.join(other, made.file),
+      size: made.size,
+      sha256: made.sha256,
+    });
+    expect(readdirSync(other).sort()).toEqual([made.file, `${made.file}.sha256`]);
+    expect(sha256(path.join(other, made.file))).toBe(made.sha256);
     // The device user owns what arrived, and nothing is left over from the copy.
-    expect(
-      execFileSync('stat', ['-c', '%u', path.join(card, name)])
-        .toString()
-        .trim(),
-    ).toBe(String(device.uid));
-    expect((await onDevice(['push', copy, '--to', card])).code).toBe(2);
-    expect(readdirSync(card)).toEqual([name]);
+    expect(statSync(path.join(other, made.file)).uid).toBe(device.uid);
+    expect((await onDevice(['push', copy, '--to', other])).code).toBe(2);
+    expect(readdirSync(other).sort()).toEqual([made.file, `${made.file}.sha256`]);
+    // The device lists it, and restores from it, checked against the checksum that came with it.
+    const listed = json((await onDevice(['--json', 'backups', other])).stdout) as Array<{ name: string }>;
+    expect(listed.map((b) => b.name)).toEqual([made.file]);
+    const restored = await onDevice(['--json', 'restore', other, made.file]);
+    expect(restored.code, restored.stderr).toBe(0);
   });
 
   it('says within 5 s that the connection broke during a backup, and the device finishes it on its own', async () => {

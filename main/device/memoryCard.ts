@@ -1,0 +1,59 @@
+// Backups in a folder on the device (its memory card, as Settings → Backup offers it), read over the
+// device's SSH connection: reading a folder is not editing the device's files. What writes and restores
+// them is the device's own vault (backupToFile / restoreFromFile), never this side.
+import { InputError } from '../errors.js';
+import { backupFileDate } from '../vault/progressText.js';
+import { shellQuote } from './sshCommand.js';
+import type { SshLink } from './SshLink.js';
+
+export interface CardBackup {
+  name: string;
+  /** The full path on the device, as restoreFromFile takes it. */
+  path: string;
+  size: number;
+  date: string | null;
+}
+
+/** A backup archive's name: what the vault writes (sailfish_backup_<time>.tar) or older .tar.gz ones. */
+const BACKUP_NAME = /^sailfish_backup_[^/\\\p{Cc}]{1,200}\.tar(?:\.gz)?$/u;
+
+export function isCardBackupName(name: string): boolean {
+  return BACKUP_NAME.test(name);
+}
+
+/** An absolute folder on the device, without a trailing slash. */
+export function cardFolder(text: string): string {
+  const folder = text.trim().replace(/\/+$/, '');
+  if (!folder.startsWith('/') || /[\0\n]/.test(folder))
+    throw new InputError(
+      `"${text.slice(0, 80)}" is not an absolute folder on the device (e.g. /run/media/defaultuser/SDCARD)`,
+    );
+  return folder;
+}
+
+/** The backups in `folder` on the device, newest first. */
+export async function listCardBackups(link: SshLink, folder: string): Promise<CardBackup[]> {
+  const dir = cardFolder(folder);
+  // POSIX sh and stat -c only: the device's shell may be busybox. One "SIZE<tab>NAME" line a file.
+  const script =
+    `d=${shellQuote(dir)}; [ -d "$d" ] || { echo "there is no folder $d on the device" >&2; exit 3; }; ` +
+    `for f in "$d"/sailfish_backup_*; do [ -f "$f" ] || continue; ` +
+    `printf '%s\\t%s\\n' "$(stat -L -c %s "$f")" "\${f##*/}"; done`;
+  const out = await link.run(script).catch((err: unknown) => {
+    throw new InputError(`Cannot list ${dir} on the device: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  const found: CardBackup[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^(\d+)\t(.+)$/.exec(line);
+    if (!m || !isCardBackupName(m[2]!)) continue;
+    const date = backupFileDate(m[2]!);
+    found.push({ name: m[2]!, path: `${dir}/${m[2]!}`, size: Number(m[1]), date: date ? date.toISOString() : null });
+  }
+  return found.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || b.name.localeCompare(a.name));
+}
+
+/** What the device's vault wrote beside a backup it made: `<file>.sha256` (sha256sum's format), if there. */
+export async function deviceChecksum(link: SshLink, file: string): Promise<string | undefined> {
+  const out = await link.run(`f=${shellQuote(`${file}.sha256`)}; if [ -f "$f" ]; then head -c 400 "$f"; fi`);
+  return /^([0-9a-f]{64})\b/.exec(out.trim())?.[1];
+}
