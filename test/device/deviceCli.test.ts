@@ -113,8 +113,15 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     writeFileSync(notes, 'changed after the backup\n');
     const run = await onDevice(['--json', 'restore', '1', listed[0]!.name]);
     expect(run.code, run.stderr).toBe(0);
+    // The device's vault's stages, relayed live: the download, then the unpacking.
+    expect(run.stderr).toMatch(/^Downloading.*\n(.*\n)*(Unpacking|Restoring)/m);
     expect(json(run.stdout)).toMatchObject({ status: 'Finished', file: listed[0]!.name });
     expect(readFileSync(notes, 'utf8')).toBe('Backup me\n');
+    // What the device itself says about its last run.
+    const theirs = json((await device.own(['--json', 'status'])).stdout) as {
+      daemon: { vault: { status: string; mode: string } };
+    };
+    expect(theirs.daemon.vault).toMatchObject({ status: 'Finished', mode: 'restoreFromCloud' });
     const refused = await onDevice(['restore', '1', listed[0]!.name, '--to', '/tmp']);
     expect(refused.code).toBe(2);
   });
