@@ -8,7 +8,7 @@ import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdServ
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
 import type { MessageBus } from './dbus/bus.js';
-import { DBusClient, requestName } from './dbus/DBusClient.js';
+import { DBusClient, releaseName, requestName } from './dbus/DBusClient.js';
 import { canonicalDir, EngineLock } from './engineLock.js';
 import { EngineClients, EngineInterface, ENGINE_PATH, trackCallers } from './engineService.js';
 import { InputError } from './errors.js';
@@ -142,8 +142,8 @@ export class Engine {
     } catch (err) {
       detach();
       await daemon.stop();
-      await bus.releaseName(MSYNCD_SERVICE).catch(() => {});
-      await bus.releaseName(VAULT_SERVICE).catch(() => {});
+      await releaseName(bus, MSYNCD_SERVICE);
+      await releaseName(bus, VAULT_SERVICE);
       lock.release();
       throw err;
     }
@@ -160,8 +160,8 @@ export class Engine {
     await this.daemon.stop();
     const idle = this.serves.vault ? await this.vault.settled() : true;
     if (this.serves.vault) await this.vault.stop();
-    if (this.serves.msyncd) await this.bus.releaseName(MSYNCD_SERVICE).catch(() => {});
-    if (this.serves.vault) await this.bus.releaseName(VAULT_SERVICE).catch(() => {});
+    if (this.serves.msyncd) await releaseName(this.bus, MSYNCD_SERVICE);
+    if (this.serves.vault) await releaseName(this.bus, VAULT_SERVICE);
     this.detach();
     if (idle) await rm(this.workDir, { recursive: true, force: true }).catch(() => {});
     this.lock.release();

@@ -2,10 +2,11 @@
 // which data dir it serves, and which commands use it, so a command for another data dir refuses
 // instead of acting on this one, and the process hosting the engine stays until its users are done.
 import dbus from 'dbus-next';
-import type { DBusClient } from './dbus/DBusClient.js';
+import { isDisconnected, type DBusClient } from './dbus/DBusClient.js';
 import type { MessageBus } from './dbus/bus.js';
 import { MSYNCD_SERVICE } from './buteo/msyncdService.js';
 import { scalarText } from './scalar.js';
+import { waitingFor } from './waits.js';
 
 export const ENGINE_PATH = '/sfbackup/engine';
 export const ENGINE_INTERFACE = 'org.sailfishos.backupsettings.Engine';
@@ -40,10 +41,13 @@ export class EngineClients {
   async drain(onWaiting: (count: number) => void, signal?: AbortSignal): Promise<void> {
     while (this.names.size > 0 && !signal?.aborted) {
       onWaiting(this.names.size);
-      await new Promise<void>((resolve) => {
-        this.changed = resolve;
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await waitingFor(
+        `${this.names.size} other sfbackup command${this.names.size > 1 ? 's' : ''} using this engine to finish`,
+        new Promise<void>((resolve) => {
+          this.changed = resolve;
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        }),
+      );
     }
     this.closing = true;
   }
@@ -127,7 +131,8 @@ export class EngineProxy {
         accountsDatabase: scalarText(values.AccountsDatabase?.value),
         processId: Number(values.ProcessId?.value ?? 0),
       };
-    } catch {
+    } catch (err) {
+      if (isDisconnected(err)) throw err; // the bus went away: nothing on it can be described
       return undefined;
     }
   }

@@ -7,6 +7,7 @@ import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccoun
 import type { SyncProfile } from './buteo/SyncProfile.js';
 import { BackupError } from './errors.js';
 import { MinorCode } from './buteo/codes.js';
+import { waitingFor } from './waits.js';
 
 export interface ProfileRun {
   status: number;
@@ -39,7 +40,7 @@ export async function runProfileToEnd(session: ServiceSession, profile: string):
         `The sync daemon refused to run ${profile}: it is unknown or disabled, or a device backup is running.`,
       );
     }
-    return await done;
+    return await waitingFor(`the end of the sync of ${profile}`, done);
   } finally {
     await off();
     await offLost();

@@ -4,7 +4,7 @@
 import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { onBusClosed, openSessionBus, type BusConnection } from './dbus/bus.js';
-import { DBusClient } from './dbus/DBusClient.js';
+import { DBusClient, isDisconnected, isNameGone } from './dbus/DBusClient.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { canonicalDir, EngineLock } from './engineLock.js';
 import { EngineProxy } from './engineService.js';
@@ -69,6 +69,8 @@ export class DaemonSession {
         const installed = () => installedFor(dataDir, env);
         const found = await DaemonSession.attach(connection, stores, notice, installed);
         if (found instanceof DaemonSession) return found;
+        if (found === 'lost')
+          throw new InputError('The session bus closed the connection; is the desktop session ending?');
         const lock = found === 'absent' && mayHost ? EngineLock.tryAcquire(dataDir) : undefined;
         if (lock) return DaemonSession.host(connection, stores, notice, options, lock, installed);
         await connection.close();
@@ -82,7 +84,8 @@ export class DaemonSession {
           return DaemonSession.host(connection, stores, notice, options, lock);
         }
       }
-      // Another process holds the engine lock: reach its engine over the bus it published.
+      // Another process holds the engine lock: reach its engine over the bus it published. That process
+      // may be ending meanwhile, its bus with it ('lost'): then the next round finds the lock free.
       const record = EngineLock.readRecord(dataDir);
       if (record && record.busAddress !== env.DBUS_SESSION_BUS_ADDRESS) {
         const connection = await openSessionBus({ DBUS_SESSION_BUS_ADDRESS: record.busAddress }).catch(() => undefined);
@@ -104,13 +107,16 @@ export class DaemonSession {
     }
   }
 
-  /** Joins the engine on this bus: a session, 'absent' when none runs, 'closing' when it is shutting down. */
+  /**
+   * Joins the engine on this bus: a session, 'absent' when none runs, 'closing' when it is shutting
+   * down, 'lost' when the bus itself went away before the engine had taken this command on.
+   */
   private static async attach(
     connection: BusConnection,
     stores: Stores,
     notice: Notice,
     serviceInstalled: () => boolean = () => false,
-  ): Promise<DaemonSession | 'absent' | 'closing'> {
+  ): Promise<DaemonSession | 'absent' | 'closing' | 'lost'> {
     try {
       const client = new DBusClient(connection.bus);
       const msyncd = new MsyncdProxy(client);
@@ -137,6 +143,9 @@ export class DaemonSession {
       return new DaemonSession(connection, client, msyncd, new VaultProxy(client), undefined, detach, notice);
     } catch (err) {
       await connection.close();
+      if (isDisconnected(err)) return 'lost';
+      // The engine gave its names back between describing itself and taking this command on.
+      if (isNameGone(err)) return 'closing';
       throw err;
     }
   }
@@ -199,6 +208,8 @@ export class DaemonSession {
       const stopWaiting = () => interrupt.abort();
       process.once('SIGINT', stopWaiting);
       process.once('SIGTERM', stopWaiting);
+      // With the bus gone (its daemon killed) no command can use the engine, nor be heard leaving it.
+      const offClosed = onBusClosed(this.connection.bus, stopWaiting);
       let said = 0;
       try {
         await engine.clients.drain((count) => {
@@ -211,6 +222,7 @@ export class DaemonSession {
       } finally {
         process.off('SIGINT', stopWaiting);
         process.off('SIGTERM', stopWaiting);
+        offClosed();
       }
       await engine.stop();
       // This process ran the engine itself; the background service takes over its schedules.

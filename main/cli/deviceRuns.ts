@@ -3,7 +3,9 @@
 import { deviceLabel } from '../device/deviceAddress.js';
 import type { DeviceSession } from '../device/DeviceSession.js';
 import type { Cli } from './Cli.js';
-import { OperationFailed, runVaultOperation } from './operationCommands.js';
+import { OperationFailed } from './operationCommands.js';
+import { runVaultOperation, type VaultOutcome } from './vaultOperation.js';
+import { waitingFor } from '../waits.js';
 import { showVaultProgress } from './progress.js';
 
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
@@ -16,22 +18,25 @@ export function lostDuring(cli: Cli, session: DeviceSession, kind: string): stri
   );
 }
 
-/** Runs a cloud backup or restore on the device and waits for its final status. */
+/**
+ * Runs a cloud backup or restore on the device and waits for its final status; a connection lost
+ * meanwhile is said as such, whichever call it broke.
+ */
 export async function cloudRun(
   cli: Cli,
   session: DeviceSession,
   accountId: number,
   kind: 'backup' | 'restore',
-  start: () => Promise<void>,
-): Promise<{ status: string; error?: string }> {
-  let outcome;
+  start: () => Promise<number>,
+): Promise<VaultOutcome> {
+  let outcome: VaultOutcome;
   try {
-    outcome = await runVaultOperation(session, accountId, kind, start, () => lostDuring(cli, session, kind));
+    outcome = await runVaultOperation(session, accountId, kind, start);
   } catch (err) {
     if (session.lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
     throw err;
   }
-  if (outcome.lost) throw new OperationFailed(outcome.error!, 1, 'connection-lost');
+  if (session.lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
   return outcome;
 }
 
@@ -71,7 +76,7 @@ export async function fileRun(
     const now = await vault.state();
     const mode = kind === 'backup' ? 'backupToFile' : 'restoreFromFile';
     if (now.mode === mode && terminal.has(now.status)) resolve(now.status);
-    const status = await finished;
+    const status = await waitingFor(`the outcome of the ${kind} from the device's backup service`, finished);
     if (lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
     const state = await vault.state();
     return { status, ...(status !== 'Finished' && state.error ? { error: state.error } : {}) };

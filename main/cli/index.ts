@@ -9,6 +9,7 @@ import { onDevice } from './deviceCommands.js';
 import { backup, backups, OperationFailed, restore, status, sync } from './operationCommands.js';
 import { profiles, units } from './profileCommands.js';
 import { service } from './serviceCommand.js';
+import { guardStuckWaits } from './stuckGuard.js';
 import { ui } from './uiCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:PORT] [--device-bus ADDRESS]] COMMAND
@@ -126,6 +127,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = makeOutput(values.json === true);
+  // Reached only when a wait can never end (see stuckGuard.ts); every normal end exits explicitly below.
+  guardStuckWaits((message) => {
+    if (out.json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
+    process.stderr.write(`sfbackup: ${message}\n`);
+  });
   const [command, ...rest] = positionals;
   let cli: Cli;
   try {

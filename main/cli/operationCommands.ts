@@ -9,7 +9,7 @@ import type { ServiceSession } from '../serviceSession.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
-import { showVaultProgress } from './progress.js';
+import { runVaultOperation } from './vaultOperation.js';
 import { UNVERIFIED_NOTE, type FileNote } from '../vault/notes.js';
 
 /** A failed or cancelled operation: exit code and a one-line cause. */
@@ -23,8 +23,6 @@ export class OperationFailed extends Error {
     this.name = 'OperationFailed';
   }
 }
-
-const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
 /** The files a run skipped or changed, and its notes, for the --json result and the last text line. */
 async function runNotes(session: DaemonSession): Promise<{ skipped: FileNote[]; notes: string[]; summary: string }> {
@@ -48,62 +46,6 @@ export async function lastResult(session: ServiceSession, profile: string) {
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly. */
-export async function runVaultOperation(
-  session: ServiceSession,
-  accountId: number,
-  kind: 'backup' | 'restore',
-  start: () => Promise<void>,
-  lostMessage: (name: string) => string = (name) =>
-    `The backup service stopped during the ${kind} (${name} left the bus); run it again when it is back.`,
-): Promise<{ status: string; error?: string; lost?: boolean }> {
-  let lost = false;
-  const { vault } = session;
-  let error: string | undefined;
-  let resolve!: (status: string) => void;
-  const finished = new Promise<string>((r) => (resolve = r));
-  // Another command's operation may end while this one starts: the vault announces an outcome before it
-  // answers the next call (vaultOperations.ts end()), so what arrives before the answer is not about this one.
-  let started = false;
-  const offs = await Promise.all([
-    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
-      (id, _code, text) => {
-        if (started && id === accountId) error = text;
-      },
-    ),
-    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
-      (id, status) => {
-        if (started && id === accountId && terminal.has(status)) resolve(status);
-      },
-    ),
-    showVaultProgress(vault),
-    session.onServicesLost((name) => {
-      error = lostMessage(name);
-      lost = true;
-      resolve('Error');
-    }),
-  ]);
-  const cancel = () => void vault.cancel();
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    await start();
-    started = true;
-    // What it said between its answer and now (it cannot have started another operation meanwhile).
-    const now = await vault.state();
-    if (now.status === 'Error' || now.status === 'Canceled') {
-      error ??= now.error || undefined;
-      resolve(now.status);
-    }
-    const status = await finished;
-    return { status, ...(error ? { error } : {}), ...(lost ? { lost } : {}) };
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-    for (const off of offs) await off();
   }
 }
 

@@ -120,7 +120,9 @@ export function nodeSocketAddress(address: string): string {
 }
 
 export function connectBus(address: string): MessageBus {
-  return dbus.sessionBus({ busAddress: nodeSocketAddress(address) });
+  const bus = dbus.sessionBus({ busAddress: nodeSocketAddress(address) });
+  void busEnded(bus);
+  return bus;
 }
 
 /** Connects to the session bus, starting a private one when the environment has none. */
@@ -148,29 +150,59 @@ export async function openSessionBus(
   };
 }
 
+/** The name libdbus gives a call made on, or pending when it loses, a closed connection. */
+export const DISCONNECTED_ERROR = 'org.freedesktop.DBus.Error.Disconnected';
+
+const endings = new WeakMap<MessageBus, Promise<void>>();
+
+/**
+ * Resolves once the connection to the bus has ended: the bus daemon stopped or was killed (as a
+ * private one is when the process that started it exits), the socket broke, or it was disconnected
+ * here. dbus-next neither forwards its socket's end nor fails the calls still waiting for an answer,
+ * so whoever waits on the bus must race this, or wait forever on a process with nothing left to do.
+ */
+export function busEnded(bus: MessageBus): Promise<void> {
+  let ended = endings.get(bus);
+  if (!ended) {
+    const connection = (bus as unknown as { _connection?: { stream?: NodeJS.EventEmitter } })._connection;
+    const stream = connection?.stream;
+    ended = new Promise<void>((resolve) => {
+      if (!stream) return;
+      // 'end' when the daemon closes its side, 'close' after a reset or our own disconnect.
+      stream.once('end', () => resolve());
+      stream.once('close', () => resolve());
+    });
+    // A broken socket is reported as the bus's 'error'; with no listener it would crash the process
+    // instead of failing the calls that wait on it (which the ending above does).
+    bus.on('error', () => {});
+    endings.set(bus, ended);
+  }
+  return ended;
+}
+
 /** Calls back once when the connection to the bus ends (the bus daemon stopped or was killed). */
 export function onBusClosed(bus: MessageBus, handler: () => void): () => void {
-  // dbus-next does not forward its connection's 'end'; the connection object is the one place to hear it.
-  const connection = (bus as unknown as { _connection?: NodeJS.EventEmitter })._connection;
-  if (!connection) return () => {};
-  let called = false;
-  const once = () => {
-    if (called) return;
-    called = true;
-    handler();
+  let active = true;
+  void busEnded(bus).then(() => {
+    if (active) handler();
+  });
+  return () => {
+    active = false;
   };
-  connection.on('end', once);
-  return () => connection.off('end', once);
 }
 
 /** Resolves once the Hello handshake is done, so names can be requested. */
 export async function waitConnected(bus: MessageBus): Promise<void> {
   const named = bus as unknown as { name?: string | null };
   if (named.name) return;
+  const ended = busEnded(bus);
   await Promise.race([
     once(bus, 'connect'),
     once(bus, 'error').then(([err]) => {
       throw new Error(`Cannot connect to the session bus: ${(err as Error).message}`);
+    }),
+    ended.then(() => {
+      throw new Error('Cannot connect to the session bus: it closed the connection');
     }),
   ]);
 }

@@ -4,6 +4,7 @@ import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
 import type { FileNote } from './notes.js';
 import type { VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
+import { waitingFor } from '../waits.js';
 
 /** The vault's a(sss) warnings as notes; anything malformed is dropped, not trusted. */
 function warningsFromWire(value: unknown): FileNote[] {
@@ -16,14 +17,20 @@ function warningsFromWire(value: unknown): FileNote[] {
   });
 }
 
-export type AccountStatusHandler = (accountId: number, status: string) => void;
-export type AccountErrorHandler = (accountId: number, error: string, errorString: string) => void;
+/** `arrival`: where the signal stands among the messages received (DBusClient.arrivalOf). */
+export type AccountStatusHandler = (accountId: number, status: string, arrival: number) => void;
+export type AccountErrorHandler = (accountId: number, error: string, errorString: string, arrival: number) => void;
 
 export class VaultProxy {
   constructor(private readonly client: DBusClient) {}
 
   private call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
     return this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
+  }
+
+  /** A call that starts an operation: resolves with where its answer stands among received messages. */
+  private async start(member: string, signature: string, body: unknown[]): Promise<number> {
+    return (await this.client.callInOrder(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body)).arrival;
   }
 
   isRunning(): Promise<boolean> {
@@ -56,7 +63,7 @@ export class VaultProxy {
     });
     try {
       await this.listCloudBackups(accountId, refresh);
-      return await finished;
+      return await waitingFor(`listCloudBackupsFinished for account ${accountId}`, finished);
     } finally {
       await off();
     }
@@ -66,14 +73,18 @@ export class VaultProxy {
     return scalarText((await this.call('logFileForBackup', 'si', [fileName, accountId]))[0]);
   }
 
-  async backupToCloud(accountId: number): Promise<void> {
-    await this.call('backupToCloud', 'i', [accountId]);
+  /** Resolves once the backup began, with where that answer arrived: later outcomes for the account are its own. */
+  backupToCloud(accountId: number): Promise<number> {
+    return this.start('backupToCloud', 'i', [accountId]);
   }
 
-  /** `filePath` is "<dir>/<file>" from a listing, or a bare name; `folder` uses this app's extension. */
-  async restoreFromCloud(accountId: number, filePath: string, folder?: string): Promise<void> {
-    if (folder === undefined) await this.call('restoreFromCloud', 'is', [accountId, filePath]);
-    else await this.call('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
+  /**
+   * `filePath` is "<dir>/<file>" from a listing, or a bare name; `folder` uses this app's extension.
+   * Resolves once the restore began, as backupToCloud does.
+   */
+  restoreFromCloud(accountId: number, filePath: string, folder?: string): Promise<number> {
+    if (folder === undefined) return this.start('restoreFromCloud', 'is', [accountId, filePath]);
+    return this.start('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
   }
 
   async backupToFile(filePath: string): Promise<void> {
@@ -105,37 +116,46 @@ export class VaultProxy {
     };
   }
 
-  onStateChanged(handler: (changed: Partial<VaultState>) => void): Promise<() => Promise<void>> {
+  onStateChanged(handler: (changed: Partial<VaultState>, arrival: number) => void): Promise<() => Promise<void>> {
     return this.client.subscribe(
       { interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', path: VAULT_PATH },
-      (body) => {
+      (body, message) => {
         if (body[0] !== VAULT_INTERFACE) return;
         const changed: Record<string, unknown> = {};
         for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>))
           changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
-        handler(changed);
+        handler(changed, this.client.arrivalOf(message));
       },
     );
   }
 
-  private onAccountSignal(member: string, handler: (body: unknown[]) => void): Promise<() => Promise<void>> {
-    return this.client.subscribe({ interface: VAULT_INTERFACE, member, path: VAULT_PATH }, handler);
+  private onAccountSignal(
+    member: string,
+    handler: (body: unknown[], arrival: number) => void,
+  ): Promise<() => Promise<void>> {
+    return this.client.subscribe({ interface: VAULT_INTERFACE, member, path: VAULT_PATH }, (body, message) =>
+      handler(body, this.client.arrivalOf(message)),
+    );
   }
 
   onCloudBackupStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudBackupStatusChanged', (b) => handler(Number(b[0]), scalarText(b[1])));
+    return this.onAccountSignal('cloudBackupStatusChanged', (b, at) => handler(Number(b[0]), scalarText(b[1]), at));
   }
 
   onCloudBackupError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudBackupError', (b) => handler(Number(b[0]), scalarText(b[1]), scalarText(b[2])));
+    return this.onAccountSignal('cloudBackupError', (b, at) =>
+      handler(Number(b[0]), scalarText(b[1]), scalarText(b[2]), at),
+    );
   }
 
   onCloudRestoreStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudRestoreStatusChanged', (b) => handler(Number(b[0]), scalarText(b[1])));
+    return this.onAccountSignal('cloudRestoreStatusChanged', (b, at) => handler(Number(b[0]), scalarText(b[1]), at));
   }
 
   onCloudRestoreError(handler: AccountErrorHandler) {
-    return this.onAccountSignal('cloudRestoreError', (b) => handler(Number(b[0]), scalarText(b[1]), scalarText(b[2])));
+    return this.onAccountSignal('cloudRestoreError', (b, at) =>
+      handler(Number(b[0]), scalarText(b[1]), scalarText(b[2]), at),
+    );
   }
 
   onFileBackupStatusChanged(handler: (file: string, status: string) => void) {

@@ -40,7 +40,7 @@ describe('cancelling and queueing', () => {
 
   /** Starts an operation, cancels it once the vault's status text matches, and waits for the end. */
   async function cancelWhen(
-    start: () => Promise<void>,
+    start: () => Promise<unknown>,
     when: (s: Partial<VaultState>) => boolean,
     kind: 'backup' | 'restore',
   ): Promise<string[]> {

@@ -92,7 +92,7 @@ describe('the real Buteo msyncd and Sailfish Nextcloud plugins with this app’s
   });
 
   /** Runs one vault operation and resolves with its final status (and the error text, if any). */
-  async function operation(kind: 'backup' | 'restore', start: () => Promise<void>): Promise<string> {
+  async function operation(kind: 'backup' | 'restore', start: () => Promise<unknown>): Promise<string> {
     let error = '';
     let resolve!: (status: string) => void;
     const done = new Promise<string>((r) => (resolve = r));

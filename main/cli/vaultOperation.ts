@@ -1,0 +1,92 @@
+// Waiting for a vault operation started by this command: which of the vault's signals tell its outcome,
+// and the truth when the backup service goes away instead (never a wait that cannot end).
+import { isDisconnected } from '../dbus/DBusClient.js';
+import type { DaemonSession } from '../session.js';
+import { waitingFor } from '../waits.js';
+import { showVaultProgress } from './progress.js';
+
+export interface VaultOutcome {
+  status: 'Finished' | 'Error' | 'Canceled';
+  error?: string;
+}
+
+const terminal = new Set(['Finished', 'Error', 'Canceled']);
+const isTerminal = (status: string): status is VaultOutcome['status'] => terminal.has(status);
+
+/** What a vault operation needs of the session. */
+export type VaultSession = Pick<DaemonSession, 'vault' | 'onServicesLost'>;
+
+/**
+ * Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly.
+ * `start` begins it and resolves with where its answer arrived (VaultProxy.backupToCloud).
+ */
+export async function runVaultOperation(
+  session: VaultSession,
+  accountId: number,
+  kind: 'backup' | 'restore',
+  start: () => Promise<number>,
+  progress: NodeJS.WriteStream = process.stderr,
+): Promise<VaultOutcome> {
+  const { vault } = session;
+  const stopped = (why: string): VaultOutcome => ({
+    status: 'Error',
+    error: `The backup service stopped during the ${kind} (${why}); run it again when it is back.`,
+  });
+  let settle!: (outcome: VaultOutcome) => void;
+  const outcome = new Promise<VaultOutcome>((resolve) => (settle = resolve));
+  // The vault runs one operation at a time and says, in this order: the run begins (its status turns
+  // to Preparing), the start call is answered, the run ends (cloudRestoreError, then the final status).
+  // A run that fails at once may end before the answer; one that ended before this run began belongs
+  // to an earlier start. dbus-next hands out every message of one read at once, before an `await
+  // start()` resumes, so the order of arrival decides, never the moment a handler happens to run.
+  let since: number | undefined;
+  const begins: number[] = [];
+  const errors: Array<{ text: string; at: number }> = [];
+  const early: Array<{ status: VaultOutcome['status']; at: number }> = [];
+  const conclude = (status: VaultOutcome['status'], at: number, since: number) => {
+    const error = errors.filter((e) => e.at > since && e.at < at).at(-1)?.text;
+    settle({ status, ...(error ? { error } : {}) });
+  };
+  const offs = await Promise.all([
+    vault.onStateChanged((changed, at) => {
+      if (since === undefined && changed.status === 'Preparing') begins.push(at);
+    }),
+    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
+      (id, _code, text, at) => {
+        if (id === accountId) errors.push({ text, at });
+      },
+    ),
+    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
+      (id, status, at) => {
+        if (id !== accountId || !isTerminal(status)) return;
+        if (since === undefined) early.push({ status, at });
+        else if (at > since) conclude(status, at, since);
+      },
+    ),
+    showVaultProgress(vault, progress),
+    session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
+  ]);
+  const cancel = () => void vault.cancel().catch(() => {});
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    let answeredAt: number;
+    try {
+      answeredAt = await start();
+    } catch (err) {
+      if (isDisconnected(err)) return stopped('the connection to its bus closed before it answered');
+      throw err;
+    }
+    // This run began at the last Preparing before its answer (no other can begin before it is answered);
+    // with a vault that does not say so, only what came after the answer is known to be this run's.
+    const begun = begins.filter((at) => at < answeredAt).at(-1) ?? answeredAt;
+    since = begun;
+    const ours = early.find((e) => e.at > begun);
+    if (ours) conclude(ours.status, ours.at, begun);
+    return await waitingFor(`the outcome of the ${kind} from the backup service`, outcome);
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    for (const off of offs) await off();
+  }
+}
