@@ -3,7 +3,7 @@
 // user), and Back up now with the device's live progress. The device is another user on this machine
 // behind a private sshd (test/helpers/testDevice.ts); everything the UI does to it goes through SSH.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +160,45 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
       daemon: { vault: { status: string } };
     };
     expect(theirs.daemon.vault.status).toBe('Finished');
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
+  it('restores from the device’s restore list, and shows its profiles with their last result', async () => {
+    const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+    const notes = path.join(device.unit, 'notes.txt');
+    writeFileSync(notes, 'changed on the phone after the backup\n');
+    // The device's own listing (listCloudBackups on its vault), newest first.
+    const theirs = JSON.parse((await device.own(['--json', 'backups', '1'])).stdout) as Array<{ name: string }>;
+    expect(theirs.length).toBeGreaterThanOrEqual(2);
+    const list = page.getByRole('list', { name: /^Backups on / });
+    await button(`Show all ${theirs.length} backups on phone@127.0.0.1:${device.webdav.port}`).click();
+    await expect.poll(() => list.getByRole('button').count(), { timeout: 30_000 }).toBe(theirs.length);
+    await list.getByRole('button', { name: new RegExp(`^${theirs[0]!.name.replace(/\./g, '\\.')} `) }).click();
+    await expect.poll(() => heading('Restore device').isVisible()).toBe(true);
+    await checkState(page, phone, 'device-restore-confirm');
+    await button('Restore').click();
+    await expect
+      .poll(() => page.locator('.status-line').textContent(), { timeout: 60_000, interval: 50 })
+      .toBe('Finished');
+    // Restored on the device, by the device's own vault.
+    expect(readFileSync(notes, 'utf8')).toBe('Backup me\n');
+    const after = JSON.parse((await device.own(['--json', 'status'])).stdout) as {
+      daemon: { vault: { status: string; mode: string } };
+    };
+    expect(after.daemon.vault).toMatchObject({ status: 'Finished', mode: 'restoreFromCloud' });
+    await button('Done').click();
+    await expect.poll(() => heading('Backup').isVisible()).toBe(true);
+
+    // Sync profiles: the device's, from its msyncd, with the last result and the schedule set above.
+    await button('Back').click();
+    await button('Sync profiles').click();
+    await expect.poll(() => heading('Sync profiles').isVisible()).toBe(true);
+    await button(/^webdav\.Backup-1/).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Results log' }).textContent(), { timeout: 15_000 })
+      .toContain('Success');
+    expect(await page.getByRole('region', { name: 'Profile XML' }).textContent()).toMatch(/days="3"/);
+    expect(await connection().textContent()).toContain('Connected');
+    await checkState(page, phone, 'device-profile-inspector');
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
 });
