@@ -141,13 +141,16 @@ async function main(): Promise<void> {
   const echo = await startEcho(device);
   const env = { ...process.env, SFBACKUP_SSH: device.sshCommand };
   try {
+    const transports = [
+      { name: 'forwarded socket (ssh -L, EXTERNAL as the device uid)', measure: viaForward, samples: [] as Sample[] },
+      { name: 'systemd-stdio-bridge over ssh stdin/stdout', measure: viaBridge, samples: [] as Sample[] },
+    ];
+    // Rounds take turns, so a change in the load of the shared machine falls on both alike.
+    for (let i = 0; i < ROUNDS; i++)
+      for (const t of i % 2 === 0 ? transports : [...transports].reverse())
+        t.samples.push(await t.measure(device, env));
     const rows: string[] = [];
-    for (const [name, measure] of [
-      ['forwarded socket (ssh -L, EXTERNAL as the device uid)', viaForward],
-      ['systemd-stdio-bridge over ssh stdin/stdout', viaBridge],
-    ] as const) {
-      const samples: Sample[] = [];
-      for (let i = 0; i < ROUNDS; i++) samples.push(await measure(device, env));
+    for (const { name, samples } of transports) {
       const latencies = samples.flatMap((s) => s.latencies);
       const big = samples.flatMap((s) => s.bigMs);
       rows.push(
