@@ -88,6 +88,22 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     expect(refused.stderr).toMatch(/add them on the device, Settings → Accounts/);
   });
 
+  it('takes the bus on the device from --device-bus, and says when there is none there', async () => {
+    const given = await onDevice(['--json', '--device-bus', `${device.busAddress},guid=0123`, 'status']);
+    expect(given.code, given.stderr).toBe(0);
+    expect((json(given.stdout) as { accounts: number }).accounts).toBe(1);
+    const elsewhere = `/run/user/${device.uid}/bus`;
+    const none = await onDevice(['--device-bus', `unix:path=${elsewhere}`, 'status']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`There is no bus socket at ${elsewhere} on ${device.address}`);
+    const bad = await onDevice(['--device-bus', 'tcp:host=x', 'status']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--device-bus takes a unix:path=… address/);
+    const alone = await runCli(['--data-dir', desktop, '--device-bus', device.busAddress, 'status'], { env });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--device-bus needs --device/);
+  });
+
   it('backs up on the device to its WebDAV account with progress, and lists the backup', async () => {
     const run = await onDevice(['--json', 'backup', '1']);
     expect(run.code, run.stderr).toBe(0);
