@@ -48,7 +48,11 @@ export class DeviceBridge {
         return this.session;
       },
       vaultState: () => this.vault,
-      started: (kind, accountId) => (this.running = { kind, accountId }),
+      // Only a run still going: one that ended before its start was answered has been told already, and a
+      // start that never reached the device has no outcome to tell (an older run's must not stand in for it).
+      started: (kind, accountId) => {
+        if (busy.has(this.vault.status)) this.running = { kind, accountId };
+      },
       emit: (name, payload) => this.emit(name, payload),
     });
   }

@@ -39,7 +39,7 @@ const UNITS_ON_THE_DEVICE = 'What a device backs up is chosen on the device itse
 export interface DeviceContext {
   session(): DeviceSession;
   vaultState(): VaultStateView;
-  /** A backup or restore started from here, so that its end can be told after a reconnection. */
+  /** A backup or restore the device accepted from here, so that its end can be told after a reconnection. */
   started(kind: 'backup' | 'restore', accountId: number): void;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
@@ -165,8 +165,8 @@ export function deviceHandlers(context: DeviceContext): Handlers {
       return backupPage(context);
     },
     'backup.start': async (accountId) => {
-      context.started('backup', accountId);
       await context.session().vault.backupToCloud(accountId);
+      context.started('backup', accountId);
       return null;
     },
     'backup.cancel': async () => {
@@ -181,9 +181,9 @@ export function deviceHandlers(context: DeviceContext): Handlers {
       return list.map(({ name, date }) => ({ name, date }));
     },
     'backup.restore': async (accountId, file) => {
-      context.started('restore', accountId);
       // RestorePage.qml:89: "<fileDir>/<fileName>" as the listing gave it.
       await context.session().vault.restoreFromCloud(accountId, listedPaths.get(`${accountId}/${file}`) ?? file);
+      context.started('restore', accountId);
       return null;
     },
     'units.add': refuse(UNITS_ON_THE_DEVICE),

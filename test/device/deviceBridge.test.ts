@@ -184,6 +184,24 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     expect((await router.handle('backup.page', [])).accounts).toHaveLength(1);
   });
 
+  it('tells no outcome for a start the device refused, even after a reconnection', async () => {
+    events.length = 0;
+    expect((await router.handle('backup.page', [])).vault.status).toBe('Finished');
+    // The device has no account 99: its vault refuses the start, and no run begins.
+    await expect(router.handle('backup.start', [99])).rejects.toThrow();
+    expect(device.killSshSessions()).toBeGreaterThan(0);
+    await until('the loss', () =>
+      events.find((e) => e.name === 'device.state' && (e.payload as DeviceState).state === 'lost'),
+    );
+    await until(
+      'the reconnection',
+      () => events.find((e) => e.name === 'device.state' && (e.payload as DeviceState).state === 'connected'),
+      30_000,
+    );
+    // The device's last run (Finished, from before) is not told as the outcome of the refused one.
+    expect(events.filter((e) => e.name === 'vault.operation')).toEqual([]);
+  });
+
   it('goes back to this computer', async () => {
     expect(await router.handle('devices.use', [null])).toEqual({ device: null, state: 'local' });
     const page = await router.handle('backup.page', []);
