@@ -3,7 +3,7 @@
 // devices.* calls itself and hands every other call, and takes every event, from the chosen one.
 import { EventEmitter } from 'node:events';
 import { DeviceBridge } from '../device/DeviceBridge.js';
-import type { DeviceStore } from '../device/DeviceStore.js';
+import { checkedDeviceView, type DeviceStore } from '../device/DeviceStore.js';
 import { InputError } from '../errors.js';
 import type { CallArgs, CallName, CallResult, DeviceCall, DeviceState, EventName } from '../ipc/contract.js';
 import type { UiBridge } from '../ipc/dispatch.js';
@@ -53,7 +53,14 @@ export class BridgeRouter implements UiBridge {
 
   private readonly handlers: DeviceHandlers = {
     'devices.list': () => ({ devices: this.store.list(), current: this.current }),
-    'devices.connect': (input) => this.switchTo(new DeviceBridge(this.store.remember(input), this.env)),
+    // Remembered once it answered: an address that never worked (a typo, no key yet) is not kept, and the
+    // pages stay on this computer while the dialog says why.
+    'devices.connect': async (input) => {
+      const state = await this.switchTo(new DeviceBridge(checkedDeviceView(input), this.env));
+      if (state.state === 'connected') this.store.remember(input);
+      else await this.switchTo(undefined);
+      return state;
+    },
     'devices.use': (id) => {
       if (id === null) return this.switchTo(undefined);
       const device = this.store.list().find((d) => d.id === id);

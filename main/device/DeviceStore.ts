@@ -15,6 +15,11 @@ export function deviceView(d: { host: string; user: string; port: number }): Dev
   return { id: deviceLabel(d), host: d.host, user: d.user, port: d.port };
 }
 
+/** A device as the form gave it, each part checked (everything here ends up on ssh's command line). */
+export function checkedDeviceView(d: { host: string; user: string; port: number }): DeviceView {
+  return deviceView({ host: checkHost(d.host), user: checkUser(d.user), port: checkPort(d.port) });
+}
+
 export class DeviceStore {
   constructor(private readonly file: string) {}
 
@@ -35,7 +40,7 @@ export class DeviceStore {
     const valid: DeviceView[] = [];
     for (const d of parsed.data.devices) {
       try {
-        valid.push(deviceView({ host: checkHost(d.host), user: checkUser(d.user), port: checkPort(d.port) }));
+        valid.push(checkedDeviceView(d));
       } catch {
         // skip an entry no one could connect to
       }
@@ -45,11 +50,7 @@ export class DeviceStore {
 
   /** Remembers a device (first in the list); returns its view. */
   remember(device: { host: string; user: string; port: number }): DeviceView {
-    const view = deviceView({
-      host: checkHost(device.host),
-      user: checkUser(device.user),
-      port: checkPort(device.port),
-    });
+    const view = checkedDeviceView(device);
     const others = this.list().filter((d) => d.id !== view.id);
     this.save([view, ...others]);
     return view;

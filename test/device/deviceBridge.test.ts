@@ -3,7 +3,7 @@
 // within seconds and mended by itself, and after reconnecting the pages get how the device ended the run.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeRouter } from '../../main/bridge/BridgeRouter.js';
@@ -14,7 +14,7 @@ import { connectDeviceBus } from '../../main/device/deviceBus.js';
 import { DeviceStore } from '../../main/device/DeviceStore.js';
 import { SshLink } from '../../main/device/SshLink.js';
 import type { DeviceState, EventName } from '../../main/ipc/contract.js';
-import { tempDir } from '../helpers/processes.js';
+import { freePort, tempDir } from '../helpers/processes.js';
 import { deviceTestBlocker, startTestDevice, type TestDevice } from '../helpers/testDevice.js';
 import { startWorld, type World } from '../helpers/world.js';
 
@@ -81,6 +81,19 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     } finally {
       await link.close();
     }
+  });
+
+  it('says why a device cannot be reached, keeps the pages on this computer, and does not remember it', async () => {
+    const closed = await freePort();
+    const state = await router.handle('devices.connect', [{ host: '127.0.0.1', user: device.user, port: closed }]);
+    expect(state).toMatchObject({ state: 'failed', device: { id: `${device.user}@127.0.0.1:${closed}` } });
+    // ssh's own sentence.
+    expect(state.message).toMatch(/Connection refused/);
+    expect((await router.handle('devices.list', [])).current).toEqual({ device: null, state: 'local' });
+    expect(existsSync(devicesFile)).toBe(false);
+    await expect(
+      router.handle('devices.connect', [{ host: '-oProxyCommand=touch /tmp/x', user: device.user, port: 22 }]),
+    ).rejects.toThrow(/is not a host name/);
   });
 
   it('connects, remembers the device without a password, and shows the device’s accounts', async () => {
