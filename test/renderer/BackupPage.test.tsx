@@ -247,11 +247,16 @@ describe('Backup page', () => {
     // The Day row follows the choice at once, before the save is answered.
     await pick('Day', 'Wednesday');
     await pick('Connection', 'WLAN or mobile data');
-    for (let i = 0; i < 10 && pending.length > 0; i++) {
-      await act(async () => pending.shift()!());
-      await act(() => new Promise((r) => setTimeout(r, 0)));
+    // Saved one after another: the next save is sent only once the one before it was answered.
+    for (let n = 0; n < 3; n++) {
+      await waitFor(() => expect(pending).toHaveLength(1));
+      await act(async () => {
+        pending.shift()!();
+        await Promise.resolve();
+      });
     }
     const saves = fake.calls.filter(([name]) => name === 'backup.setAuto');
+    expect(saves).toHaveLength(3);
     expect(saves.at(-1)).toEqual([
       'backup.setAuto',
       [1, { frequency: 'weekly', day: 3, time: '02:00', connection: 'any' }],
