@@ -1,10 +1,10 @@
 // sfbackup --device D backup | backups | restore FOLDER …: backups in a folder on the device, its memory
 // card, made and restored by the device's own vault exactly as its Settings → Backup does it:
 // backupToFile("<card>/<new backup name>") (Sailfish.Vault BackupView.qml:161-162) and restoreFromFile.
-import { cardFolder, deviceChecksum, listCardBackups } from '../device/memoryCard.js';
+import { cardFolder, deviceChecksum, listCardBackups, listMemoryCards } from '../device/memoryCard.js';
 import type { DeviceSession } from '../device/DeviceSession.js';
 import { InputError } from '../errors.js';
-import { backupFileName } from '../vault/progressText.js';
+import { backupFileName, formatBytes } from '../vault/progressText.js';
 import type { CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
 import { fileRun } from './deviceRuns.js';
@@ -54,4 +54,17 @@ export async function restoreFromCard(cli: Cli, session: DeviceSession, args: Co
   cli.out.result({ device: session.label, status: 'Finished', file: listed.name, path: listed.path }, () => [
     `The device restored ${listed.path}`,
   ]);
+}
+
+/** The device's memory cards, where `backup FOLDER` can go. */
+export async function cardTargets(cli: Cli, session: DeviceSession): Promise<void> {
+  const cards = await listMemoryCards(session.link);
+  cli.out.result(cards, () =>
+    cards.length === 0
+      ? ['No memory card on the device']
+      : cards.map(
+          (c) =>
+            `Memory card ${c.label}  ${c.path}${c.free !== null && c.size !== null ? `  ${formatBytes(c.free)} free of ${formatBytes(c.size)}` : ''}${c.writable ? '' : '  (read-only)'}`,
+        ),
+  );
 }

@@ -17,11 +17,21 @@ import { listCloudBackupsWith } from '../operations.js';
 import { transferLine } from '../vault/progressText.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
-import { backupToCard, cardBackups, isDeviceFolder, restoreFromCard } from './deviceCardCommands.js';
+import { backupToCard, cardBackups, cardTargets, isDeviceFolder, restoreFromCard } from './deviceCardCommands.js';
 import { cloudRun } from './deviceRuns.js';
 import { lastResult, OperationFailed, sync } from './operationCommands.js';
 
-export const DEVICE_COMMANDS = ['status', 'profiles', 'sync', 'backup', 'backups', 'restore', 'pull', 'push'];
+export const DEVICE_COMMANDS = [
+  'status',
+  'profiles',
+  'sync',
+  'targets',
+  'backup',
+  'backups',
+  'restore',
+  'pull',
+  'push',
+];
 
 function summary(p: SyncProfile, last: DeviceProfile['last']) {
   return {
@@ -210,6 +220,10 @@ export async function onDevice(cli: Cli, command: string | undefined, args: Comm
       return status(cli, session);
     case 'profiles':
       return profiles(cli, session, args);
+    case 'targets':
+      if (args.positionals.length > 0 && args.positionals[0] !== 'list')
+        throw new InputError('A device finds its memory cards itself: --device works with targets [list] only.');
+      return cardTargets(cli, session);
     // A number is one of the device's accounts; an absolute path is a folder there (its memory card).
     case 'backup':
       return isDeviceFolder(args.positionals[0]) ? backupToCard(cli, session, args) : backup(cli, session, args);

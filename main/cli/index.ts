@@ -38,7 +38,7 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:
   With --device, status, profiles list|show|log, sync, backup, backups and restore act on a Sailfish
   device's own services over SSH ($SFBACKUP_SSH, default ssh; --device-bus overrides the bus there);
   backup|backups|restore take one of the device's account ids or an absolute folder on the device (its
-  memory card, e.g. /run/media/defaultuser/SDCARD); and:
+  memory card, e.g. /run/media/defaultuser/SDCARD; targets lists its cards); and:
   pull DEVICE_FILE [--to DIR]            copy a backup from the device here (checked by size and SHA-256)
   push LOCAL_FILE [--to DEVICE_DIR]      copy a backup to the device (default: the device user's home)`;
 

@@ -6,6 +6,17 @@ import { backupFileDate } from '../vault/progressText.js';
 import { shellQuote } from './sshCommand.js';
 import type { SshLink } from './SshLink.js';
 
+export interface MemoryCard {
+  /** Where it is mounted on the device: the folder backups go into. */
+  path: string;
+  label: string;
+  /** Bytes, as the device's df says; null when it could not say. */
+  size: number | null;
+  free: number | null;
+  /** Whether the device user may write there. */
+  writable: boolean;
+}
+
 export interface CardBackup {
   name: string;
   /** The full path on the device, as restoreFromFile takes it. */
@@ -56,4 +67,37 @@ export async function listCardBackups(link: SshLink, folder: string): Promise<Ca
 export async function deviceChecksum(link: SshLink, file: string): Promise<string | undefined> {
   const out = await link.run(`f=${shellQuote(`${file}.sha256`)}; if [ -f "$f" ]; then head -c 400 "$f"; fi`);
   return /^([0-9a-f]{64})\b/.exec(out.trim())?.[1];
+}
+
+/** One "card<TAB>WRITABLE<TAB>PATH" line, then df's line for it (POSIX df -Pk). */
+function parseCards(out: string): MemoryCard[] {
+  const cards: MemoryCard[] = [];
+  const lines = out.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^card\t([01])\t(\/[^\t\p{Cc}]+)$/u.exec(lines[i]!);
+    if (!m) continue;
+    const df = (lines[i + 1] ?? '').trim().split(/\s+/);
+    const kib = (text: string | undefined) => (text && /^\d+$/.test(text) ? Number(text) * 1024 : null);
+    const path = m[2]!;
+    cards.push({
+      path,
+      label: path.slice(path.lastIndexOf('/') + 1),
+      size: df.length >= 6 ? kib(df[1]) : null,
+      free: df.length >= 6 ? kib(df[3]) : null,
+      writable: m[1] === '1',
+    });
+  }
+  return cards;
+}
+
+/**
+ * The device's memory cards: what is mounted for its user under /run/media/<user> (Sailfish OS 3 and
+ * later) or /media/sdcard (older releases), as Settings → Backup offers them.
+ */
+export async function listMemoryCards(link: SshLink): Promise<MemoryCard[]> {
+  const script =
+    'u=$(id -un); for d in "/run/media/$u"/* /media/sdcard/*; do [ -d "$d" ] || continue; ' +
+    'if [ -w "$d" ]; then w=1; else w=0; fi; printf \'card\\t%s\\t%s\\n\' "$w" "$d"; ' +
+    'df -Pk "$d" 2>/dev/null | tail -n 1 || echo; done';
+  return parseCards(await link.run(script));
 }

@@ -30,7 +30,7 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     // 1 MB/s: a backup of the unit takes seconds, long enough to break the connection in the middle of one.
     device = await startTestDevice({ bwlimit: '1M' });
     desktop = tempDir('sfb-desktop-');
-    card = path.join(device.home, 'card');
+    card = device.card;
     env = cliEnv({ SFBACKUP_SSH: device.sshCommand });
     // Setup on the device, as its user would do it there (not part of what is tested).
     makeUnitTree(device.unit, 8 * 1024 * 1024);
@@ -142,8 +142,12 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     expect(refused.code).toBe(2);
   });
 
-  it('backs up to a folder on the device (its memory card) with progress, lists it, and restores from it', async () => {
-    device.run('mkdir', ['-p', card]);
+  it('backs up to the device’s memory card with progress, lists it, and restores from it', async () => {
+    const cards = await onDevice(['--json', 'targets']);
+    expect(cards.code, cards.stderr).toBe(0);
+    const [found] = json(cards.stdout) as Array<{ path: string; label: string; free: number; writable: boolean }>;
+    expect(found).toMatchObject({ path: card, label: 'SDCARD', writable: true });
+    expect(found!.free).toBeGreaterThan(0);
     const run = await onDevice(['--json', 'backup', card]);
     expect(run.code, run.stderr).toBe(0);
     // The device's vault's own stages, relayed live (a quick local backup may go past "Backing up: …").

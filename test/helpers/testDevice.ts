@@ -48,6 +48,8 @@ export interface TestDevice {
   busAddress: string;
   /** A folder of the device user's that the device backs up. */
   unit: string;
+  /** Its "memory card": a folder where Sailfish mounts one, /run/media/<user>/SDCARD. */
+  card: string;
   webdav: WebDavServer;
   /** Runs the device's own sfbackup CLI as the device user, on its data dir and bus (setup and checks). */
   own(args: string[], input?: string): Promise<CliResult>;
@@ -179,6 +181,13 @@ export async function startTestDevice(options: { bwlimit?: string } = {}): Promi
     const busAddress = `unix:path=${socket}`;
     const deviceEnv = { ...env, DBUS_SESSION_BUS_ADDRESS: busAddress, XDG_RUNTIME_DIR: runtime };
 
+    // Where Sailfish mounts a memory card for the user (a plain folder here; the app only reads and names it).
+    const card = path.join('/run/media', user, 'SDCARD');
+    mkdirSync(card, { recursive: true });
+    chownSync(path.dirname(card), uid, gid);
+    chownSync(card, uid, gid);
+    cleanups.push(() => rmSync(path.dirname(card), { recursive: true, force: true }));
+
     const dataDir = path.join(home, 'data');
     const unit = path.join(home, 'Documents');
     for (const dir of [dataDir, unit]) {
@@ -288,6 +297,7 @@ export async function startTestDevice(options: { bwlimit?: string } = {}): Promi
       dataDir,
       busAddress,
       unit,
+      card,
       webdav,
       own,
       run(command, args) {
