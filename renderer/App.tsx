@@ -47,7 +47,17 @@ export function App({ api }: { api: SettingsApi }) {
     case 'restore':
       page = (
         <RestoreConfirmPage
-          accountId={route.accountId}
+          source={{ kind: 'cloud', accountId: route.accountId }}
+          file={route.file}
+          navigate={navigate}
+          onBack={() => navigate({ page: 'backup' })}
+        />
+      );
+      break;
+    case 'restoreFile':
+      page = (
+        <RestoreConfirmPage
+          source={{ kind: 'folder', folder: route.folder }}
           file={route.file}
           navigate={navigate}
           onBack={() => navigate({ page: 'backup' })}

@@ -5,10 +5,7 @@ import type { DeviceSession } from '../device/DeviceSession.js';
 import type { Cli } from './Cli.js';
 import { OperationFailed } from './operationCommands.js';
 import { runVaultOperation, type VaultOutcome } from './vaultOperation.js';
-import { waitingFor } from '../waits.js';
-import { showVaultProgress } from './progress.js';
-
-const terminal = new Set(['Finished', 'Error', 'Canceled']);
+import { runFileOperation } from './fileOperation.js';
 
 /** What the connection's loss means for a run that was started on the device. */
 export function lostDuring(cli: Cli, session: DeviceSession, kind: string): string {
@@ -40,53 +37,21 @@ export async function cloudRun(
   return outcome;
 }
 
-/**
- * Runs a backup to, or a restore from, a file on the device (backupToFile / restoreFromFile) and waits
- * for the vault's fileBackupStatusChanged about that file; Ctrl-C cancels it on the device.
- */
+/** Runs a backup to, or a restore from, a file on the device (backupToFile / restoreFromFile), as cloudRun does. */
 export async function fileRun(
   cli: Cli,
   session: DeviceSession,
   file: string,
   kind: 'backup' | 'restore',
-  start: () => Promise<void>,
-): Promise<{ status: string; error?: string }> {
-  const { vault } = session;
-  let resolve!: (status: string) => void;
-  const finished = new Promise<string>((r) => (resolve = r));
-  let started = false;
-  let lost = false;
-  const offs = [
-    await vault.onFileBackupStatusChanged((changed, status) => {
-      if (started && changed === file && terminal.has(status)) resolve(status);
-    }),
-    await showVaultProgress(vault),
-    await session.onServicesLost(() => {
-      lost = true;
-      resolve('Error');
-    }),
-  ];
-  const cancel = () => void vault.cancel().catch(() => {});
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
+  start: () => Promise<number>,
+): Promise<VaultOutcome> {
+  let outcome: VaultOutcome;
   try {
-    await start();
-    started = true;
-    // An outcome announced before the call's answer was not seen above: the vault's state has it.
-    const now = await vault.state();
-    const mode = kind === 'backup' ? 'backupToFile' : 'restoreFromFile';
-    if (now.mode === mode && terminal.has(now.status)) resolve(now.status);
-    const status = await waitingFor(`the outcome of the ${kind} from the device's backup service`, finished);
-    if (lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
-    const state = await vault.state();
-    return { status, ...(status !== 'Finished' && state.error ? { error: state.error } : {}) };
+    outcome = await runFileOperation(session, file, kind, start);
   } catch (err) {
-    if (session.lost && !(err instanceof OperationFailed))
-      throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
+    if (session.lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
     throw err;
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-    for (const off of offs) await off().catch(() => {});
   }
+  if (session.lost) throw new OperationFailed(lostDuring(cli, session, kind), 1, 'connection-lost');
+  return outcome;
 }

@@ -11,6 +11,8 @@ import { profiles, units } from './profileCommands.js';
 import { service } from './serviceCommand.js';
 import { guardStuckWaits } from './stuckGuard.js';
 import { ui } from './uiCommand.js';
+import { targets } from './targetsCommand.js';
+import { demo } from './demoCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:PORT] [--device-bus ADDRESS]] COMMAND
 
@@ -27,15 +29,19 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:
                                          --offline saves without signing in
   units add PATH [--name NAME] | list | remove PATH
   profiles create ACCOUNT_ID | list | show NAME | log NAME
-  backup ACCOUNT_ID                      back up now to the account
-  backups ACCOUNT_ID                     list the backups on the server
-  restore ACCOUNT_ID FILE [--to DIR]     restore a backup (into DIR instead of the original folders)
+  targets [list] | add DIR | remove DIR  where backups can go: accounts, removable drives, folders
+  backup ACCOUNT_ID|FOLDER               back up now to the account, or to a drive or folder (no account needed)
+  backups ACCOUNT_ID|FOLDER              list the backups on the server, drive or folder
+  restore ACCOUNT_ID|FOLDER FILE [--to DIR]
+                                         restore a backup (into DIR instead of the original folders)
   sync PROFILE                           run a sync profile (startSync)
   status                                 what the daemon is doing, and the last results
   ui [--port N] [--no-open] [--page backup]
                                          the Settings UI in a browser (loopback only, per-launch token)
+  demo [--no-open]                       the UI with a WebDAV server, an account and sample folders of its own,
+                                         all removed when it ends
 
-  With --device, status, profiles list|show|log, sync, backup, backups and restore act on a Sailfish
+  With --device, status, profiles list|show|log, sync, targets, backup, backups and restore act on a Sailfish
   device's own services over SSH ($SFBACKUP_SSH, default ssh; --device-bus overrides the bus there);
   backup|backups|restore take one of the device's account ids or an absolute folder on the device (its
   memory card, e.g. /run/media/defaultuser/SDCARD; targets lists its cards); and:
@@ -108,6 +114,10 @@ async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs
       return status(cli);
     case 'ui':
       return ui(cli, args);
+    case 'targets':
+      return targets(cli, args);
+    case 'demo':
+      return demo(cli, args);
     default:
       throw new InputError(command ? `Unknown command "${command}"\n${usage}` : usage);
   }

@@ -30,7 +30,7 @@ export class DeviceBridge {
   private current: DeviceState;
   private vault: VaultStateView = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
   /** The backup or restore under way when last seen, so that how it ended can be told after a reconnection. */
-  private running: { kind: 'backup' | 'restore'; accountId: number } | undefined;
+  private running: { kind: 'backup' | 'restore'; accountId: number; file?: string } | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly handlers;
@@ -52,6 +52,9 @@ export class DeviceBridge {
       // start that never reached the device has no outcome to tell (an older run's must not stand in for it).
       started: (kind, accountId) => {
         if (busy.has(this.vault.status)) this.running = { kind, accountId };
+      },
+      startedFile: (kind, file) => {
+        if (busy.has(this.vault.status)) this.running = { kind, accountId: 0, file };
       },
       emit: (name, payload) => this.emit(name, payload),
     });
@@ -125,6 +128,13 @@ export class DeviceBridge {
       await vault.onCloudBackupError(failure('backup')),
       await vault.onCloudRestoreStatusChanged(operation('restore')),
       await vault.onCloudRestoreError(failure('restore')),
+      // A backup to, or restore from, a memory card: accountId 0 and the file, as on this computer.
+      await vault.onFileBackupStatusChanged((file, status) => {
+        const kind = this.vault.mode?.startsWith('restore') ? 'restore' : 'backup';
+        this.running = terminal.has(status) ? undefined : { kind, accountId: 0, file };
+        const error = status === 'Error' ? this.vault.error || 'The operation failed.' : undefined;
+        this.emit('vault.operation', { kind, accountId: 0, file, status, ...(error ? { error } : {}) });
+      }),
       await msyncd.onSyncStatus((e) => this.emit('sync.status', { ...e, at: now() })),
       await msyncd.onTransferProgress((e) => this.emit('sync.transfer', { ...e, at: now() })),
       await msyncd.onProfileChanged((profile, change) => this.emit('profiles.changed', { profile, change })),
@@ -136,6 +146,7 @@ export class DeviceBridge {
       progress: state.progress,
       canCancel: state.canCancel,
       error: state.error,
+      mode: state.mode,
     };
     this.setState('connected');
     this.emit('vault.state', this.vault);

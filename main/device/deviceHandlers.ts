@@ -19,6 +19,7 @@ import type {
   VaultStateView,
 } from '../ipc/contract.js';
 import { listCloudBackupsWith } from '../operations.js';
+import { cardHandlers } from './deviceCardHandlers.js';
 import { scalarText } from '../scalar.js';
 import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from '../vault/vaultService.js';
 import {
@@ -41,6 +42,7 @@ export interface DeviceContext {
   vaultState(): VaultStateView;
   /** A backup or restore the device accepted from here, so that its end can be told after a reconnection. */
   started(kind: 'backup' | 'restore', accountId: number): void;
+  startedFile(kind: 'backup' | 'restore', file: string): void;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
 
@@ -134,6 +136,7 @@ async function backupPage(context: DeviceContext): Promise<BackupPage> {
     vault: context.vaultState(),
     units: await backupUnits(session),
     deviceId: await session.vault.backupFileDeviceId(),
+    demo: null,
   };
 }
 
@@ -141,6 +144,7 @@ export function deviceHandlers(context: DeviceContext): Handlers {
   const listedPaths = new Map<string, string>();
   const refuse = (message: string) => () => Promise.reject(new InputError(message));
   return {
+    ...cardHandlers(context),
     'providers.list': () => [],
     'accounts.list': async () =>
       deviceAccounts((await readDeviceProfiles(context.session().msyncd)).map((p) => p.profile)).map(accountView),
@@ -186,6 +190,7 @@ export function deviceHandlers(context: DeviceContext): Handlers {
       context.started('restore', accountId);
       return null;
     },
+    'units.list': () => backupUnits(context.session()),
     'units.add': refuse(UNITS_ON_THE_DEVICE),
     'units.remove': refuse(UNITS_ON_THE_DEVICE),
     'profiles.list': async () => {
@@ -215,5 +220,7 @@ export function deviceHandlers(context: DeviceContext): Handlers {
       summary: ['The device runs its own sync daemon: its automatic backups need nothing from this computer.'],
     }),
     'service.install': refuse('The device runs its own sync daemon; there is nothing to install for it here.'),
+    'demo.start': refuse('The demo runs on this computer: choose This computer on the Settings home first.'),
+    'demo.end': refuse('The demo runs on this computer: choose This computer on the Settings home first.'),
   };
 }

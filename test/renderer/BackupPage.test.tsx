@@ -8,6 +8,14 @@ import { account, backupPage, fakeApi, never } from './fakeApi';
 import { pick, pickerRow, pickerValue } from './pickers';
 
 const noop = () => {};
+const home = {
+  kind: 'home' as const,
+  path: '/home/alice/Sailfish OS backups',
+  label: 'This computer',
+  size: 250e9,
+  free: 52.1e9,
+  exists: false,
+};
 const statusLine = () => document.querySelector('.status-line')?.textContent;
 
 describe('Backup page', () => {
@@ -34,13 +42,22 @@ describe('Backup page', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('The backup service is not answering');
   });
 
-  it('offers to create an account when there is none', async () => {
+  it('offers to create an account when there is none, and backs up to this computer without one', async () => {
     const navigate = vi.fn();
-    const { render } = fakeApi({ 'backup.page': () => backupPage({ accounts: [] }) });
-    render(<BackupPage navigate={navigate} onBack={noop} />);
+    const fake = fakeApi({
+      'backup.page': () => backupPage({ accounts: [] }),
+      'targets.list': () => ({ folders: [home], driveSource: 'mountinfo' }),
+      'backup.toFolder': () => ({ file: `${home.path}/sailfish_backup_2026-11-26T10-00-00Z.tar`, created: true }),
+    });
+    fake.render(<BackupPage navigate={navigate} onBack={noop} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Add cloud account' }));
     expect(navigate).toHaveBeenCalledWith({ page: 'account', accountId: null });
-    expect(screen.queryByRole('button', { name: 'Back up now' })).toBeNull();
+    expect(screen.getByText('Back up now to a cloud account or memory card')).toBeTruthy();
+    const picker = await screen.findByRole('button', { name: /^Manually back up to This computer 52\.1 GB$/ });
+    expect(picker).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    expect(fake.calls).toContainEqual(['backup.toFolder', [home.path]]);
+    expect(await screen.findByText(`Made the folder ${home.path} for your backups.`)).toBeTruthy();
   });
 
   it('backs up now: the button gives way to the progress, focus to its cancel button, then back', async () => {

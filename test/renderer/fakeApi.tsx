@@ -21,7 +21,15 @@ configure({ asyncUtilTimeout: 10_000 });
 
 export type Handlers = { [C in CallName]?: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
-export function fakeApi(handlers: Handlers) {
+/** What pages ask besides what a test is about: no drives or folders, one folder backed up. */
+const quiet: Handlers = {
+  'targets.list': () => ({ folders: [], driveSource: 'mountinfo' }),
+  'backup.listFolder': () => [],
+  'units.list': () => [{ name: 'Documents', path: '/home/alice/Documents' }],
+};
+
+export function fakeApi(given: Handlers) {
+  const handlers: Handlers = { ...quiet, ...given };
   const calls: Array<[CallName, unknown[]]> = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const api: SettingsApi = buildApi(
@@ -80,6 +88,7 @@ export function backupPage(overrides: Partial<CallResult<'backup.page'>> = {}): 
     vault: idle,
     units: [{ name: 'Documents', path: '/home/alice/Documents' }],
     deviceId: 'Desktop_abcdefabcdef',
+    demo: null,
     ...overrides,
   };
 }

@@ -89,7 +89,8 @@ export function AutoBackupSection(props: {
             }
           />
           {props.onAddAccount ? (
-            <BackgroundService />
+            // The demo's data goes when it ends: nothing of it may be installed to run later.
+            !page.demo && <BackgroundService />
           ) : (
             <Hint>The device runs its automatic backups itself, with or without this computer.</Hint>
           )}
