@@ -3,7 +3,7 @@
 // user), and Back up now with the device's live progress. The device is another user on this machine
 // behind a private sshd (test/helpers/testDevice.ts); everything the UI does to it goes through SSH.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,60 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     expect(await page.getByRole('region', { name: 'Profile XML' }).textContent()).toMatch(/days="3"/);
     expect(await connection().textContent()).toContain('Connected');
     await checkState(page, phone, 'device-profile-inspector');
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
+  it('backs up to the device’s memory card with live progress, and restores from it on the device', async () => {
+    const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+    await button('Back').click();
+    await expect.poll(() => heading('Settings').isVisible()).toBe(true);
+    await button('Backup').click();
+    await expect.poll(() => heading('Backup').isVisible()).toBe(true);
+    // The device's card, as its own page offers it: "Memory card <name> <free space>"; no folder of this computer.
+    await pickerRow(page, 'Manually back up to').click();
+    const options = await page.getByRole('option').allTextContents();
+    expect(options.some((o) => /^Add folder/.test(o))).toBe(false);
+    await page.getByRole('option', { name: /^Memory card SDCARD / }).click();
+    expect(await page.getByText(`Backups go to ${device.card}.`).count()).toBe(1);
+    await checkState(page, phone, 'device-card-chosen');
+
+    await button('Back up now').click();
+    const stages = new Set<string>();
+    for (let i = 0; i < 2400; i++) {
+      const line = await page
+        .locator('.status-line')
+        .textContent({ timeout: 1000 })
+        .catch(() => '');
+      if (line) stages.add(line);
+      if (line === 'Finished') break;
+      await page.waitForTimeout(25);
+    }
+    expect([...stages].at(-1)).toBe('Finished');
+    expect([...stages][0]).not.toBe('Finished');
+    // Written by the device's own vault, owned by the device user, with its checksum beside it.
+    const [made] = readdirSync(device.card).filter((n) => n.endsWith('.tar'));
+    expect(made).toMatch(/^sailfish_backup_.*Z\.tar$/);
+    expect(statSync(path.join(device.card, made!)).uid).toBe(device.uid);
+    expect(readdirSync(device.card)).toContain(`${made}.sha256`);
+
+    // The restore list shows it under the card; restoring puts the device's files back, in place.
+    const notes = path.join(device.unit, 'notes.txt');
+    writeFileSync(notes, 'changed on the phone after the card backup\n');
+    const list = page.getByRole('list', { name: /^Backups on Memory card SDCARD/ });
+    await expect.poll(() => list.getByRole('button').count(), { timeout: 30_000 }).toBe(1);
+    await list.getByRole('button', { name: new RegExp(`^${made!.replace(/\./g, '\\.')} `) }).click();
+    await expect.poll(() => heading('Restore device').isVisible()).toBe(true);
+    expect(await button('Restore into another folder…').count()).toBe(0);
+    expect(await page.getByText(/replace the ones on the device/).count()).toBe(1);
+    await checkState(page, phone, 'device-card-restore-confirm');
+    await button('Restore').click();
+    await expect
+      .poll(() => page.locator('.status-line').textContent(), { timeout: 60_000, interval: 50 })
+      .toBe('Finished');
+    expect(readFileSync(notes, 'utf8')).toBe('Backup me\n');
+    const after = JSON.parse((await device.own(['--json', 'status'])).stdout) as {
+      daemon: { vault: { status: string; mode: string } };
+    };
+    expect(after.daemon.vault).toMatchObject({ status: 'Finished', mode: 'restoreFromFile' });
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
 });
