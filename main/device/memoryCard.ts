@@ -22,7 +22,8 @@ export interface CardBackup {
   /** The full path on the device, as restoreFromFile takes it. */
   path: string;
   size: number;
-  date: string | null;
+  /** ISO time the name carries (a name without one is not a backup, as on this computer). */
+  date: string;
 }
 
 /** A backup archive's name: what the vault writes (sailfish_backup_<time>.tar) or older .tar.gz ones. */
@@ -48,7 +49,8 @@ export async function listCardBackups(link: SshLink, folder: string): Promise<Ca
   // POSIX sh and stat -c only: the device's shell may be busybox. One "SIZE<tab>NAME" line a file.
   const script =
     `d=${shellQuote(dir)}; [ -d "$d" ] || { echo "there is no folder $d on the device" >&2; exit 3; }; ` +
-    `for f in "$d"/sailfish_backup_*; do [ -f "$f" ] || continue; ` +
+    // Regular files only, as on this computer (main/targets/localBackups.ts): a link could point anywhere.
+    `for f in "$d"/sailfish_backup_*; do [ -f "$f" ] && [ ! -L "$f" ] || continue; ` +
     `printf '%s\\t%s\\n' "$(stat -L -c %s "$f")" "\${f##*/}"; done`;
   const out = await link.run(script).catch((err: unknown) => {
     throw new InputError(`Cannot list ${dir} on the device: ${err instanceof Error ? err.message : String(err)}`);
@@ -56,11 +58,11 @@ export async function listCardBackups(link: SshLink, folder: string): Promise<Ca
   const found: CardBackup[] = [];
   for (const line of out.split('\n')) {
     const m = /^(\d+)\t(.+)$/.exec(line);
-    if (!m || !isCardBackupName(m[2]!)) continue;
-    const date = backupFileDate(m[2]!);
-    found.push({ name: m[2]!, path: `${dir}/${m[2]!}`, size: Number(m[1]), date: date ? date.toISOString() : null });
+    const date = m && isCardBackupName(m[2]!) ? backupFileDate(m[2]!) : undefined;
+    if (!m || !date) continue;
+    found.push({ name: m[2]!, path: `${dir}/${m[2]!}`, size: Number(m[1]), date: date.toISOString() });
   }
-  return found.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || b.name.localeCompare(a.name));
+  return found.sort((a, b) => b.date.localeCompare(a.date) || b.name.localeCompare(a.name));
 }
 
 /** What the device's vault wrote beside a backup it made: `<file>.sha256` (sha256sum's format), if there. */

@@ -164,9 +164,12 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
 
     const listed = await onDevice(['--json', 'backups', card]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(json(listed.stdout)).toEqual([
-      { name: made.file, path: made.path, size: made.size, date: expect.stringMatching(/^\d{4}-/) as unknown },
-    ]);
+    const mine = json(listed.stdout) as Array<{ name: string; path: string; size: number; date: string }>;
+    expect(mine).toEqual([{ name: made.file, path: made.path, size: made.size, date: expect.any(String) as unknown }]);
+    // What the device's own CLI lists in that folder.
+    const theirs = await device.own(['--json', 'backups', card]);
+    expect(theirs.code, theirs.stderr).toBe(0);
+    expect(mine.map(({ name, date, size }) => ({ name, date, size }))).toEqual(json(theirs.stdout));
 
     const notes = path.join(device.unit, 'notes.txt');
     writeFileSync(notes, 'changed after the card backup\n');
@@ -191,6 +194,14 @@ describe.skipIf(deviceTestBlocker !== undefined)('sfbackup --device, over SSH', 
     // Beside the copy, the checksum in the vault's own format: a restore on this computer checks it.
     expect(readdirSync(here).sort()).toEqual([made.file, `${made.file}.sha256`]);
     expect(readFileSync(`${copy}.sha256`, 'utf8')).toBe(`${made.sha256}  ${made.file}\n`);
+    // The copy is a whole backup here: this computer restores it, checked against that checksum.
+    const into = tempDir('sfb-pulled-restored-');
+    const restored = await runCli(['--data-dir', desktop, '--json', 'restore', here, made.file, '--to', into], {
+      env,
+    });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(json(restored.stdout)).toMatchObject({ status: 'Finished', verified: true });
+    expect(readFileSync(path.join(into, 'Documents', 'notes.txt'), 'utf8')).toBe('Backup me\n');
     // Never over an existing file, and a file that is not there leaves nothing behind.
     expect((await onDevice(['pull', made.path, '--to', here])).code).toBe(2);
     const missing = await onDevice(['pull', path.join(card, 'nope.tar'), '--to', here]);
