@@ -9,6 +9,7 @@ import type {
   CallArgs,
   CallName,
   CallResult,
+  TargetCall,
   EventName,
   EventPayload,
   Problem,
@@ -47,7 +48,7 @@ export interface BridgeOptions {
   drives?: boolean;
 }
 
-type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
+type Handlers = { [C in TargetCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
 const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
@@ -326,7 +327,11 @@ export class SettingsBridge {
 
   /** Runs one call whose arguments the caller has already validated against the contract. */
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {
-    const handler = this.handlers[name] as (...a: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C>;
+    if (!Object.hasOwn(this.handlers, name))
+      return Promise.reject(new InputError(`${name} is answered by the window's device switcher`));
+    const handler = this.handlers[name as TargetCall] as unknown as (
+      ...a: CallArgs<C>
+    ) => Promise<CallResult<C>> | CallResult<C>;
     return Promise.resolve(handler(...args));
   }
 }
