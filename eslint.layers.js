@@ -59,7 +59,9 @@ const rules = {
       message: 'Plugins are composed by main/engine.ts, not the reverse.',
     },
   ],
-  signin: ['vault', 'targets', 'service', ...edges].map(folder),
+  signin: ['vault', 'targets', 'service', 'device', ...edges].map(folder),
+  // A Sailfish device over SSH: its own services through the same proxies; the UI reaches it through the bridge.
+  device: ['plugins', 'signin', 'targets', 'service', ...edges].map(folder),
   targets: ['plugins', 'signin', 'service', ...edges].map(folder),
   service: ['plugins', 'signin', 'targets', ...edges].map(folder),
   system: ['accounts', 'vault', 'plugins', 'signin', 'targets', 'service', ...edges].map(folder),

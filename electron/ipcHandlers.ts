@@ -1,9 +1,8 @@
 // The one place that registers IPC handlers: a handler per contract channel, each checking its sender
 // and validating its arguments before the bridge runs anything.
 import type { IpcMainInvokeEvent } from 'electron';
-import type { SettingsBridge } from '../main/bridge/SettingsBridge.js';
 import { CALL_CHANNEL_PREFIX, calls, type CallName } from '../main/ipc/contract.js';
-import { dispatchCall, type CallOutcome } from '../main/bridge/dispatch.js';
+import { dispatchCall, type CallOutcome, type UiBridge } from '../main/bridge/dispatch.js';
 
 export { CALL_CHANNEL_PREFIX as CALL_PREFIX, EVENT_CHANNEL } from '../main/ipc/contract.js';
 
@@ -15,7 +14,7 @@ export interface IpcMainLike {
 
 export function registerIpcHandlers(
   ipc: IpcMainLike,
-  bridge: SettingsBridge,
+  bridge: UiBridge,
   isTrusted: (event: IpcMainInvokeEvent) => boolean,
 ): () => void {
   const names = Object.keys(calls) as CallName[];

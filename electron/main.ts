@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { BridgeRouter } from '../main/bridge/BridgeRouter.js';
 import { SettingsBridge } from '../main/bridge/SettingsBridge.js';
+import { DeviceStore } from '../main/device/DeviceStore.js';
 import { resolvePaths } from '../main/paths.js';
 import { DaemonSession } from '../main/session.js';
 import { openStores } from '../main/stores.js';
@@ -32,7 +34,7 @@ async function start(): Promise<void> {
   const daemon = await DaemonSession.open(stores, process.env, (text) => console.log(text));
   // The dialog's parent: the window made below.
   const shown: { window?: BrowserWindow } = {};
-  const bridge = await SettingsBridge.attach(stores, daemon, {
+  const local = await SettingsBridge.attach(stores, daemon, {
     env: process.env,
     note: (text) => console.log(text),
     // The system's own folder dialog, over the app's window.
@@ -48,6 +50,7 @@ async function start(): Promise<void> {
     // The demo is served over loopback: it opens in a browser window of its own (this one stays the app's).
     openUrl: (url) => ChromiumWindow.open(url, process.env) !== undefined,
   });
+  const bridge = new BridgeRouter(local, DeviceStore.inDataDir(stores.paths.dataDir), process.env);
   // The page asks for no permission (camera, notifications, …): every request is refused.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -71,6 +74,7 @@ async function start(): Promise<void> {
     unregister();
     void bridge
       .close()
+      .then(() => local.close())
       .then(() => daemon.close())
       .finally(() => {
         stores.close();

@@ -8,6 +8,7 @@ import type {
   CallArgs,
   CallName,
   CallResult,
+  TargetCall,
   EventName,
   EventPayload,
   Problem,
@@ -29,7 +30,7 @@ import type { DaemonSession } from '../session.js';
 import { isVaultErrorCode, type VaultErrorCode } from '../vault/vaultTypes.js';
 import { isBusyVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
 import type { Stores } from '../stores.js';
-import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
+import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from '../buteo/autoBackup.js';
 import { DriveMonitor } from '../targets/DriveMonitor.js';
 import { FolderTargets, folderTargetsFile, typedFolder } from '../targets/FolderTargets.js';
 import { demoHandlers, type DemoOptions } from './demoHandlers.js';
@@ -50,7 +51,7 @@ export interface BridgeOptions {
   drives?: boolean;
 }
 
-type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
+type Handlers = { [C in TargetCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
 const log = logger('bridge');
 
@@ -352,7 +353,11 @@ export class SettingsBridge {
 
   /** Runs one call whose arguments the caller has already validated against the contract. */
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {
-    const handler = this.handlers[name] as (...a: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C>;
+    if (!Object.hasOwn(this.handlers, name))
+      return Promise.reject(new InputError(`${name} is answered by the window's device switcher`));
+    const handler = this.handlers[name as TargetCall] as unknown as (
+      ...a: CallArgs<C>
+    ) => Promise<CallResult<C>> | CallResult<C>;
     return Promise.resolve(handler(...args));
   }
 }

@@ -139,22 +139,27 @@ export class ProfileManager {
 
   /** The account's three profiles (as buildForAccount), saved here: for callers with no sync daemon to go through. */
   createForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
-    const out = this.buildForAccount(account);
-    for (const profile of Object.values(out)) this.save(profile);
-    return out;
+    const { profiles, changed } = this.buildForAccount(account);
+    for (const profile of changed) this.save(profile);
+    return profiles;
   }
 
   /**
    * The three profiles of a backup account, cloned from the provider's templates with the account's
    * keys (DESIGN §2). Existing profiles keep their schedule and other edits; only identity keys are
-   * refreshed. Nothing is written: the caller saves them, or hands them to the daemon (updateProfile).
+   * refreshed. Nothing is written: the caller saves the changed ones, or hands them to the daemon.
    */
-  buildForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
+  buildForAccount(account: { id: number; provider: string; name: string }): {
+    profiles: Record<BackupOperation, SyncProfile>;
+    changed: SyncProfile[];
+  } {
     const out = {} as Record<BackupOperation, SyncProfile>;
+    const changed: SyncProfile[] = [];
     for (const op of BACKUP_OPERATIONS) {
       const templateName = `${account.provider}.${op}`;
       const name = accountProfileName(account.provider, op, account.id);
       let profile = this.load(name);
+      const before = profile?.toXml();
       if (!profile) {
         const template = this.template(templateName);
         if (!template)
@@ -166,9 +171,12 @@ export class ProfileManager {
       profile.setKey(KEY_ACCOUNT_ID, String(account.id));
       profile.setKey(KEY_USE_ACCOUNTS, 'true');
       profile.setKey(KEY_ENABLED, 'true');
+      // Written only when something changed: another process (the vault setting a restore's file) may
+      // have saved this profile since it was read here, and an unchanged copy must not undo that.
+      if (profile.toXml() !== before) changed.push(profile);
       out[op] = profile;
     }
-    return out;
+    return { profiles: out, changed };
   }
 
   forAccount(accountId: number): SyncProfile[] {

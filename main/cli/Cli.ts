@@ -6,6 +6,9 @@ import { DBusClient } from '../dbus/DBusClient.js';
 import { resolvePaths, type AppPaths } from '../paths.js';
 import { connectionGate } from '../buteo/connectionRule.js';
 import { DaemonSession } from '../session.js';
+import { parseDeviceAddress, type DeviceAddress } from '../device/deviceAddress.js';
+import { DeviceSession } from '../device/DeviceSession.js';
+import type { ServiceSession } from '../serviceSession.js';
 import { NetworkMonitor } from '../system/networkManager.js';
 import { openStores, type Stores } from '../stores.js';
 
@@ -20,13 +23,42 @@ export interface Output {
 export class Cli {
   private storesValue: Stores | undefined;
   private session: DaemonSession | undefined;
+  private deviceSession: DeviceSession | undefined;
+  /** `--device`: the commands act on that device's own services, over SSH. */
+  readonly device: DeviceAddress | undefined;
   private readonly cleanups: Array<() => Promise<void> | void> = [];
 
   constructor(
     readonly out: Output,
     private readonly dataDir: string | undefined,
     readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+    device?: { address: string | undefined; bus: string | undefined },
+  ) {
+    this.device = device?.address !== undefined ? parseDeviceAddress(device.address) : undefined;
+    this.deviceBus = device?.bus;
+  }
+
+  private readonly deviceBus: string | undefined;
+
+  /** The device's own sync daemon and backup service, over SSH (`--device`). */
+  async deviceServices(): Promise<DeviceSession> {
+    if (this.deviceSession) return this.deviceSession;
+    if (!this.device) throw new Error('no --device given');
+    const session = await DeviceSession.open(this.device, {
+      env: this.env,
+      // ssh may ask for a passphrase or a new host key on the terminal, as it does for the user's own commands.
+      interactive: process.stdin.isTTY === true,
+      ...(this.deviceBus ? { deviceBus: this.deviceBus } : {}),
+    });
+    this.cleanups.push(() => session.close());
+    this.deviceSession = session;
+    return session;
+  }
+
+  /** The services a command acts on: the device's with --device, else this data dir's engine. */
+  services(): Promise<ServiceSession> {
+    return this.device ? this.deviceServices() : this.daemon();
+  }
 
   /** Where things are kept, without opening anything. */
   get paths(): AppPaths {

@@ -5,6 +5,7 @@ import { account, providers } from './accountCommands.js';
 import type { CommandArgs } from './args.js';
 import { Cli, type Output } from './Cli.js';
 import { daemon } from './daemonCommand.js';
+import { onDevice } from './deviceCommands.js';
 import { backup, backups, OperationFailed, restore, status, sync } from './operationCommands.js';
 import { profiles, units } from './profileCommands.js';
 import { service } from './serviceCommand.js';
@@ -13,7 +14,7 @@ import { ui } from './uiCommand.js';
 import { targets } from './targetsCommand.js';
 import { demo } from './demoCommand.js';
 
-const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
+const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:PORT] [--device-bus ADDRESS]] COMMAND
 
   daemon [--only vault|msyncd] [--exit-when-idle SECONDS] [--notify-finished]
                                          run the sync daemon and backup service (or one of them) until Ctrl-C
@@ -38,7 +39,14 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
   ui [--port N] [--no-open] [--page backup]
                                          the Settings UI in a browser (loopback only, per-launch token)
   demo [--no-open]                       the UI with a WebDAV server, an account and sample folders of its own,
-                                         all removed when it ends`;
+                                         all removed when it ends
+
+  With --device, status, profiles list|show|log, sync, targets, backup, backups and restore act on a Sailfish
+  device's own services over SSH ($SFBACKUP_SSH, default ssh; --device-bus overrides the bus there);
+  backup|backups|restore take one of the device's account ids or an absolute folder on the device (its
+  memory card, e.g. /run/media/defaultuser/SDCARD; targets lists its cards); and:
+  pull DEVICE_FILE [--to DIR]            copy a backup from the device here (checked by size and SHA-256)
+  push LOCAL_FILE [--to DEVICE_DIR]      copy a backup to the device (default: the device user's home)`;
 
 const optionSpec = {
   json: { type: 'boolean' },
@@ -60,6 +68,8 @@ const optionSpec = {
   'exit-when-idle': { type: 'string' },
   'notify-finished': { type: 'boolean' },
   only: { type: 'string' },
+  device: { type: 'string' },
+  'device-bus': { type: 'string' },
 } as const;
 
 function makeOutput(json: boolean): Output {
@@ -132,15 +142,23 @@ export async function main(argv: string[]): Promise<number> {
     if (out.json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
     process.stderr.write(`sfbackup: ${message}\n`);
   });
-  const cli = new Cli(out, values['data-dir']);
   const [command, ...rest] = positionals;
+  let cli: Cli;
+  try {
+    if (values['device-bus'] !== undefined && values.device === undefined)
+      throw new InputError('--device-bus needs --device');
+    cli = new Cli(out, values['data-dir'], process.env, { address: values.device, bus: values['device-bus'] });
+  } catch (err) {
+    process.stderr.write(`sfbackup: ${errorMessage(err)}\n`);
+    return 2;
+  }
   const args: CommandArgs = {
     positionals: rest,
     string: (name) => (values as Record<string, unknown>)[name] as string | undefined,
     flag: (name) => (values as Record<string, unknown>)[name] === true,
   };
   try {
-    await dispatch(cli, command, args);
+    await (cli.device ? onDevice(cli, command, args) : dispatch(cli, command, args));
     return 0;
   } catch (err) {
     const message = errorMessage(err).split('\n')[0] ?? 'failed';

@@ -6,6 +6,7 @@ import { parseXml } from '../buteo/xmlTree.js';
 import { errorMessage, InputError } from '../errors.js';
 import { fileProblems } from '../fileProblems.js';
 import { DaemonSession } from '../session.js';
+import type { ServiceSession } from '../serviceSession.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
@@ -23,7 +24,7 @@ function uploadedFile(results: SyncResults | undefined): string | undefined {
 }
 
 /** The run's results, when the daemon is still there to say. */
-async function lastResult(session: DaemonSession, profile: string) {
+export async function lastResult(session: ServiceSession, profile: string) {
   try {
     const xml = await session.msyncd.getLastSyncResult(profile);
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
@@ -97,7 +98,7 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
 export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const profile = args.positionals[0];
   if (!profile) throw new InputError('sync needs a profile name');
-  const session = await cli.daemon();
+  const session = await cli.services();
   const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
   // msyncd sends 3 for every failure; the minor code in moreDetails says which.

@@ -241,6 +241,32 @@ export const serviceStatusSchema = z.object({
 });
 export type ServiceStatusView = z.infer<typeof serviceStatusSchema>;
 
+/** A device reached over SSH, as the Settings home lists it; the app keeps no password for it. */
+export const deviceSchema = z.object({
+  /** `user@host[:port]`. */
+  id: z.string(),
+  host: z.string(),
+  user: z.string(),
+  port: z.number().int(),
+});
+export type DeviceView = z.infer<typeof deviceSchema>;
+
+/** Which device the pages act on, and how its connection is. */
+export const deviceStateSchema = z.object({
+  /** null: this computer. */
+  device: deviceSchema.nullable(),
+  state: z.enum(['local', 'connecting', 'connected', 'lost', 'failed']),
+  /** Why it is not connected (ssh's or the device's sentence). */
+  message: z.string().optional(),
+});
+export type DeviceState = z.infer<typeof deviceStateSchema>;
+
+const deviceInput = z.object({
+  host: z.string().min(1).max(253),
+  user: z.string().min(1).max(32),
+  port: z.number().int().min(1).max(65535),
+});
+
 /** Request/response channels: arguments and result of each. */
 export const calls = {
   'providers.list': { args: z.tuple([]), result: z.array(providerSchema) },
@@ -312,9 +338,21 @@ export const calls = {
   'profiles.abort': { args: z.tuple([profileName]), result: z.null() },
   'service.status': { args: z.tuple([]), result: serviceStatusSchema },
   'service.install': { args: z.tuple([]), result: serviceStatusSchema },
+  'devices.list': {
+    args: z.tuple([]),
+    result: z.object({ devices: z.array(deviceSchema), current: deviceStateSchema }),
+  },
+  /** Connects to a device (remembering it) and makes the pages act on it. */
+  'devices.connect': { args: z.tuple([deviceInput]), result: deviceStateSchema },
+  /** Makes the pages act on this computer (null) or a remembered device. */
+  'devices.use': { args: z.tuple([z.string().max(300).nullable()]), result: deviceStateSchema },
+  'devices.forget': { args: z.tuple([z.string().max(300)]), result: z.null() },
 } as const;
 
 export type CallName = keyof typeof calls;
+/** Calls about which device the pages act on (answered by the bridge router), and the calls the pages make of it. */
+export type DeviceCall = Extract<CallName, `devices.${string}`>;
+export type TargetCall = Exclude<CallName, DeviceCall>;
 export type CallArgs<C extends CallName> = z.infer<(typeof calls)[C]['args']>;
 export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']>;
 
@@ -348,6 +386,7 @@ export const events = {
   }),
   'profiles.changed': z.object({ profile: z.string(), change: z.number() }),
   'accounts.changed': z.object({}),
+  'device.state': deviceStateSchema,
   /** A drive was mounted or unmounted, or a folder added or removed. */
   'targets.changed': z.object({}),
 } as const;

@@ -11,6 +11,7 @@ import {
 } from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
+import { useDeviceState } from '../DeviceContext';
 import { ErrorText, Hint, Info, PageHeader, Section } from '../components/layout';
 import type { Navigate } from '../navigation';
 import { AutoBackupSection } from './backup/AutoBackupSection';
@@ -26,6 +27,8 @@ import { useFolderPicker } from '../components/useFolderPicker';
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
+  // On a device, accounts and backed-up folders are the device's own, chosen there.
+  const { device } = useDeviceState();
   const [page, setPage] = useState<PageData>();
   const [loadError, setLoadError] = useState<string>();
   const [vault, setVault] = useState<VaultStateView>();
@@ -34,6 +37,8 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   const [actionError, setActionError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const backupNow = useRef<HTMLButtonElement>(null);
+  const autoQueue = useRef<Promise<void>>(Promise.resolve());
+  const autoSaves = useRef(0);
   const local = useFolderBackups();
   const picker = useFolderPicker();
 
@@ -141,8 +146,24 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       setActionError(messageOf(err));
     }
   };
-  const setAuto = (accountId: number | null, auto: AutoBackup) =>
-    void act(async () => setPage(await api.backup.setAuto(accountId, auto)));
+  const setAuto = (accountId: number | null, auto: AutoBackup) => {
+    // Shown at once, so the next change builds on this one; saved one after another, so the last one wins
+    // even where each save takes a while (a device over SSH).
+    setPage((p) => p && { ...p, autoAccountId: accountId, autoBackup: auto });
+    const save = ++autoSaves.current;
+    autoQueue.current = autoQueue.current.then(() =>
+      act(async () => {
+        try {
+          const saved = await api.backup.setAuto(accountId, auto);
+          if (save === autoSaves.current) setPage(saved);
+        } catch (err) {
+          // What was not saved is not left on screen: the page shows what the target really has.
+          if (save === autoSaves.current) void load();
+          throw err;
+        }
+      }),
+    );
+  };
   const fixAccount = (accountId: number, field: ProblemField) => navigate({ page: 'account', accountId, focus: field });
   const targets = [...cloudTargets(page.accounts), ...folderTargets(local.targets?.folders ?? [])];
 
@@ -197,9 +218,16 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
         page={page}
         unitsText={unitsText}
         onChange={setAuto}
-        onAddAccount={() => navigate({ page: 'account', accountId: null })}
+        onAddAccount={device ? undefined : () => navigate({ page: 'account', accountId: null })}
       />
-      {page.accounts.length === 0 && (
+      {page.accounts.length === 0 && device ? (
+        <div className="empty">
+          <Hint>
+            Automatic backups go to a cloud storage account. The device keeps its accounts in its own protected store:
+            add one on the device, in Settings → Accounts, then open this page again.
+          </Hint>
+        </div>
+      ) : page.accounts.length === 0 ? (
         <div className="empty">
           <Hint>
             Automatic backups go to a cloud storage account. Backing up now to this computer or a drive needs none.
@@ -211,16 +239,16 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
             {!page.demo && <TryDemoButton />}
           </div>
         </div>
-      )}
+      ) : null}
       {actionError && <ErrorText>{actionError}</ErrorText>}
       <Section title="Manual backup">
         <ManualBackupSection
           targets={targets}
           unitsText={unitsText}
-          hasUnits={page.units.length > 0}
+          hasUnits={device !== null || page.units.length > 0}
           busy={busy}
           buttonRef={backupNow}
-          onAddFolder={addTargetFolder}
+          onAddFolder={device ? undefined : addTargetFolder}
           onBackup={startBackup}
         />
         {notice && <Hint>{notice}</Hint>}
@@ -243,18 +271,22 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
         />
       </Section>
       <Section title="Folders">
-        <UnitsEditor
-          units={page.units}
-          onPick={() => picker.pick({ title: 'Folder to back up' })}
-          onAdd={async (path) => {
-            await api.units.add(path);
-            await load();
-          }}
-          onRemove={async (path) => {
-            await api.units.remove(path);
-            await load();
-          }}
-        />
+        {device ? (
+          <Info>The device backs up: {unitsText}. What it backs up is chosen on the device, in Settings → Backup.</Info>
+        ) : (
+          <UnitsEditor
+            units={page.units}
+            onPick={() => picker.pick({ title: 'Folder to back up' })}
+            onAdd={async (path) => {
+              await api.units.add(path);
+              await load();
+            }}
+            onRemove={async (path) => {
+              await api.units.remove(path);
+              await load();
+            }}
+          />
+        )}
       </Section>
       <Section title="Restore device">
         <RestoreSection

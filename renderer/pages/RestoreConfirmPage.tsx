@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
+import { useDeviceState } from '../DeviceContext';
 import { FadingText } from '../components/FadingText';
 import { ErrorText, Hint, Info, PageHeader } from '../components/layout';
 import { useFolderPicker } from '../components/useFolderPicker';
@@ -39,6 +40,8 @@ export function RestoreConfirmPage(props: {
 }) {
   const { source, file, navigate, onBack } = props;
   const api = useApi();
+  // A device restores into its own data: there is no other folder to choose for it.
+  const { device } = useDeviceState();
   const picker = useFolderPicker();
   const [account, setAccount] = useState<AccountView>();
   const [folder, setFolder] = useState<FolderTargetView>();
@@ -97,7 +100,7 @@ export function RestoreConfirmPage(props: {
   // A cloud backup's folders are known only once it is downloaded: the restore itself then says they
   // have no place here (or that their place cannot take them), and a folder is asked for after all.
   const refusedForFolder = operation?.status === 'Error' && operation.problem?.kind === 'needs-folder';
-  const needsFolder = (unknownFoldersText(unknown) !== undefined || refusedForFolder) && into === null;
+  const needsFolder = !device && (unknownFoldersText(unknown) !== undefined || refusedForFolder) && into === null;
 
   const chooseFolder = async () => {
     const chosen = await picker.pick({ title: 'Restore into', ...(into ? { start: into } : {}) });
@@ -151,15 +154,16 @@ export function RestoreConfirmPage(props: {
           : `The data will now be copied from ${folder?.kind === 'drive' ? 'the drive' : 'the folder'} and restored. `}
         {into
           ? `The backup’s folders go into ${into}. `
-          : 'The files of this backup replace the ones on this computer; files that are not in the backup are kept. '}
-        Depending on the amount of content, it may take some time. Please wait without turning off the computer
+          : `The files of this backup replace the ones on ${device ? 'the device' : 'this computer'}; files that are not in the backup are kept. `}
+        Depending on the amount of content, it may take some time. Please wait without turning off the{' '}
+        {device ? 'device' : 'computer'}
         {source.kind === 'cloud'
           ? ' or disconnecting from the internet service.'
           : folder?.kind === 'drive'
             ? ' or removing the drive.'
             : '.'}
       </Info>
-      {canStart && unknownFoldersText(unknown) && !into && <Hint>{unknownFoldersText(unknown)}</Hint>}
+      {canStart && !device && unknownFoldersText(unknown) && !into && <Hint>{unknownFoldersText(unknown)}</Hint>}
       {canStart && into && (
         <p className="restore-into">
           <span className="picker-label">Restore into</span> <FadingText className="picker-value" text={into} />
@@ -182,7 +186,7 @@ export function RestoreConfirmPage(props: {
               {operation ? 'Try again' : 'Restore'}
             </button>
           )}
-          {!needsFolder && (
+          {!needsFolder && !device && (
             <button type="button" className="link" onClick={() => void chooseFolder()}>
               {into ? 'Choose another folder…' : 'Restore into another folder…'}
             </button>

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { x as untar } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseService } from '../../main/accounts/descriptions.js';
-import { applyAutoBackup, autoBackupOf } from '../../main/bridge/autoBackup.js';
+import { applyAutoBackup, autoBackupOf } from '../../main/buteo/autoBackup.js';
 import { ProfileManager } from '../../main/buteo/ProfileManager.js';
 import { SyncProfile } from '../../main/buteo/SyncProfile.js';
 import { parseSyncLog, serializeResults } from '../../main/buteo/syncLog.js';

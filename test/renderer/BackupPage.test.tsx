@@ -274,6 +274,40 @@ describe('Backup page', () => {
     ]);
   });
 
+  it('keeps every schedule change made while an earlier one is still being saved (a slow device)', async () => {
+    const pending: Array<() => void> = [];
+    const fake = fakeApi({
+      'backup.page': () => backupPage({ autoAccountId: 1 }),
+      'backup.list': () => [],
+      // Each save answers only when the test lets it, as a device over SSH answers late.
+      'backup.setAuto': (accountId, auto) =>
+        new Promise((resolve) =>
+          pending.push(() => resolve(backupPage({ autoAccountId: accountId, autoBackup: auto }))),
+        ),
+    });
+    fake.render(<BackupPage navigate={noop} onBack={noop} />);
+    await pick('Back up', 'Weekly');
+    // The Day row follows the choice at once, before the save is answered.
+    await pick('Day', 'Wednesday');
+    await pick('Connection', 'WLAN or mobile data');
+    // Saved one after another: the next save is sent only once the one before it was answered.
+    for (let n = 0; n < 3; n++) {
+      await waitFor(() => expect(pending).toHaveLength(1));
+      await act(async () => {
+        pending.shift()!();
+        await Promise.resolve();
+      });
+    }
+    const saves = fake.calls.filter(([name]) => name === 'backup.setAuto');
+    expect(saves).toHaveLength(3);
+    expect(saves.at(-1)).toEqual([
+      'backup.setAuto',
+      [1, { frequency: 'weekly', day: 3, time: '02:00', connection: 'any' }],
+    ]);
+    expect(pickerValue('Day')).toBe('Wednesday');
+    expect(pickerValue('Connection')).toBe('WLAN or mobile data');
+  });
+
   it('picks a time in a 24-hour time picker with the keyboard', async () => {
     const fake = fakeApi({
       'backup.page': () => backupPage({ autoAccountId: 1 }),

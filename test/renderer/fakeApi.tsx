@@ -1,5 +1,5 @@
 // A SettingsApi for component tests: calls answered by the test, events pushed by the test.
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import { ApiContext } from '../../renderer/ApiContext';
@@ -15,6 +15,9 @@ import {
 } from '../../main/ipc/contract';
 
 afterEach(cleanup);
+// findBy… and waitFor give up after 1 s by default: too short on two cores shared by a whole test suite
+// (seen: a Backup page that rendered its button later than that under a load average of 10).
+configure({ asyncUtilTimeout: 10_000 });
 
 export type Handlers = { [C in CallName]?: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 

@@ -14,8 +14,8 @@ export function ManualBackupSection(props: {
   hasUnits: boolean;
   busy: boolean;
   onBackup: (target: BackupTarget) => void;
-  /** Asks for a folder and adds it; resolves with its key once it is a target. */
-  onAddFolder: () => Promise<string | null>;
+  /** Asks for a folder and adds it; resolves with its key once it is a target. Absent on a device. */
+  onAddFolder: (() => Promise<string | null>) | undefined;
   buttonRef?: RefObject<HTMLButtonElement | null>;
 }) {
   const [chosenKey, setChosenKey] = useState<string>(props.targets[0]?.key ?? '');
@@ -35,11 +35,11 @@ export function ManualBackupSection(props: {
         value={chosen?.key ?? ''}
         options={[
           ...props.targets.map((t) => ({ value: t.key, label: t.label })),
-          { value: ADD_FOLDER, label: 'Add folder…' },
+          ...(props.onAddFolder ? [{ value: ADD_FOLDER, label: 'Add folder…' }] : []),
         ]}
         onChange={(key) => {
           if (key !== ADD_FOLDER) return setChosenKey(key);
-          void props.onAddFolder().then((added) => added && setChosenKey(added));
+          void props.onAddFolder?.().then((added) => added && setChosenKey(added));
         }}
         disabled={props.busy}
         description={description}
