@@ -137,8 +137,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = makeOutput(values.json === true);
-  // Reached only when a wait can never end (see stuckGuard.ts); every normal end exits explicitly below.
-  guardStuckWaits((message) => {
+  // Reached only when a wait can never end (see stuckGuard.ts); a command that ended disarms it.
+  const disarm = guardStuckWaits((message) => {
     if (out.json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
     process.stderr.write(`sfbackup: ${message}\n`);
   });
@@ -172,8 +172,10 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } finally {
     await cli.close();
+    disarm();
   }
 }
 
-// Exit explicitly: keep-alive HTTP sockets must not hold a finished command open.
-process.exit(await main(process.argv.slice(2)));
+// The process ends when the command has closed what it opened (bus connections, HTTP agents, timers):
+// nothing forces it, so a leak shows as a command that does not end, in the tests that run every command.
+process.exitCode = await main(process.argv.slice(2));

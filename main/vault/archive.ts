@@ -8,6 +8,9 @@ import { ArchiveBuilder } from './archiveBuilder.js';
 import type { Notes } from './notes.js';
 import { exclusionsFor, resolveUnits } from './sourceUnits.js';
 import { TarWriter } from './tar/TarWriter.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export interface ArchiveUnit {
   name: string;
@@ -33,10 +36,7 @@ export interface CreateOptions {
   excluded?: string[];
 }
 
-/** Unit names as stored in units.json (kept as they always were; a backup refuses dot names itself). */
-export function isUnitName(name: string): boolean {
-  return /^[^/\\\0]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
-}
+export { isUnitName } from '../backupNames.js';
 
 /**
  * Writes the units into `file` through a temporary `.part` name, so a cancelled or failed run never
@@ -77,11 +77,11 @@ export async function createArchive(
     builder.report(true);
     return { ...builder.progress, bytes: writer.bytes, sha256, notes: builder.notes };
   } catch (err) {
-    await out.close().catch(() => {});
+    await out.close().catch(log.ignored('closing a failed archive (it is removed next)'));
     await rm(part, { force: true });
     throw err;
   } finally {
-    await manifestFile.close().catch(() => {});
+    await manifestFile.close().catch(log.ignored('closing the manifest scratch file'));
     await rm(manifestPath, { force: true });
   }
 }

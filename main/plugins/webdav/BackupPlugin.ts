@@ -3,15 +3,18 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
-import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
-import { CHECKSUM_FOLDER, checksumFileOf } from '../../vault/backupFiles.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
+import { backupFileDate, backupFileName, CHECKSUM_FOLDER, checksumFileOf } from '../../backupNames.js';
+import { VaultError } from '../../vault/vaultNames.js';
+import type { VaultStatus } from '../../vocabulary.js';
 import type { FileNote } from '../../vault/notes.js';
-import { backupFileDate, backupFileName } from '../../vault/progressText.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
+import { logger } from '../../log.js';
+
+const log = logger('plugins');
 
 /**
  * Asks the vault for an archive and waits until it says it is written (or failed, or was cancelled).
@@ -26,8 +29,8 @@ async function archiveReady(
   start: () => Promise<string>,
 ): Promise<string> {
   const file = await start();
-  let settle!: (status: string, detail?: string) => void;
-  const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
+  let settle!: (status: VaultStatus, detail?: string) => void;
+  const outcome = new Promise<{ status: VaultStatus; detail?: string }>((resolve) => {
     settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
   });
   let lastError: string | undefined;
@@ -112,7 +115,9 @@ async function storeChecksum(
     return undefined;
   } catch (err) {
     // A checksum cut short would fail every restore of a good backup: none is better.
-    await connection.remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000)).catch(() => {});
+    await connection
+      .remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000))
+      .catch((e: unknown) => log.warn(`could not remove a partial checksum ${folder}/${name}.sha256`, e));
     if (signal.aborted) throw err;
     return errorMessage(err);
   }
@@ -140,12 +145,9 @@ export class BackupPlugin implements ClientPlugin {
         try {
           return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
         } catch (err) {
-          if (err instanceof DBusCallError && err.type.endsWith('.Error.Canceled')) throw BackupError.aborted();
-          const text = errorMessage(err);
-          throw new BackupError(
-            /Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError,
-            text,
-          );
+          if (err instanceof VaultError && err.kind === 'Canceled') throw BackupError.aborted();
+          const busy = err instanceof VaultError && err.kind === 'Busy';
+          throw new BackupError(busy ? MinorCode.BackupInProgress : MinorCode.InternalError, errorMessage(err));
         }
       });
       let name = path.basename(localFile);
@@ -162,7 +164,9 @@ export class BackupPlugin implements ClientPlugin {
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
       if (remoteSize !== undefined && remoteSize !== size) {
-        await connection.remove(finalRemote, AbortSignal.timeout(30_000)).catch(() => {});
+        await connection
+          .remove(finalRemote, AbortSignal.timeout(30_000))
+          .catch((err: unknown) => log.warn(`could not remove the incomplete backup ${finalRemote}`, err));
         throw new BackupError(
           MinorCode.InternalError,
           `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
@@ -171,18 +175,23 @@ export class BackupPlugin implements ClientPlugin {
       const checksumProblem = await storeChecksum(connection, localFile, deviceFolder, name, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
-        remote: { added: 1, deleted: 0, modified: 0 },
+        // The file's name travels as data (Buteo's item details), for the CLI and the UI to show.
+        remote: { added: 1, deleted: 0, modified: 0, items: [{ uid: name, operation: 'added' }] },
         message: uploadedMessage(name, warnings, checksumProblem),
       };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
-      if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
+      if (tempRemote)
+        await connection
+          .remove(tempRemote, AbortSignal.timeout(30_000))
+          .catch((err: unknown) => log.warn(`could not remove the partial upload ${tempRemote}`, err));
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
       if (localFile) {
         await rm(localFile, { force: true });
         await rm(checksumFileOf(localFile), { force: true });
       }
+      connection.close();
     }
   }
 }

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { KEY_RESTORE_FILE } from '../../buteo/SyncProfile.js';
 import { BackupError } from '../../errors.js';
-import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../vault/backupFiles.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../backupNames.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
 import { httpStatusOf } from './errors.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 
@@ -66,6 +66,8 @@ export class RestorePlugin implements ClientPlugin {
         );
       }
       throw err;
+    } finally {
+      connection.close();
     }
     return {
       local: { added: 1, deleted: 0, modified: 0 },
