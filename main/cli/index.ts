@@ -149,6 +149,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new InputError('--device-bus needs --device');
     cli = new Cli(out, values['data-dir'], process.env, { address: values.device, bus: values['device-bus'] });
   } catch (err) {
+    disarm();
     process.stderr.write(`sfbackup: ${errorMessage(err)}\n`);
     return 2;
   }
