@@ -62,9 +62,12 @@ class StandInEngine {
     bus.addMethodHandler((msg: dbus.Message) => {
       if (msg.member === cue.member && cue.nameGone) {
         void Promise.all([bus.releaseName(MSYNCD_SERVICE), bus.releaseName(VAULT_SERVICE)]).then(() => {
+          // What dbus-daemon answers a call to a name nobody owns (dbus-next's types take a string for
+          // the call newError answers; it takes the call's message).
+          const call = msg as unknown as string;
           bus.send(
             Message.newError(
-              msg,
+              call,
               'org.freedesktop.DBus.Error.ServiceUnknown',
               `The name ${MSYNCD_SERVICE} was not provided by any .service files`,
             ),
