@@ -1,6 +1,7 @@
 // Private D-Bus buses with a config of our own (a session bus that lists service folders, a system-like
 // bus), and python-dbusmock stand-ins for NetworkManager and the notification server on them.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tiedToParent } from '../../main/runDir.js';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -53,9 +54,8 @@ export async function startBus(type: 'session' | 'system', serviceDirs: string[]
       '',
     ].join('\n'),
   );
-  const child = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--nopidfile', '--print-address=1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const tied = tiedToParent('dbus-daemon', [`--config-file=${config}`, '--nofork', '--nopidfile', '--print-address=1']);
+  const child = spawn(tied.command, tied.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -119,7 +119,8 @@ export async function startDbusMock(
   const args = ['-m', 'dbusmock', '--template', ownTemplates[template] ?? template, system ? '--system' : '--session'];
   if (Object.keys(parameters).length > 0) args.push('-p', JSON.stringify(parameters));
   const env = { ...process.env, [system ? 'DBUS_SYSTEM_BUS_ADDRESS' : 'DBUS_SESSION_BUS_ADDRESS']: bus.address };
-  const child = spawn(PYTHON, args, { env, stdio: ['pipe', 'ignore', 'pipe'] });
+  const mock = tiedToParent(PYTHON, args);
+  const child = spawn(mock.command, mock.args, { env, stdio: ['pipe', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const client = await bus.client();

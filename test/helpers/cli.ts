@@ -1,5 +1,6 @@
 // Runs the built sfbackup CLI as a user would, in its own process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tiedToParent } from '../../main/runDir.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,7 +79,8 @@ export async function startDaemonProcess(
   env: NodeJS.ProcessEnv,
   args: string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'daemon', ...args], {
+  const daemon = tiedToParent(process.execPath, [bin, '--data-dir', dataDir, 'daemon', ...args]);
+  const child = spawn(daemon.command, daemon.args, {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,16 +1,21 @@
 // Real peers for the tests, started on loopback and stopped by the tests themselves.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tiedToParent } from '../../main/runDir.js';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ownListeningPort } from './listening.js';
+import { TEMP_DIRS_REGISTRY } from '../tempDirs.js';
 
 export function tempDir(prefix = 'sfb-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   chmodSync(dir, 0o755);
+  // Listed for the end of the run, which removes it (test/tempDirs.ts).
+  const registry = process.env[TEMP_DIRS_REGISTRY];
+  if (registry) appendFileSync(registry, `${dir}\n`);
   return dir;
 }
 
@@ -71,7 +76,12 @@ export async function startRclone(options: {
   } else args.push('--user', options.user, '--pass', options.password);
   if (options.bwlimit) args.push('--bwlimit', options.bwlimit);
   if (options.tls) args.push('--cert', options.tls.cert, '--key', options.tls.key);
-  let child = spawn('rclone', args, { stdio: 'ignore' });
+  // Tied to this process: a test run killed with -9 leaves no server behind (main/runDir.ts).
+  const rclone = () => {
+    const tied = tiedToParent('rclone', args);
+    return spawn(tied.command, tied.args, { stdio: 'ignore' });
+  };
+  let child = rclone();
   const port = await ownListeningPort(child, 'rclone', options.port);
   // A restart comes back on the same port, as a restarted server would.
   args[args.indexOf('--addr') + 1] = `127.0.0.1:${port}`;
@@ -83,7 +93,7 @@ export async function startRclone(options: {
     stop: () => stopChild(child),
     async restart() {
       await stopChild(child);
-      child = spawn('rclone', args, { stdio: 'ignore' });
+      child = rclone();
       await ownListeningPort(child, 'rclone', port);
     },
   };
@@ -136,7 +146,8 @@ export async function startApache(options: { user: string; password: string }): 
   const confFile = path.join(dir, 'httpd.conf');
   const start = async () => {
     writeFileSync(confFile, conf.replace('PORT', String(port)) + '\n');
-    const child = spawn('apache2', ['-f', confFile, '-DFOREGROUND'], { stdio: 'ignore' });
+    const tied = tiedToParent('apache2', ['-f', confFile, '-DFOREGROUND']);
+    const child = spawn(tied.command, tied.args, { stdio: 'ignore' });
     await ownListeningPort(child, 'apache2', port);
     return child;
   };

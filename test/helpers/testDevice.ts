@@ -4,6 +4,7 @@
 // own host key and port that lets only that user in, by key. Needs root (useradd, sshd); callers skip
 // with a message otherwise.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { tiedToParent } from '../../main/runDir.js';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -239,9 +240,8 @@ export async function startTestDevice(options: { bwlimit?: string } = {}): Promi
         '',
       ].join('\n'),
     );
-    const sshd = spawn(SSHD, ['-f', path.join(state, 'sshd_config'), '-D', '-e'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const sshdCmd = tiedToParent(SSHD, ['-f', path.join(state, 'sshd_config'), '-D', '-e']);
+    const sshd = spawn(sshdCmd.command, sshdCmd.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let sshdLog = '';
     sshd.stderr.on('data', (d: Buffer) => (sshdLog += d.toString()));
     cleanups.push(() => stopChild(sshd));
