@@ -1,8 +1,9 @@
-// Writes a tar stream through a buffer into any sink (a file today, an upload later), hashing every
-// byte, so the archive's own SHA-256 is known the moment its last block is written.
+// Writes a tar stream through a buffer into any sink (a file, an upload), hashing every byte, so the
+// archive's own SHA-256 is known the moment its last block is written.
 import { createHash } from 'node:crypto';
 import { BLOCK, padding } from './header.js';
 
+/** Takes a chunk; it may keep it (and send it later): the writer never touches a chunk it gave away. */
 export type Sink = (chunk: Buffer) => Promise<void>;
 
 const BUFFER_SIZE = 1 << 20;
@@ -14,9 +15,12 @@ export class TarWriter {
   /** Bytes written so far, including what is still buffered. */
   bytes = 0;
 
-  /** The sink must have finished with a chunk when its promise resolves: chunks are reused. */
   constructor(private readonly sink: Sink) {}
 
+  /**
+   * Data shorter than the buffer is copied; a chunk of a whole buffer or more goes to the sink as it is,
+   * so the caller must not change it afterwards.
+   */
   async write(data: Buffer): Promise<void> {
     this.bytes += data.length;
     this.hash.update(data);
@@ -38,13 +42,19 @@ export class TarWriter {
   async flush(): Promise<void> {
     if (this.used === 0) return;
     const chunk = this.buffer.subarray(0, this.used);
-    await this.sink(chunk);
+    // The sink keeps what it was given: the next bytes go into a new buffer.
+    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE);
     this.used = 0;
+    await this.sink(chunk);
   }
 
-  /** The end-of-archive marker (two zero blocks); returns the archive's SHA-256. */
-  async end(): Promise<string> {
+  /**
+   * The end-of-archive marker (two zero blocks), then zeros up to `total` bytes when the archive must
+   * have that size (tar readers stop at the marker); returns the archive's SHA-256.
+   */
+  async end(total = 0): Promise<string> {
     await this.write(Buffer.alloc(2 * BLOCK));
+    while (this.bytes < total) await this.write(Buffer.alloc(Math.min(BUFFER_SIZE - 1, total - this.bytes)));
     await this.flush();
     return this.hash.digest('hex');
   }
