@@ -15,7 +15,8 @@ import {
 import { archivePath, entryBytes, manifestLine, padded } from './archiveEntries.js';
 import { scanRegions } from './archiveFile.js';
 import { endLine, headLine } from './manifest.js';
-import { displayPath, Notes } from './notes.js';
+import type { Notes } from './notes.js';
+import { displayPath } from './notes.js';
 import type { PlannedEntry, PlanStore } from './planStore.js';
 import { fileId, type Exclusions, type ResolvedUnit } from './sourceUnits.js';
 import { BLOCK } from './tar/header.js';
