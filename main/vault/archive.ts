@@ -43,8 +43,11 @@ export interface CreateOptions {
 /** Where an archive goes: its sink, told the exact size first when it is a stream. */
 export interface ArchiveTarget {
   sink: Sink;
-  /** Called once the size is known and before the first byte; a stream's length is this, to the byte. */
-  begin?(size: number): Promise<void>;
+  /**
+   * Called once the size is known and before the first byte; a stream's length is this, to the byte.
+   * `units` are those the archive holds, in order.
+   */
+  begin?(size: number, units: string[]): Promise<void>;
   exact: boolean;
 }
 
@@ -82,7 +85,7 @@ export async function writeArchive(
         `Nothing could be backed up: ${notes.list.map((n) => `${n.path}: ${n.reason}`).join('; ') || 'no folders are chosen'}`,
       );
     const plan = await planArchive(resolved, excluded, store, notes, options);
-    await target.begin?.(plan.totalBytes);
+    await target.begin?.(plan.totalBytes, resolved.map((u) => u.name));
     const tar = new TarWriter(target.sink);
     const writer = new ArchiveWriter(plan, tar, manifestFile, notes, { ...options, exact: target.exact });
     const sha256 = await writer.write();

@@ -1,59 +1,15 @@
-// Backup: ask the vault for an archive, wait until it is written, stream it up under a temporary
-// name, MOVE it into place, verify its size on the server, put its SHA-256 beside it, delete the local copy.
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// Backup: ask the vault for an archive, stream it up under a temporary name as it comes, MOVE it into
+// place, verify its size on the server, put its SHA-256 beside it, and leave nothing local behind.
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
-import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
-import { CHECKSUM_FOLDER, checksumFileOf } from '../../vault/backupFiles.js';
+import { CHECKSUM_FOLDER } from '../../vault/backupFiles.js';
 import type { FileNote } from '../../vault/notes.js';
 import { backupFileDate, backupFileName } from '../../vault/progressText.js';
+import { archiveFromVault, type ArchiveToUpload } from './backupArchive.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
-
-/**
- * Asks the vault for an archive and waits until it says it is written (or failed, or was cancelled).
- * The vault says how its previous operation ended before it answers (Vault.createBackupForSyncProfile),
- * so this listens only once it has answered, and reads its state for what it said in between: the end
- * of an earlier backup is never taken for news of this one.
- */
-async function archiveReady(
-  env: PluginEnv,
-  accountId: number,
-  signal: AbortSignal,
-  start: () => Promise<string>,
-): Promise<string> {
-  const file = await start();
-  let settle!: (status: string, detail?: string) => void;
-  const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
-    settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
-  });
-  let lastError: string | undefined;
-  const offError = await env.vault.onCloudBackupError((id, _code, text) => {
-    if (id === accountId) lastError = text;
-  });
-  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
-    if (id === accountId && status !== 'Preparing') settle(status, lastError);
-  });
-  const onAbort = () => settle('Canceled');
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    if (signal.aborted) onAbort();
-    const now = await env.vault.state();
-    if (now.status === 'UploadingBackup' || now.status === 'Error' || now.status === 'Canceled')
-      settle(now.status, now.error || lastError);
-    const { status, detail } = await outcome;
-    if (status === 'UploadingBackup') return file;
-    if (status === 'Canceled') throw BackupError.aborted();
-    throw new BackupError(MinorCode.InternalError, detail ?? 'The backup file could not be created.');
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    await offStatus();
-    await offError();
-  }
-}
 
 /**
  * MOVEs the upload into place without replacing another backup: names carry the time to the second, so
@@ -95,20 +51,18 @@ function uploadedMessage(name: string, warnings: FileNote[], checksumProblem: st
  */
 async function storeChecksum(
   connection: WebDavConnection,
-  localFile: string,
+  sha256: string | undefined,
   deviceFolder: string,
   name: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
+  if (!sha256) return 'the backup service gave none';
   const folder = `${deviceFolder}/${CHECKSUM_FOLDER}`;
   try {
     await connection.ensureFolder(folder, signal);
-    // Under the archive's final name, which may differ from the local one by a few seconds.
-    const text = (await readFile(checksumFileOf(localFile), 'utf8')).replace(/ {2}.*$/m, `  ${name}`);
-    const local = `${checksumFileOf(localFile)}.final`;
-    await writeFile(local, text, { mode: 0o600 });
-    await connection.upload(local, `${folder}/${name}.sha256`, signal, () => {});
-    await rm(local, { force: true });
+    // Under the archive's final name, which may differ from the one it was made with by a few seconds.
+    const text = Buffer.from(`${sha256}  ${name}\n`);
+    await connection.uploadStream(`${folder}/${name}.sha256`, { size: text.length, chunks: [text] }, signal, () => {});
     return undefined;
   } catch (err) {
     // A checksum cut short would fail every restore of a good backup: none is better.
@@ -125,7 +79,7 @@ export class BackupPlugin implements ClientPlugin {
     ctx.progress(ProgressDetail.Initialising, 'Preparing');
     const session = await openSession(this.env, ctx.profile);
     const { connection, deviceFolder, account } = session;
-    let localFile: string | undefined;
+    let archive: ArchiveToUpload | undefined;
     let tempName: string | undefined;
     let tempRemote: string | undefined;
     try {
@@ -136,28 +90,18 @@ export class BackupPlugin implements ClientPlugin {
         if (isAbandonedUpload(entry.name, entry.modified))
           await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
       }
-      localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
-        try {
-          return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
-        } catch (err) {
-          if (err instanceof DBusCallError && err.type.endsWith('.Error.Canceled')) throw BackupError.aborted();
-          const text = errorMessage(err);
-          throw new BackupError(
-            /Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError,
-            text,
-          );
-        }
-      });
-      let name = path.basename(localFile);
-      const warnings = (await this.env.vault.state()).warnings;
-      tempName = partialUploadName(name);
+      archive = await archiveFromVault(this.env, account.id, ctx.profile.name, ctx.signal);
+      tempName = partialUploadName(archive.name);
       tempRemote = `${deviceFolder}/${tempName}`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
-      const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) =>
+      const size = await connection.uploadStream(tempRemote, archive, ctx.signal, (done, total) =>
         ctx.transfer({ direction: 'upload', done, total }),
       );
+      const sha256 = await archive.sha256();
+      // The vault has said all it will about the archive: what it left out goes into the results log.
+      const warnings = (await this.env.vault.state()).warnings;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');
-      name = await moveToFreeName(connection, tempRemote, deviceFolder, name, ctx.signal);
+      const name = await moveToFreeName(connection, tempRemote, deviceFolder, archive.name, ctx.signal);
       const finalRemote = `${deviceFolder}/${name}`;
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
@@ -168,7 +112,7 @@ export class BackupPlugin implements ClientPlugin {
           `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
         );
       }
-      const checksumProblem = await storeChecksum(connection, localFile, deviceFolder, name, ctx.signal);
+      const checksumProblem = await storeChecksum(connection, sha256, deviceFolder, name, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
         remote: { added: 1, deleted: 0, modified: 0 },
@@ -179,10 +123,8 @@ export class BackupPlugin implements ClientPlugin {
       if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
-      if (localFile) {
-        await rm(localFile, { force: true });
-        await rm(checksumFileOf(localFile), { force: true });
-      }
+      await archive?.discard();
+      connection.close();
     }
   }
 }

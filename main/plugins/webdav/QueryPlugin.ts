@@ -11,7 +11,12 @@ export class QueryPlugin implements ClientPlugin {
   async run(ctx: PluginContext): Promise<PluginOutcome> {
     ctx.progress(ProgressDetail.Initialising, 'Listing backups');
     const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
-    const entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
+    let entries;
+    try {
+      entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
+    } finally {
+      connection.close();
+    }
     // As the Nextcloud plugin (syncer.cpp:292-296): every file of the folder, by its full server path.
     // Only names that are safe as file names (and D-Bus strings) ever reach the vault.
     const names = entries.filter((e) => !e.isCollection && isBackupFileName(e.name)).map((e) => e.name);

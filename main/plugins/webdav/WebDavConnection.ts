@@ -31,7 +31,7 @@ export type ByteProgress = (done: number, total: number | undefined) => void;
 /** An upload's body: exactly `size` bytes, in chunks the connection may keep until they are sent. */
 export interface UploadBody {
   size: number;
-  chunks: AsyncIterable<Buffer>;
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
 }
 
 /** Transfer buffer size: 1 MiB reads and writes keep streaming within reach of curl's speed. */

@@ -4,6 +4,7 @@ import { MinorCode } from '../../buteo/codes.js';
 import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { SignInStatusStore } from '../../signin/SignInStatusStore.js';
+import type { StreamEndpoints } from '../../vault/streamEndpoints.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
 import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 
@@ -12,6 +13,12 @@ export interface PluginEnv {
   vault: VaultProxy;
   /** The vault's own download folder: the only place BackupRestore writes a backup to. */
   restoreDir: string;
+  /** Where this app's vault and plugins meet to stream archives (streamEndpoints.ts). */
+  streams: StreamEndpoints;
+  /** A folder for small archives kept locally before their upload (backupArchive.ts). */
+  spoolDir: string;
+  /** Archives up to this size are kept in `spoolDir` first; larger ones stream straight up. */
+  spoolMaxBytes: number;
   idleTimeoutMs?: number;
   /** Where each run's outcome at the server is recorded for the Accounts page (optional). */
   signInStatus?: SignInStatusStore;
