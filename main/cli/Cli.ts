@@ -1,12 +1,8 @@
 // What every command gets: parsed global options, output helpers, the stores, and (on demand) a
 // session with the sync daemon and vault: the ones on the bus, or an engine started for this run.
-import { emitAccountChanged } from '../accounts/accountChangedSignal.js';
-import { openSessionBus } from '../dbus/bus.js';
-import { DBusClient } from '../dbus/DBusClient.js';
+// The bus, the session and the engine are loaded when a command asks for them (index.ts says why).
 import { resolvePaths, type AppPaths } from '../paths.js';
-import { connectionGate } from '../buteo/connectionRule.js';
-import { DaemonSession } from '../session.js';
-import { NetworkMonitor } from '../system/networkManager.js';
+import type { DaemonSession } from '../session.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface Output {
@@ -50,7 +46,10 @@ export class Cli {
   async daemon(options: { schedules?: boolean } = {}): Promise<DaemonSession> {
     if (this.session) return this.session;
     const note = (text: string) => this.out.note(text);
+    const { DaemonSession } = await import('../session.js');
     // Scheduled runs keep the profiles' connection rule, as in the daemon.
+    const { NetworkMonitor } = await import('../system/networkManager.js');
+    const { connectionGate } = await import('../buteo/connectionRule.js');
     const network = options.schedules ? await NetworkMonitor.start(this.env, note) : undefined;
     if (network) this.cleanups.push(() => network.close());
     const session = await DaemonSession.open(
@@ -69,6 +68,11 @@ export class Cli {
   async announceAccountChanges(): Promise<void> {
     if (!this.env.DBUS_SESSION_BUS_ADDRESS || this.session) return;
     try {
+      const [{ openSessionBus }, { DBusClient }, { emitAccountChanged }] = await Promise.all([
+        import('../dbus/bus.js'),
+        import('../dbus/DBusClient.js'),
+        import('../accounts/accountChangedSignal.js'),
+      ]);
       const connection = await openSessionBus(this.env);
       this.cleanups.push(() => connection.close());
       const client = new DBusClient(connection.bus);

@@ -85,7 +85,10 @@ export async function writeArchive(
         `Nothing could be backed up: ${notes.list.map((n) => `${n.path}: ${n.reason}`).join('; ') || 'no folders are chosen'}`,
       );
     const plan = await planArchive(resolved, excluded, store, notes, options);
-    await target.begin?.(plan.totalBytes, resolved.map((u) => u.name));
+    await target.begin?.(
+      plan.totalBytes,
+      resolved.map((u) => u.name),
+    );
     const tar = new TarWriter(target.sink);
     const writer = new ArchiveWriter(plan, tar, manifestFile, notes, { ...options, exact: target.exact });
     const sha256 = await writer.write();

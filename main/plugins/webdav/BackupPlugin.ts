@@ -72,6 +72,23 @@ async function storeChecksum(
   }
 }
 
+/**
+ * Removes an upload that did not finish. A server may still be writing what was already on its way
+ * when the upload was cut (the network buffers megabytes), and refuses with 423 Locked until then:
+ * it is asked again until it lets go, for as long as a stalled transfer is given.
+ */
+async function removeUnfinished(connection: WebDavConnection, remote: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await connection.remove(remote, AbortSignal.timeout(30_000));
+    } catch (err) {
+      if (!(err instanceof BackupError) || err.httpStatus !== 423 || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -120,7 +137,7 @@ export class BackupPlugin implements ClientPlugin {
       };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
-      if (tempRemote) await connection.remove(tempRemote, AbortSignal.timeout(30_000)).catch(() => {});
+      if (tempRemote) await removeUnfinished(connection, tempRemote).catch(() => {});
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
       await archive?.discard();
