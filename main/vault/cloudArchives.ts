@@ -126,6 +126,8 @@ export class CloudArchives extends VaultOperations {
       this.noteArchive(op, done);
       op.unit = undefined;
       op.log?.line(`Archive sent: ${done.files} files, ${done.bytes} bytes.`);
+      // Complete: what is left is the plugin's upload (of a small archive it kept, or its last bytes).
+      this.setState({ statusText: 'Uploading' });
     });
     return offer.endpoint;
   }

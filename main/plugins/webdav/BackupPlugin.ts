@@ -89,6 +89,20 @@ async function removeUnfinished(connection: WebDavConnection, remote: string): P
   }
 }
 
+/**
+ * Uploads a killed run left behind; another live process's upload is never touched. Housekeeping only:
+ * a server that cannot list them now (rclone answers a listing with an error while it still writes an
+ * upload that was cut) does not stop the backup, and they are looked for again next time.
+ */
+async function removeAbandonedUploads(connection: WebDavConnection, folder: string, signal: AbortSignal) {
+  try {
+    for (const entry of (await connection.list(folder, signal)) ?? [])
+      if (isAbandonedUpload(entry.name, entry.modified)) await connection.remove(`${folder}/${entry.name}`, signal);
+  } catch (err) {
+    if (signal.aborted || (err instanceof BackupError && err.kind !== 'other' && err.kind !== 'locked')) throw err;
+  }
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -102,11 +116,7 @@ export class BackupPlugin implements ClientPlugin {
     try {
       // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
       await connection.ensureFolder(deviceFolder, ctx.signal);
-      // Uploads a killed run left behind; another live process's upload is never touched.
-      for (const entry of (await connection.list(deviceFolder, ctx.signal)) ?? []) {
-        if (isAbandonedUpload(entry.name, entry.modified))
-          await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
-      }
+      await removeAbandonedUploads(connection, deviceFolder, ctx.signal);
       archive = await archiveFromVault(this.env, account.id, ctx.profile.name, ctx.signal);
       tempName = partialUploadName(archive.name);
       tempRemote = `${deviceFolder}/${tempName}`;
