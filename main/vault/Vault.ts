@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import { KEY_RESTORE_FILE, KEY_RESTORE_STREAM } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/pluginRun.js';
@@ -19,6 +18,7 @@ import { RestoreRunner, type RestoreRequest } from './restoreRunner.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
 import { CloudArchives } from './cloudArchives.js';
 import { StreamEndpoints } from './streamEndpoints.js';
+import type { TransferPipe } from './transferPipe.js';
 import type { Operation, StreamedRestore } from './vaultOperations.js';
 import { VaultError } from './vaultTypes.js';
 
@@ -205,9 +205,8 @@ export class Vault extends CloudArchives {
    * This app's BackupRestore plugin streams the download: it is unpacked and verified into staging as
    * it arrives, and put in place only once the plugin says the whole backup came (unpack, below).
    */
-  private receiveRestore(op: Operation, connection: Duplex): void {
-    if (this.current !== op || op.controller.signal.aborted) return void connection.destroy();
-    connection.on('error', () => {}); // seen by the reads
+  private receiveRestore(op: Operation, connection: TransferPipe): void {
+    if (this.current !== op || op.controller.signal.aborted) return connection.close();
     let downloaded!: StreamedRestore['downloaded'];
     const whole = new Promise<void>((resolve, reject) => (downloaded = { resolve, reject }));
     whole.catch(() => {});
@@ -225,10 +224,10 @@ export class Vault extends CloudArchives {
     })();
     // A failure here (not a download cut short) stops the download: the rest would be for nothing.
     outcome.then(
-      () => connection.destroy(),
+      () => connection.close(),
       (err: unknown) => {
         op.restoreFailure ??= isTransferEnd(err) ? undefined : err;
-        connection.destroy();
+        connection.close();
       },
     );
     op.streamedRestore = { outcome, downloaded };

@@ -3,7 +3,7 @@
 //   backup (vault → plugin):  "SFBACKUP-ARCHIVE 1 <size> <file name>\n" <size bytes> "SHA256 <hex>\n"
 //   restore (plugin → vault): "SFBACKUP-RESTORE 1 <sha256 or -> <file name>\n" <bytes until the end>
 
-import { StreamClosedError } from './streamEndpoints.js';
+import { StreamClosedError } from './transferPipe.js';
 import { TruncatedArchiveError } from './tar/TarReader.js';
 
 const BACKUP_HEAD = /^SFBACKUP-ARCHIVE 1 (\d{1,16}) (sailfish_backup_[^/\s]{1,200})$/;

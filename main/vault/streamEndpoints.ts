@@ -3,31 +3,29 @@
 // — inside this process through memory, from another process through a Unix socket at that path.
 import { rmSync } from 'node:fs';
 import net from 'node:net';
-import { PassThrough, type Duplex } from 'node:stream';
+import { MemoryPipe, SocketPipe, type TransferPipe } from './transferPipe.js';
 
 /** How long an offer waits for its plugin: the plugin connects right after it is told the endpoint. */
 const ACCEPT_MS = 60_000;
 /** A Unix socket path must fit in sockaddr_un (108 bytes on Linux, with its terminating zero). */
 const SOCKET_PATH_MAX = 100;
-/** What a connection buffers between the two sides in this process. */
-const IN_PROCESS_BUFFER = 4 << 20;
 
 export interface StreamOffer {
   endpoint: string;
   /** The plugin's connection; rejects when none comes in time, or the offer is withdrawn. */
-  accepted: Promise<Duplex>;
+  accepted: Promise<TransferPipe>;
   /** Withdraws the offer (a connection already made is the caller's to end). */
   close(): void;
 }
 
 export class StreamEndpoints {
-  private readonly local = new Map<string, (stream: Duplex) => void>();
+  private readonly local = new Map<string, (pipe: TransferPipe) => void>();
 
   /** Offers `endpoint` (a path in an owner-only folder of the vault's) until a plugin connects. */
   offer(endpoint: string, acceptMs = ACCEPT_MS): StreamOffer {
     let server: net.Server | undefined;
-    let settle!: { resolve: (s: Duplex) => void; reject: (e: Error) => void };
-    const accepted = new Promise<Duplex>((resolve, reject) => (settle = { resolve, reject }));
+    let settle!: { resolve: (s: TransferPipe) => void; reject: (e: Error) => void };
+    const accepted = new Promise<TransferPipe>((resolve, reject) => (settle = { resolve, reject }));
     // Handled by whoever awaits it; an offer nobody takes up must not become an unhandled rejection.
     accepted.catch(() => {});
     const timer = setTimeout(() => {
@@ -44,13 +42,15 @@ export class StreamEndpoints {
         rmSync(endpoint, { force: true });
       }
     };
-    const take = (stream: Duplex) => {
+    const take = (pipe: TransferPipe) => {
       close();
-      settle.resolve(stream);
+      settle.resolve(pipe);
     };
     this.local.set(endpoint, take);
     if (Buffer.byteLength(endpoint) <= SOCKET_PATH_MAX) {
-      server = net.createServer({ pauseOnConnect: true }, (socket) => (server ? take(socket) : socket.destroy()));
+      server = net.createServer({ pauseOnConnect: true }, (socket) =>
+        server ? take(new SocketPipe(socket)) : socket.destroy(),
+      );
       server.on('error', () => close());
       server.listen(endpoint);
     }
@@ -65,53 +65,20 @@ export class StreamEndpoints {
   }
 
   /** Connects to an offered endpoint: in memory when this process offered it, else over its socket. */
-  async connect(endpoint: string): Promise<Duplex> {
+  async connect(endpoint: string): Promise<TransferPipe> {
     const take = this.local.get(endpoint);
     if (take) {
-      const pipe = new PassThrough({ highWaterMark: IN_PROCESS_BUFFER });
+      const pipe = new MemoryPipe();
       take(pipe);
       return pipe;
     }
     return new Promise((resolve, reject) => {
-      const socket = net.connect(endpoint);
+      const socket = net.connect({ path: endpoint, pauseOnConnect: true } as net.NetConnectOpts);
       socket.once('connect', () => {
         socket.off('error', reject);
-        resolve(socket);
+        resolve(new SocketPipe(socket));
       });
       socket.once('error', reject);
     });
-  }
-}
-
-/** Writes a chunk, waiting while the other side is behind; fails once the connection is gone. */
-export function send(stream: Duplex, chunk: Buffer): Promise<void> {
-  if (stream.destroyed || stream.writableEnded) return Promise.reject(new StreamClosedError());
-  if (stream.write(chunk)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      stream.off('drain', drained).off('close', closed).off('error', done);
-      if (err) reject(err);
-      else resolve();
-    };
-    const drained = () => done();
-    const closed = () => done(new StreamClosedError());
-    stream.once('drain', drained).once('close', closed).once('error', done);
-  });
-}
-
-/** Ends the writing side and waits until everything written has been taken. */
-export function finish(stream: Duplex): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stream.destroyed) return reject(new StreamClosedError());
-    stream.end(() => resolve());
-    stream.once('error', reject);
-  });
-}
-
-/** The other side went away before the transfer was complete. */
-export class StreamClosedError extends Error {
-  constructor() {
-    super('the other side of the transfer closed it');
-    this.name = 'StreamClosedError';
   }
 }

@@ -1,10 +1,10 @@
 // A cloud backup streamed to this app's Backup plugin: the archive goes through a stream endpoint as it
 // is written, its exact length first (the plugin's upload announces it), its SHA-256 last. Nothing of
 // the size of the backup is written to this computer's disk.
-import type { Duplex } from 'node:stream';
 import { writeArchive, scratchIn, type ArchiveResult, type ArchiveUnit, type CreateOptions } from './archive.js';
 import { backupHead, backupTail } from './archiveStream.js';
-import { finish, send, StreamClosedError, type StreamOffer } from './streamEndpoints.js';
+import type { StreamOffer } from './streamEndpoints.js';
+import { StreamClosedError, type TransferPipe } from './transferPipe.js';
 
 export interface StreamedBackup {
   offer: StreamOffer;
@@ -28,31 +28,29 @@ export interface StreamedBackup {
 export async function streamBackup(run: StreamedBackup): Promise<ArchiveResult | undefined> {
   const withdraw = () => run.offer.close();
   run.signal.addEventListener('abort', withdraw, { once: true });
-  let connection: Duplex | undefined;
+  let connection: TransferPipe | undefined;
   try {
     connection = await run.offer.accepted;
-    // The plugin reads nothing back; a socket that stops is seen by the writes.
-    connection.on('error', () => {});
     const to = connection;
     const done = await writeArchive(
       run.units,
       {
         exact: true,
         begin: async (size, units) => {
-          await send(to, backupHead(size, run.name));
+          await to.send(backupHead(size, run.name));
           run.onStart(size, units);
         },
-        sink: (chunk) => send(to, chunk),
+        sink: (chunk) => to.send(chunk),
       },
       scratchIn(run.runDir),
       { ...run.options, signal: run.signal },
     );
-    await send(to, backupTail(done.sha256));
-    await finish(to);
+    await to.send(backupTail(done.sha256));
+    await to.finish();
     return done;
   } catch (err) {
-    await run.onFailure(err, err instanceof StreamClosedError || connection?.destroyed === true);
-    connection?.destroy();
+    await run.onFailure(err, err instanceof StreamClosedError || connection?.closed === true);
+    connection?.close();
     return undefined;
   } finally {
     run.signal.removeEventListener('abort', withdraw);

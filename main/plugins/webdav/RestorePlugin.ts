@@ -8,14 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { KEY_RESTORE_FILE, KEY_RESTORE_STREAM } from '../../buteo/SyncProfile.js';
 import { BackupError } from '../../errors.js';
 import { restoreHead } from '../../vault/archiveStream.js';
 import { CHECKSUM_FOLDER, checksumFileOf, isBackupFileName } from '../../vault/backupFiles.js';
-import { finish, send } from '../../vault/streamEndpoints.js';
+import type { TransferPipe } from '../../vault/transferPipe.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
 import { httpStatusOf } from './errors.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
@@ -117,28 +116,27 @@ export class RestorePlugin implements ClientPlugin {
   }
 
   /** The vault's stream, when it can be reached (a vault in another process may offer none). */
-  private async reach(endpoint: string): Promise<Duplex | undefined> {
+  private async reach(endpoint: string): Promise<TransferPipe | undefined> {
     return this.env.streams.connect(endpoint).catch(() => undefined);
   }
 
   /** The download, as it arrives, into the vault: its head line first (archiveStream.ts). */
   private async stream(
     body: AsyncIterable<Buffer>,
-    vault: Duplex,
+    vault: TransferPipe,
     sha256: string | undefined,
     name: string,
     signal: AbortSignal,
   ): Promise<void> {
-    const close = () => vault.destroy();
+    const close = () => vault.close();
     signal.addEventListener('abort', close, { once: true });
-    vault.on('error', () => {}); // seen by the writes
     try {
-      await send(vault, restoreHead(sha256, name));
-      for await (const chunk of body) await send(vault, chunk);
-      await finish(vault);
+      await vault.send(restoreHead(sha256, name));
+      for await (const chunk of body) await vault.send(chunk);
+      await vault.finish();
     } catch (err) {
       if (signal.aborted) throw BackupError.aborted();
-      if (vault.destroyed)
+      if (vault.closed)
         throw new BackupError(MinorCode.InternalError, 'The backup service stopped the restore; its log says why.', {
           cause: err,
         });

@@ -6,13 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MinorCode } from '../../buteo/codes.js';
 import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import { FramedReader, parseBackupHead, parseBackupTail, TransferCutError } from '../../vault/archiveStream.js';
+import { FramedReader, isTransferEnd, parseBackupHead, parseBackupTail } from '../../vault/archiveStream.js';
 import { checksumFileOf } from '../../vault/backupFiles.js';
+import type { TransferPipe } from '../../vault/transferPipe.js';
 import type { PluginEnv } from './pluginEnv.js';
 
 /** What the upload reads: exactly `size` bytes, then the archive's SHA-256. */
@@ -54,8 +54,7 @@ async function* body(reader: FramedReader, size: number, env: PluginEnv, signal:
   try {
     yield* reader.body(size);
   } catch (err) {
-    const cut = err instanceof TransferCutError || (err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE';
-    if (cut || signal.aborted) throw await vaultStopped(env, signal);
+    if (isTransferEnd(err) || signal.aborted) throw await vaultStopped(env, signal);
     throw err;
   }
 }
@@ -78,7 +77,7 @@ async function streamed(
     if (err instanceof DBusCallError && err.type === 'org.freedesktop.DBus.Error.UnknownMethod') return undefined;
     throw vaultRefusal(err);
   }
-  let connection: Duplex;
+  let connection: TransferPipe;
   try {
     connection = await env.streams.connect(endpoint);
   } catch (err) {
@@ -87,9 +86,8 @@ async function streamed(
       `Could not reach the backup service's archive: ${errorMessage(err)}`,
     );
   }
-  const close = () => connection.destroy();
+  const close = () => connection.close();
   signal.addEventListener('abort', close, { once: true });
-  connection.on('error', () => {}); // seen by the reads
   const reader = new FramedReader(connection);
   const head = parseBackupHead(await reader.line().catch(() => undefined));
   if (!head) {
