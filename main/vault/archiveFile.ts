@@ -67,9 +67,8 @@ export async function scanRegions(fd: number, size: number, signal?: AbortSignal
 }
 
 /**
- * Copies `length` bytes from `offset` into the archive; zeros for whatever the file no longer has.
- * Whole chunks go to the writer in buffers of their own (it keeps them until they are sent); smaller
- * reads share one buffer, which the writer copies.
+ * Copies `length` bytes from `offset` into the archive, read straight into the writer's buffer; zeros
+ * for whatever the file no longer has.
  */
 async function copyRange(
   readAt: ReadAt,
@@ -77,21 +76,22 @@ async function copyRange(
   hash: Hash,
   offset: number,
   length: number,
-  scratch: Buffer,
   options: StoreOptions,
 ): Promise<number> {
   let done = 0;
   let missing = 0;
   while (done < length) {
     options.signal?.throwIfAborted();
-    const want = Math.min(CHUNK, length - done);
-    const buffer = want === CHUNK ? Buffer.allocUnsafe(CHUNK) : scratch;
-    const bytesRead = missing > 0 ? 0 : await readAt(buffer, want, offset + done);
-    const chunk = bytesRead > 0 ? buffer.subarray(0, bytesRead) : zeros.subarray(0, want);
-    if (bytesRead === 0) missing += want;
-    hash.update(chunk);
-    await writer.write(chunk);
-    done += chunk.length;
+    const room = await writer.room(Math.min(CHUNK, length - done));
+    let n = missing > 0 ? 0 : await readAt(room, room.length, offset + done);
+    if (n === 0) {
+      n = room.length;
+      room.fill(0, 0, n);
+      missing += n;
+    }
+    hash.update(room.subarray(0, n));
+    writer.commit(n);
+    done += n;
     options.onChunk?.();
   }
   return missing;
@@ -103,14 +103,13 @@ export async function storeFile(
   e: PlannedEntry,
   header: Buffer,
   fd: number,
-  scratch: Buffer,
   options: StoreOptions = {},
 ): Promise<StoredFile> {
   const readAt = readerFor(fd, e.size);
   const hash = createHash('sha256');
   await writer.write(header);
   if (!e.regions) {
-    const shrankBy = await copyRange(readAt, writer, hash, 0, e.size, scratch, options);
+    const shrankBy = await copyRange(readAt, writer, hash, 0, e.size, options);
     await writer.pad(e.size);
     return { sha256: hash.digest('hex'), shrankBy };
   }
@@ -120,7 +119,7 @@ export async function storeFile(
   let shrankBy = 0;
   for (const r of e.regions) {
     hashZeros(hash, r.offset - at);
-    shrankBy += await copyRange(readAt, writer, hash, r.offset, r.length, scratch, options);
+    shrankBy += await copyRange(readAt, writer, hash, r.offset, r.length, options);
     at = r.offset + r.length;
   }
   hashZeros(hash, e.size - at);

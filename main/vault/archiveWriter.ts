@@ -36,7 +36,6 @@ export class ArchiveWriter {
   private planned = 0;
   /** First names of hard links that are not in the archive after all, with the name standing in for them. */
   private readonly gone = new Map<string, Buffer | undefined>();
-  private readonly scratch = Buffer.allocUnsafe(1 << 20);
 
   constructor(
     private readonly plan: ArchivePlan,
@@ -140,7 +139,7 @@ export class ArchiveWriter {
     let after: BigIntStats;
     try {
       if (!fstatSync(fd).isFile()) return missing('it was replaced while the backup ran');
-      stored = await storeFile(this.writer, e, entryHeader(e, arch, 'file'), fd, this.scratch, {
+      stored = await storeFile(this.writer, e, entryHeader(e, arch, 'file'), fd, {
         signal: this.options.signal,
         onChunk: () => this.report(),
       });

@@ -7,6 +7,8 @@ import { BLOCK, padding } from './header.js';
 export type Sink = (chunk: Buffer) => Promise<void>;
 
 const BUFFER_SIZE = 1 << 20;
+/** A flush this small is copied, and the buffer kept. */
+const SMALL = 64 << 10;
 
 export class TarWriter {
   private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
@@ -39,11 +41,28 @@ export class TarWriter {
     if (size % BLOCK !== 0) await this.write(padding(size));
   }
 
+  /**
+   * Free room in the buffer to read data straight into (at least one byte; a full buffer is sent first),
+   * at most `max` bytes; `commit` says how much of it was filled.
+   */
+  async room(max: number): Promise<Buffer> {
+    if (this.used === BUFFER_SIZE) await this.flush();
+    return this.buffer.subarray(this.used, Math.min(BUFFER_SIZE, this.used + max));
+  }
+
+  /** `n` bytes of the room were filled. */
+  commit(n: number): void {
+    this.hash.update(this.buffer.subarray(this.used, this.used + n));
+    this.used += n;
+    this.bytes += n;
+  }
+
   async flush(): Promise<void> {
     if (this.used === 0) return;
-    const chunk = this.buffer.subarray(0, this.used);
-    // The sink keeps what it was given: the next bytes go into a new buffer.
-    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+    let chunk = this.buffer.subarray(0, this.used);
+    // The sink keeps what it was given: a small chunk goes as a copy, a large one takes the buffer along.
+    if (this.used <= SMALL) chunk = Buffer.from(chunk);
+    else this.buffer = Buffer.allocUnsafe(BUFFER_SIZE);
     this.used = 0;
     await this.sink(chunk);
   }
