@@ -12,6 +12,7 @@ import { ArchiveWriter } from './archiveWriter.js';
 import { Notes } from './notes.js';
 import { PlanStore } from './planStore.js';
 import { exclusionsFor, resolveUnits } from './sourceUnits.js';
+import type { BufferPool } from './tar/bufferPool.js';
 import { TarWriter, type Sink } from './tar/TarWriter.js';
 
 export interface ArchiveUnit {
@@ -49,6 +50,8 @@ export interface ArchiveTarget {
    */
   begin?(size: number, units: string[]): Promise<void>;
   exact: boolean;
+  /** Where the sink gives back the chunks it has sent (tar/bufferPool.ts). */
+  pool?: BufferPool;
 }
 
 /** Unit names as stored in units.json (kept as they always were; a backup refuses dot names itself). */
@@ -89,7 +92,7 @@ export async function writeArchive(
       plan.totalBytes,
       resolved.map((u) => u.name),
     );
-    const tar = new TarWriter(target.sink);
+    const tar = new TarWriter(target.sink, target.pool);
     const writer = new ArchiveWriter(plan, tar, manifestFile, notes, { ...options, exact: target.exact });
     const sha256 = await writer.write();
     return { ...writer.progress, bytes: tar.bytes, sha256, notes };

@@ -4,6 +4,7 @@
 import { writeArchive, scratchIn, type ArchiveResult, type ArchiveUnit, type CreateOptions } from './archive.js';
 import { backupHead, backupTail } from './archiveStream.js';
 import type { StreamOffer } from './streamEndpoints.js';
+import { BufferPool } from './tar/bufferPool.js';
 import { StreamClosedError, type TransferPipe } from './transferPipe.js';
 
 export interface StreamedBackup {
@@ -32,6 +33,8 @@ export async function streamBackup(run: StreamedBackup): Promise<ArchiveResult |
   try {
     connection = await run.offer.accepted;
     const to = connection;
+    const pool = new BufferPool();
+    to.recycle = (chunk) => pool.give(chunk);
     const done = await writeArchive(
       run.units,
       {
@@ -41,6 +44,7 @@ export async function streamBackup(run: StreamedBackup): Promise<ArchiveResult |
           run.onStart(size, units);
         },
         sink: (chunk) => to.send(chunk),
+        pool,
       },
       scratchIn(run.runDir),
       { ...run.options, signal: run.signal },

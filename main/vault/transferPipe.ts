@@ -20,6 +20,10 @@ export interface TransferPipe extends AsyncIterable<Buffer> {
   /** Gives up: the other side's next send or read fails (a reader sees the end come early). */
   close(): void;
   readonly closed: boolean;
+  /** Set by the sender: takes back the chunks it sent once they are used (see `release`). */
+  recycle: ((chunk: Buffer) => void) | undefined;
+  /** Said by the reader of a chunk it has finished with (written out): the sender may reuse it. */
+  release(chunk: Buffer): void;
 }
 
 /** Bytes a pipe holds before a sender waits. */
@@ -51,6 +55,7 @@ export class MemoryPipe implements TransferPipe {
   private readonly queue = new ChunkQueue();
   private ended = false;
   closed = false;
+  recycle: ((chunk: Buffer) => void) | undefined;
   private readerWaiting: (() => void) | undefined;
   private senderWaiting: (() => void) | undefined;
 
@@ -80,6 +85,10 @@ export class MemoryPipe implements TransferPipe {
     this.wake();
   }
 
+  release(chunk: Buffer): void {
+    this.recycle?.(chunk);
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     for (;;) {
       if (this.closed) return;
@@ -98,6 +107,7 @@ export class MemoryPipe implements TransferPipe {
 
 /** One end of a Unix socket to another process. */
 export class SocketPipe implements TransferPipe {
+  recycle: ((chunk: Buffer) => void) | undefined;
   private readonly queue = new ChunkQueue();
   private ended = false;
   private failure: Error | undefined;
@@ -132,7 +142,8 @@ export class SocketPipe implements TransferPipe {
 
   send(chunk: Buffer): Promise<void> {
     if (this.socket.destroyed || this.socket.writableEnded) return Promise.reject(new StreamClosedError());
-    if (this.socket.write(chunk)) return Promise.resolve();
+    const recycle = this.recycle;
+    if (this.socket.write(chunk, recycle && (() => recycle(chunk)))) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const done = (err?: Error) => {
         this.socket.off('drain', drained).off('close', closed).off('error', done);
@@ -156,6 +167,9 @@ export class SocketPipe implements TransferPipe {
   close(): void {
     this.socket.destroy();
   }
+
+  /** What came over the socket is this process's own copy: nothing to give back. */
+  release(): void {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     for (;;) {

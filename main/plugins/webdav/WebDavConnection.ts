@@ -32,6 +32,8 @@ export type ByteProgress = (done: number, total: number | undefined) => void;
 export interface UploadBody {
   size: number;
   chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
+  /** Told of each chunk once it is written out: its buffer may be used again. */
+  release?: (chunk: Buffer) => void;
 }
 
 /** Transfer buffer size: 1 MiB reads and writes keep streaming within reach of curl's speed. */
@@ -182,7 +184,8 @@ export class WebDavConnection {
             done += chunk.length;
             watch.bytes(chunk.length);
             onProgress(done, size);
-            if (!request.write(chunk)) await drained(request, answered);
+            const release = body.release;
+            if (!request.write(chunk, release && (() => release(chunk)))) await drained(request, answered);
           }
           if (answered.aborted) return;
           if (done !== size) throw new Error(`the backup ended after ${done} of its ${size} bytes`);

@@ -20,6 +20,7 @@ export interface ArchiveToUpload {
   name: string;
   size: number;
   chunks: AsyncIterable<Buffer>;
+  release?: (chunk: Buffer) => void;
   /** The archive's SHA-256, once every chunk has been read (undefined if the vault gave none). */
   sha256(): Promise<string | undefined>;
   /** Removes what is left of it here. */
@@ -101,7 +102,13 @@ async function streamed(
   };
   const tail = async () => parseBackupTail(await reader.line());
   if (head.size > env.spoolMaxBytes)
-    return { ...head, chunks: body(reader, head.size, env, signal), sha256: tail, discard: done };
+    return {
+      ...head,
+      chunks: body(reader, head.size, env, signal),
+      release: (chunk) => connection.release(chunk),
+      sha256: tail,
+      discard: done,
+    };
   // Small: into a file of its own first, then uploaded from there.
   await mkdir(env.spoolDir, { recursive: true, mode: 0o700 });
   const file = path.join(env.spoolDir, `${head.name}.${randomBytes(4).toString('hex')}.part`);

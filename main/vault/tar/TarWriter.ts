@@ -1,23 +1,30 @@
 // Writes a tar stream through a buffer into any sink (a file, an upload), hashing every byte, so the
 // archive's own SHA-256 is known the moment its last block is written.
 import { createHash } from 'node:crypto';
+import { BufferPool, POOLED_SIZE } from './bufferPool.js';
 import { BLOCK, padding } from './header.js';
 
 /** Takes a chunk; it may keep it (and send it later): the writer never touches a chunk it gave away. */
 export type Sink = (chunk: Buffer) => Promise<void>;
 
-const BUFFER_SIZE = 1 << 20;
+const BUFFER_SIZE = POOLED_SIZE;
 /** A flush this small is copied, and the buffer kept. */
 const SMALL = 64 << 10;
 
 export class TarWriter {
-  private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  private buffer: Buffer;
   private used = 0;
   private readonly hash = createHash('sha256');
   /** Bytes written so far, including what is still buffered. */
   bytes = 0;
 
-  constructor(private readonly sink: Sink) {}
+  /** The sink may give the chunks it was sent back to `pool` once it is done with them. */
+  constructor(
+    private readonly sink: Sink,
+    private readonly pool = new BufferPool(),
+  ) {
+    this.buffer = pool.take();
+  }
 
   /**
    * Data shorter than the buffer is copied; a chunk of a whole buffer or more goes to the sink as it is,
@@ -62,7 +69,7 @@ export class TarWriter {
     let chunk = this.buffer.subarray(0, this.used);
     // The sink keeps what it was given: a small chunk goes as a copy, a large one takes the buffer along.
     if (this.used <= SMALL) chunk = Buffer.from(chunk);
-    else this.buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+    else this.buffer = this.pool.take();
     this.used = 0;
     await this.sink(chunk);
   }
