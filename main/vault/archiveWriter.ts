@@ -114,9 +114,16 @@ export class ArchiveWriter {
     const standIn = this.gone.get(key);
     if (standIn) return this.entry({ ...e, link: standIn }, arch, 'hardlink');
     const shown = displayPath(archivePath(this.plan.units[e.unit]!.root, e.rel));
-    // Its data takes the room its first name left: only when it fits in a length already announced.
-    if (this.options.exact && entryBytes(e, arch, 'file') + 2 * BLOCK > behind + e.bytes)
+    // Its data takes the room its first name left (and its longer manifest line some of the notes'
+    // room): only when that fits in a length already announced.
+    const line =
+      Buffer.byteLength(manifestLine({ ...e, kind: 'file' }, arch)) - Buffer.byteLength(manifestLine(e, arch));
+    const fits =
+      entryBytes(e, arch, 'file') <= behind + e.bytes + NOTES_RESERVE / 8 &&
+      this.entryNotes + line <= NOTES_RESERVE / 2;
+    if (this.options.exact && !fits)
       return this.notes.skip(shown, 'the file it is a hard link to disappeared while the backup ran');
+    this.entryNotes += line;
     if (await this.file({ ...e, kind: 'file' }, arch, this.plan.units[e.unit]!.root)) this.gone.set(key, arch);
   }
 
