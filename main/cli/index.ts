@@ -144,5 +144,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Exit explicitly: keep-alive HTTP sockets must not hold a finished command open.
-process.exit(await main(process.argv.slice(2)));
+/** Resolves once everything written to `stream` has left the process (a pipe takes it in pieces). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+// Exit explicitly (keep-alive HTTP sockets must not hold a finished command open), once the output is
+// out: exiting at once cut a --json listing of 10,000 backups short where the reader was slower.
+const exitCode = await main(process.argv.slice(2));
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(exitCode);
