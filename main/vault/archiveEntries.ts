@@ -3,7 +3,7 @@
 // to the byte.
 import { entryLine, mtimeSeconds, mtimeText, type ManifestEntry } from './manifest.js';
 import type { PlannedEntry } from './planStore.js';
-import { BLOCK, encodeHeader, TypeFlag } from './tar/header.js';
+import { BLOCK, encodeHeader, fitsUstar, TypeFlag } from './tar/header.js';
 import { encodeSparseMap, type SparseRegion } from './tar/sparse.js';
 
 const slash = Buffer.from('/');
@@ -54,7 +54,12 @@ export function entryHeader(e: PlannedEntry, arch: Buffer, kind = e.kind): Buffe
 
 /** Header, data and padding: what the entry adds to the archive. */
 export function entryBytes(e: PlannedEntry, arch: Buffer, kind = e.kind): number {
-  const header = entryHeader(e, arch, kind).length;
+  const path = kind === 'dir' ? Buffer.concat([arch, slash]) : arch;
+  const linkpath = kind === 'symlink' || kind === 'hardlink' ? (e.link ?? Buffer.alloc(0)) : Buffer.alloc(0);
+  const size = kind === 'file' ? e.size : 0;
+  const header = fitsUstar({ path, linkpath, size }, kind === 'file' && e.regions !== undefined)
+    ? BLOCK
+    : entryHeader(e, arch, kind).length;
   if (kind !== 'file') return header;
   if (!e.regions) return header + padded(e.size);
   const { map, data } = sparseLayout(e.regions);

@@ -95,13 +95,14 @@ export async function planArchive(
     /** Synchronous unless a file with holes must be scanned (a promise then). */
     const visit = (rel: Buffer): Promise<void> | void => {
       const abs = archivePath(unit.root, rel);
-      const shown = displayPath(abs);
-      if (abs.length >= 4096) return notes.skip(shown, reasonOf({ code: 'ENAMETOOLONG' }));
+      // Said only in notes: a path for people costs more than a look at the file.
+      const shown = () => displayPath(abs);
+      if (abs.length >= 4096) return notes.skip(shown(), reasonOf({ code: 'ENAMETOOLONG' }));
       let st: BigIntStats;
       try {
         st = lstatSync(abs, { bigint: true });
       } catch (err) {
-        return notes.skip(shown, reasonOf(err));
+        return notes.skip(shown(), reasonOf(err));
       }
       const own = excluded.get(fileId(st));
       if (own)
@@ -124,7 +125,7 @@ export async function planArchive(
         try {
           names = readdirSync(abs, { encoding: 'buffer' });
         } catch (err) {
-          return notes.skip(shown, `its contents were not backed up: ${reasonOf(err)}`);
+          return notes.skip(shown(), `its contents were not backed up: ${reasonOf(err)}`);
         }
         names.sort((a, b) => Buffer.compare(a, b));
         stack.push({ rel, names, next: 0 });
@@ -134,12 +135,12 @@ export async function planArchive(
         try {
           e.link = readlinkSync(abs, { encoding: 'buffer' });
         } catch (err) {
-          return notes.skip(shown, reasonOf(err));
+          return notes.skip(shown(), reasonOf(err));
         }
         return add({ ...e, kind: 'symlink' }, arch);
       }
       if (!st.isFile())
-        return notes.skip(shown, `${otherKinds(st)} is not backed up (only files, folders and links are)`);
+        return notes.skip(shown(), `${otherKinds(st)} is not backed up (only files, folders and links are)`);
       e.size = Number(st.size);
       const first = st.nlink > 1n ? links.get(fileId(st)) : undefined;
       if (first) return add({ ...e, kind: 'hardlink', link: first }, arch);
@@ -149,7 +150,7 @@ export async function planArchive(
         add({ ...e, kind: 'file' }, arch);
       };
       if (e.size === 0 || Number(st.blocks) * 512 >= e.size) return addFile();
-      return sparseRegions(abs, e.size, shown, notes, options.signal).then((regions) => {
+      return sparseRegions(abs, e.size, shown(), notes, options.signal).then((regions) => {
         if (regions === null) return;
         if (regions) e.regions = regions;
         addFile();

@@ -130,10 +130,10 @@ export class ArchiveWriter {
   /** Stores one regular file; false (with a note) when it could not be read. */
   private async file(e: PlannedEntry, arch: Buffer, root: Buffer): Promise<boolean> {
     const abs = archivePath(root, e.rel);
-    const shown = displayPath(abs);
+    const shown = () => displayPath(abs);
     const missing = (reason: string) => {
       this.gone.set(arch.toString('latin1'), undefined);
-      this.notes.skip(shown, reason);
+      this.notes.skip(shown(), reason);
       return false;
     };
     let fd: number;
@@ -145,7 +145,7 @@ export class ArchiveWriter {
     let stored;
     let after: BigIntStats;
     try {
-      if (!fstatSync(fd).isFile()) return missing('it was replaced while the backup ran');
+      if (!fstatSync(fd, { bigint: true }).isFile()) return missing('it was replaced while the backup ran');
       stored = await storeFile(this.writer, e, entryHeader(e, arch, 'file'), fd, {
         signal: this.options.signal,
         onChunk: () => this.report(),
@@ -159,7 +159,7 @@ export class ArchiveWriter {
       note = `it shrank by ${stored.shrankBy} bytes while it was read; the backup holds zeros there`;
     else if (after.mtimeNs !== e.mtimeNs || Number(after.size) !== e.size)
       note = 'it changed while it was read; the backup may hold a mix of old and new';
-    if (note) this.notes.change(shown, note);
+    if (note) this.notes.change(shown(), note);
     const withNote = note ? manifestLine(e, arch, { kind: 'file', sha256: stored.sha256, note }) : undefined;
     const extra = withNote ? Buffer.byteLength(withNote) - Buffer.byteLength(manifestLine(e, arch)) : 0;
     if (withNote && (!this.options.exact || this.entryNotes + extra <= NOTES_RESERVE / 2)) {

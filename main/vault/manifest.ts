@@ -3,6 +3,7 @@
 // JSON Lines: a head line, one line per archive member in archive order (path, type, size, mode, mtime,
 // link target, SHA-256 of the content), an end line. Written as the archive is written and checked as
 // it is read, so neither side needs the whole archive at once.
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { FileNote } from './notes.js';
 
@@ -34,10 +35,6 @@ export interface ManifestHead {
   version: 1;
   created: string;
   units: string[];
-}
-
-function isUtf8(bytes: Buffer): boolean {
-  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
 }
 
 /** Names go in as text when they are UTF-8, as base64 bytes when not: JSON cannot hold raw bytes. */
