@@ -94,8 +94,13 @@ export async function writeArchive(
     );
     const tar = new TarWriter(target.sink, target.pool);
     const writer = new ArchiveWriter(plan, tar, manifestFile, notes, { ...options, exact: target.exact });
-    const sha256 = await writer.write();
-    return { ...writer.progress, bytes: tar.bytes, sha256, notes };
+    try {
+      const sha256 = await writer.write();
+      return { ...writer.progress, bytes: tar.bytes, sha256, notes };
+    } catch (err) {
+      await tar.abandon();
+      throw err;
+    }
   } finally {
     await manifestFile?.close().catch(() => {});
     await rm(`${scratch}.manifest.part`, { force: true });

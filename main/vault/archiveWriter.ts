@@ -15,6 +15,8 @@ import { BLOCK, encodeHeader, TypeFlag } from './tar/header.js';
 import type { TarWriter } from './tar/TarWriter.js';
 
 const FOLLOW_NOTHING = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** Files up to this size are read at once (archiveFile.ts). */
+const ONE_READ = 64 << 10;
 
 export interface WriteOptions {
   signal?: AbortSignal | undefined;
@@ -143,21 +145,23 @@ export class ArchiveWriter {
       return missing(reasonOf(err));
     }
     let stored;
-    let after: BigIntStats;
+    let now: BigIntStats;
     try {
-      if (!fstatSync(fd, { bigint: true }).isFile()) return missing('it was replaced while the backup ran');
+      now = fstatSync(fd, { bigint: true });
+      if (!now.isFile()) return missing('it was replaced while the backup ran');
       stored = await storeFile(this.writer, e, entryHeader(e, arch, 'file'), fd, {
         signal: this.options.signal,
         onChunk: () => this.report(),
       });
-      after = fstatSync(fd, { bigint: true });
+      // A small file is read at once: as it was just before; a longer read is looked at again after.
+      if (e.size > ONE_READ) now = fstatSync(fd, { bigint: true });
     } finally {
       closeSync(fd);
     }
     let note: string | undefined;
     if (stored.shrankBy > 0)
       note = `it shrank by ${stored.shrankBy} bytes while it was read; the backup holds zeros there`;
-    else if (after.mtimeNs !== e.mtimeNs || Number(after.size) !== e.size)
+    else if (now.mtimeNs !== e.mtimeNs || Number(now.size) !== e.size)
       note = 'it changed while it was read; the backup may hold a mix of old and new';
     if (note) this.notes.change(shown(), note);
     const withNote = note ? manifestLine(e, arch, { kind: 'file', sha256: stored.sha256, note }) : undefined;

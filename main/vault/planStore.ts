@@ -67,9 +67,10 @@ function decode(buf: Buffer): PlannedEntry {
   const size = buf.readDoubleLE((at += 8));
   const bytes = buf.readDoubleLE((at += 8));
   const relLength = buf.readUInt32LE((at += 8));
-  const rel = Buffer.from(buf.subarray((at += 4), (at += relLength)));
+  // Views, not copies: every chunk read back is a buffer of its own (entries()).
+  const rel = buf.subarray((at += 4), (at += relLength));
   const linkLength = buf.readUInt32LE(at);
-  const link = linkLength > 0 ? Buffer.from(buf.subarray((at += 4), (at += linkLength))) : undefined;
+  const link = linkLength > 0 ? buf.subarray((at += 4), (at += linkLength)) : undefined;
   if (!link) at += 4;
   const count = buf.readUInt32LE(at);
   at += 4;
@@ -111,8 +112,8 @@ export class PlanStore {
     this.flush();
     let position = 0;
     let pending = Buffer.alloc(0);
-    const chunk = Buffer.allocUnsafe(BUFFER);
     for (;;) {
+      const chunk = Buffer.allocUnsafe(BUFFER);
       const read = readSync(this.fd, chunk, 0, chunk.length, position);
       if (read === 0) break;
       position += read;
@@ -124,8 +125,8 @@ export class PlanStore {
         yield decode(pending.subarray(at, at + length));
         at += length;
       }
-      // What is left belongs to the next record: keep a copy, the chunk is reused.
-      pending = Buffer.from(pending.subarray(at));
+      // What is left belongs to the next record.
+      pending = pending.subarray(at);
     }
     if (pending.length > 0) throw new Error('The backup plan is damaged');
   }

@@ -78,9 +78,18 @@ async function sniffed(source: AsyncIterable<Buffer>): Promise<{ gzip: boolean; 
 }
 
 export async function unpackArchive(options: UnpackOptions): Promise<UnpackResult> {
-  const { notes, signal } = options;
   const { gzip, chunks } = await sniffed(options.source);
   const reader = new TarReader(chunks);
+  try {
+    return await unpackFrom(reader, gzip, options);
+  } catch (err) {
+    await reader.abandon();
+    throw err;
+  }
+}
+
+async function unpackFrom(reader: TarReader, gzip: boolean, options: UnpackOptions): Promise<UnpackResult> {
+  const { notes, signal } = options;
   // The archive's checksum vouches for every byte: hashing each file again would only repeat it.
   const hashFiles = gzip || !options.checksum;
   const units = new Map<string, StagedUnit>();

@@ -1,8 +1,8 @@
-// Writes a tar stream through a buffer into any sink (a file, an upload), hashing every byte, so the
-// archive's own SHA-256 is known the moment its last block is written.
-import { createHash } from 'node:crypto';
+// Writes a tar stream through a buffer into any sink (a file, an upload), hashing every byte (on a
+// thread of its own: offThreadHash.ts), so the archive's own SHA-256 is known once its last block is out.
 import { BufferPool, POOLED_SIZE } from './bufferPool.js';
-import { BLOCK, padding } from './header.js';
+import { BLOCK } from './header.js';
+import { OffThreadHash } from './offThreadHash.js';
 
 /** Takes a chunk; it may keep it (and send it later): the writer never touches a chunk it gave away. */
 export type Sink = (chunk: Buffer) => Promise<void>;
@@ -14,7 +14,7 @@ const SMALL = 64 << 10;
 export class TarWriter {
   private buffer: Buffer;
   private used = 0;
-  private readonly hash = createHash('sha256');
+  private readonly hash = new OffThreadHash();
   /** Bytes written so far, including what is still buffered. */
   bytes = 0;
 
@@ -31,21 +31,34 @@ export class TarWriter {
    * so the caller must not change it afterwards.
    */
   async write(data: Buffer): Promise<void> {
-    this.bytes += data.length;
-    this.hash.update(data);
     if (data.length >= BUFFER_SIZE) {
       await this.flush();
+      this.bytes += data.length;
+      this.hash.update(data);
       await this.sink(data);
       return;
     }
     if (this.used + data.length > BUFFER_SIZE) await this.flush();
     data.copy(this.buffer, this.used);
     this.used += data.length;
+    this.bytes += data.length;
+  }
+
+  /** `n` zero bytes. */
+  async zeros(n: number): Promise<void> {
+    for (let left = n; left > 0;) {
+      if (this.used === BUFFER_SIZE) await this.flush();
+      const part = Math.min(left, BUFFER_SIZE - this.used);
+      this.buffer.fill(0, this.used, this.used + part);
+      this.used += part;
+      this.bytes += part;
+      left -= part;
+    }
   }
 
   /** Zeros up to the next block boundary, after an entry's data. */
-  async pad(size: number): Promise<void> {
-    if (size % BLOCK !== 0) await this.write(padding(size));
+  pad(size: number): Promise<void> {
+    return this.zeros((BLOCK - (size % BLOCK)) % BLOCK);
   }
 
   /**
@@ -59,7 +72,6 @@ export class TarWriter {
 
   /** `n` bytes of the room were filled. */
   commit(n: number): void {
-    this.hash.update(this.buffer.subarray(this.used, this.used + n));
     this.used += n;
     this.bytes += n;
   }
@@ -67,10 +79,16 @@ export class TarWriter {
   async flush(): Promise<void> {
     if (this.used === 0) return;
     let chunk = this.buffer.subarray(0, this.used);
-    // The sink keeps what it was given: a small chunk goes as a copy, a large one takes the buffer along.
+    // The sink keeps what it was given: a small chunk goes as a copy, a large one takes the buffer along
+    // (back in the pool once it is both sent and hashed).
     if (this.used <= SMALL) chunk = Buffer.from(chunk);
-    else this.buffer = this.pool.take();
+    else {
+      this.pool.lend(chunk, 2);
+      this.buffer = this.pool.take();
+    }
     this.used = 0;
+    const sent = chunk;
+    this.hash.update(chunk, () => this.pool.give(sent));
     await this.sink(chunk);
   }
 
@@ -79,9 +97,13 @@ export class TarWriter {
    * have that size (tar readers stop at the marker); returns the archive's SHA-256.
    */
   async end(total = 0): Promise<string> {
-    await this.write(Buffer.alloc(2 * BLOCK));
-    while (this.bytes < total) await this.write(Buffer.alloc(Math.min(BUFFER_SIZE - 1, total - this.bytes)));
+    await this.zeros(Math.max(2 * BLOCK, total - this.bytes));
     await this.flush();
-    return this.hash.digest('hex');
+    return this.hash.digest();
+  }
+
+  /** Stops the hashing thread of an archive that will not be finished. */
+  async abandon(): Promise<void> {
+    await this.hash.close();
   }
 }
