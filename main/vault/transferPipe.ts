@@ -27,7 +27,7 @@ export interface TransferPipe extends AsyncIterable<Buffer> {
 }
 
 /** Bytes a pipe holds before a sender waits. */
-const HIGH_WATER = 4 << 20;
+const HIGH_WATER = 1 << 20;
 
 class ChunkQueue {
   private chunks: Buffer[] = [];

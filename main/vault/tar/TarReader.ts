@@ -64,6 +64,7 @@ export class TarReader {
       else if (next.value.length > 0) {
         this.hash.update(next.value);
         this.pending.push(next.value);
+        await this.hash.ready();
         this.pendingBytes += next.value.length;
       }
     }

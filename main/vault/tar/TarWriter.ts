@@ -36,6 +36,7 @@ export class TarWriter {
       this.bytes += data.length;
       this.hash.update(data);
       await this.sink(data);
+      await this.hash.ready();
       return;
     }
     if (this.used + data.length > BUFFER_SIZE) await this.flush();
@@ -90,6 +91,7 @@ export class TarWriter {
     const sent = chunk;
     this.hash.update(chunk, () => this.pool.give(sent));
     await this.sink(chunk);
+    await this.hash.ready();
   }
 
   /**

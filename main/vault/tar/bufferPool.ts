@@ -4,7 +4,7 @@
 
 /** The size of every buffer; chunks the writer sends are these buffers, or copies of small parts. */
 export const POOLED_SIZE = 1 << 20;
-const KEPT = 16;
+const KEPT = 8;
 
 export class BufferPool {
   private readonly free: Buffer[] = [];

@@ -22,14 +22,18 @@ const orphans = new FinalizationRegistry<Worker>((worker) => void worker.termina
 
 /** Chunks not on shared memory are gathered into buffers of this size before they are sent. */
 const STAGE = 1 << 20;
+/** Bytes sent and not yet hashed before `ready()` makes the sender wait: memory stays bounded. */
+const IN_FLIGHT = 4 << 20;
 
 export class OffThreadHash {
   private readonly worker = new Worker(WORKER, { eval: true });
-  private readonly waiting = new Map<number, () => void>();
+  private readonly waiting = new Map<number, { length: number; hashed: (() => void) | undefined }>();
   private next = 0;
   private staging: Buffer | undefined;
   private staged = 0;
   private readonly spare: Buffer[] = [];
+  private inFlight = 0;
+  private readyWaiters: Array<() => void> = [];
   private digested: ((digest: string) => void) | undefined;
   private failure: Error | undefined;
 
@@ -39,13 +43,18 @@ export class OffThreadHash {
     orphans.register(this, this.worker, this);
     this.worker.on('message', (reply: Reply) => {
       if ('digest' in reply) return this.digested?.(reply.digest);
-      const done = this.waiting.get(reply.hashed);
+      const sent = this.waiting.get(reply.hashed);
       this.waiting.delete(reply.hashed);
-      done?.();
+      if (sent) {
+        this.inFlight -= sent.length;
+        sent.hashed?.();
+      }
+      if (this.inFlight < IN_FLIGHT) for (const wake of this.readyWaiters.splice(0)) wake();
     });
     this.worker.on('error', (err) => {
       this.failure = err;
       this.digested?.('');
+      for (const wake of this.readyWaiters.splice(0)) wake();
     });
   }
 
@@ -81,8 +90,15 @@ export class OffThreadHash {
   private send(view: Buffer, hashed?: () => void): void {
     if (view.length === 0) return void hashed?.();
     const id = this.next++;
-    if (hashed) this.waiting.set(id, hashed);
+    this.waiting.set(id, { length: view.length, hashed });
+    this.inFlight += view.length;
     this.worker.postMessage({ id, memory: view.buffer, offset: view.byteOffset, length: view.length });
+  }
+
+  /** Resolves once the thread is not too far behind (a sender waits here between chunks). */
+  ready(): Promise<void> {
+    if (this.inFlight < IN_FLIGHT || this.failure) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   /** The SHA-256 of everything given, once the thread has hashed it all; the thread then ends. */
