@@ -234,6 +234,8 @@ async function main(): Promise<void> {
     await bus.stop();
     await apache.stop();
     rmSync(work, { recursive: true, force: true });
+    // The server's folder holds a copy of every backup made: gigabytes.
+    rmSync(path.dirname(apache.root), { recursive: true, force: true });
   }
   printReport(rows, cpu, { load, loadAfter: os.loadavg() });
 }
