@@ -219,6 +219,7 @@ export class Vault extends CloudArchives {
         ...this.restoreRequest(op),
         source: reader.body(),
         ...(head.sha256 ? { checksum: head.sha256 } : {}),
+        ...(head.size !== undefined ? { size: head.size } : {}),
         whole,
       });
     })();

@@ -92,7 +92,7 @@ export async function writeArchive(
       plan.totalBytes,
       resolved.map((u) => u.name),
     );
-    const tar = new TarWriter(target.sink, target.pool);
+    const tar = new TarWriter(target.sink, target.pool, plan.totalBytes);
     const writer = new ArchiveWriter(plan, tar, manifestFile, notes, { ...options, exact: target.exact });
     try {
       const sha256 = await writer.write();

@@ -1,14 +1,14 @@
 // What goes through a stream endpoint (streamEndpoints.ts) between the vault and this app's plugins:
 // a head line, the archive's bytes, and for a backup a tail line with its SHA-256.
 //   backup (vault → plugin):  "SFBACKUP-ARCHIVE 1 <size> <file name>\n" <size bytes> "SHA256 <hex>\n"
-//   restore (plugin → vault): "SFBACKUP-RESTORE 1 <sha256 or -> <file name>\n" <bytes until the end>
+//   restore (plugin → vault): "SFBACKUP-RESTORE 1 <sha256 or -> <size or -> <file name>\n" <bytes until the end>
 
 import { StreamClosedError } from './transferPipe.js';
 import { TruncatedArchiveError } from './tar/TarReader.js';
 
 const BACKUP_HEAD = /^SFBACKUP-ARCHIVE 1 (\d{1,16}) (sailfish_backup_[^/\s]{1,200})$/;
 const BACKUP_TAIL = /^SHA256 ([0-9a-f]{64})$/;
-const RESTORE_HEAD = /^SFBACKUP-RESTORE 1 ([0-9a-f]{64}|-) ([^/\s]{1,255})$/;
+const RESTORE_HEAD = /^SFBACKUP-RESTORE 1 ([0-9a-f]{64}|-) (\d{1,16}|-) ([^/\s]{1,255})$/;
 const MAX_LINE = 512;
 
 export function backupHead(size: number, name: string): Buffer {
@@ -19,8 +19,8 @@ export function backupTail(sha256: string): Buffer {
   return Buffer.from(`SHA256 ${sha256}\n`);
 }
 
-export function restoreHead(sha256: string | undefined, name: string): Buffer {
-  return Buffer.from(`SFBACKUP-RESTORE 1 ${sha256 ?? '-'} ${name}\n`);
+export function restoreHead(sha256: string | undefined, size: number | undefined, name: string): Buffer {
+  return Buffer.from(`SFBACKUP-RESTORE 1 ${sha256 ?? '-'} ${size ?? '-'} ${name}\n`);
 }
 
 /** Reads a framed stream: lines and a body, in order. */
@@ -97,10 +97,12 @@ export function parseBackupTail(line: string | undefined): string | undefined {
   return BACKUP_TAIL.exec(line ?? '')?.[1];
 }
 
-export function parseRestoreHead(line: string | undefined): { sha256?: string; name: string } | undefined {
+export function parseRestoreHead(
+  line: string | undefined,
+): { sha256?: string; size?: number; name: string } | undefined {
   const m = RESTORE_HEAD.exec(line ?? '');
   if (!m) return undefined;
-  return { ...(m[1] !== '-' ? { sha256: m[1]! } : {}), name: m[2]! };
+  return { ...(m[1] !== '-' ? { sha256: m[1]! } : {}), ...(m[2] !== '-' ? { size: Number(m[2]) } : {}), name: m[3]! };
 }
 
 /** Whether an error only says the stream stopped early: the other side's own outcome says why. */

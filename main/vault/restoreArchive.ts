@@ -31,6 +31,8 @@ export interface RestorePlan {
   source?: AsyncIterable<Buffer>;
   /** With `source`: the archive's SHA-256 as recorded when it was made, if it was. */
   checksum?: string;
+  /** With `source`: its length, when known. */
+  size?: number;
   /** With `source`: settled when the source is known to be whole; files change only after it resolves. */
   whole?: Promise<void>;
   /** The folder each unit goes to, or undefined when this computer has none for it. */
@@ -255,8 +257,10 @@ export async function restoreArchive(plan: RestorePlan): Promise<RestoreOutcome>
   const restore = new Restore(plan, excluded, excludedReal);
   try {
     const checksum = plan.source ? plan.checksum : await readChecksum(plan.archive);
+    const size = plan.source ? plan.size : (await stat(plan.archive).catch(() => undefined))?.size;
     const result = await unpackArchive({
       source: plan.source ?? fileChunks(plan.archive),
+      ...(size !== undefined ? { size } : {}),
       stageFor: (unit) => restore.stageFor(unit),
       ...(checksum ? { checksum } : {}),
       signal: plan.signal,

@@ -20,6 +20,8 @@ import { ManifestCheck, VerificationError, type MemberRecord } from './verifyMan
 export interface UnpackOptions {
   /** The archive's bytes, plain or gzip-compressed. */
   source: AsyncIterable<Buffer>;
+  /** Their length, when known. */
+  size?: number;
   /** The staging of a unit, made on first sight; throws for a unit this restore has no place for. */
   stageFor(unit: string): Promise<StagedUnit>;
   /** The archive's SHA-256 as recorded beside it, when it was. */
@@ -79,7 +81,7 @@ async function sniffed(source: AsyncIterable<Buffer>): Promise<{ gzip: boolean; 
 
 export async function unpackArchive(options: UnpackOptions): Promise<UnpackResult> {
   const { gzip, chunks } = await sniffed(options.source);
-  const reader = new TarReader(chunks);
+  const reader = new TarReader(chunks, gzip ? undefined : options.size);
   try {
     return await unpackFrom(reader, gzip, options);
   } catch (err) {

@@ -99,7 +99,7 @@ async function removeAbandonedUploads(connection: WebDavConnection, folder: stri
     for (const entry of (await connection.list(folder, signal)) ?? [])
       if (isAbandonedUpload(entry.name, entry.modified)) await connection.remove(`${folder}/${entry.name}`, signal);
   } catch (err) {
-    if (signal.aborted || (err instanceof BackupError && err.kind !== 'other' && err.kind !== 'locked')) throw err;
+    if (signal.aborted) throw err;
   }
 }
 
@@ -116,7 +116,9 @@ export class BackupPlugin implements ClientPlugin {
     try {
       // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
       await connection.ensureFolder(deviceFolder, ctx.signal);
-      await removeAbandonedUploads(connection, deviceFolder, ctx.signal);
+      // Housekeeping, alongside the backup: a folder of thousands of backups takes a while to list.
+      const housekeeping = removeAbandonedUploads(connection, deviceFolder, ctx.signal);
+      housekeeping.catch(() => {}); // awaited below: a backup that fails first must not leave it unhandled
       archive = await archiveFromVault(this.env, account.id, ctx.profile.name, ctx.signal);
       tempName = partialUploadName(archive.name);
       tempRemote = `${deviceFolder}/${tempName}`;
@@ -125,6 +127,7 @@ export class BackupPlugin implements ClientPlugin {
         ctx.transfer({ direction: 'upload', done, total }),
       );
       const sha256 = await archive.sha256();
+      await housekeeping;
       // The vault has said all it will about the archive: what it left out goes into the results log.
       const warnings = (await this.env.vault.state()).warnings;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');

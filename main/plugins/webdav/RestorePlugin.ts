@@ -78,7 +78,7 @@ export class RestorePlugin implements ClientPlugin {
               : undefined;
           if (vault) {
             streamed = true;
-            return this.stream(body, vault, sha256, name, ctx.signal);
+            return this.stream(body, vault, sha256, total, name, ctx.signal);
           }
           await pipeline(body, createWriteStream(temp, { mode: 0o600, highWaterMark: 1 << 20 }));
           if (sha256) await writeFile(checksumFileOf(target), `${sha256}  ${name}\n`, { mode: 0o600 });
@@ -125,13 +125,14 @@ export class RestorePlugin implements ClientPlugin {
     body: AsyncIterable<Buffer>,
     vault: TransferPipe,
     sha256: string | undefined,
+    size: number | undefined,
     name: string,
     signal: AbortSignal,
   ): Promise<void> {
     const close = () => vault.close();
     signal.addEventListener('abort', close, { once: true });
     try {
-      await vault.send(restoreHead(sha256, name));
+      await vault.send(restoreHead(sha256, size, name));
       for await (const chunk of body) await vault.send(chunk);
       await vault.finish();
     } catch (err) {

@@ -2,7 +2,7 @@
 // own forms (long names, old and pax sparse files). An archive must end with its end-of-archive
 // marker; one that stops early (a cut download) is an error, never a shorter restore.
 import { BLOCK, TypeFlag, decodeHeader, isZeroBlock, parsePaxRecords } from './header.js';
-import { OffThreadHash } from './offThreadHash.js';
+import { archiveHash, type ArchiveHash } from './offThreadHash.js';
 import { parseSparseMap, readOldGnuSparse, type SparseRegion } from './sparse.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -45,16 +45,18 @@ export class TarReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private ended = false;
-  /** Every byte of the stream, in order, as it arrives (on a thread of its own). */
-  private readonly hash = new OffThreadHash();
+  /** Every byte of the stream, in order, as it arrives (a large archive's on a thread of its own). */
+  private readonly hash: ArchiveHash;
   /** Bytes of the current entry's data not yet read, and the padding after them. */
   private remaining = 0;
   private pad = 0;
   private current: TarEntry | undefined;
   position = 0;
 
-  constructor(source: AsyncIterable<Buffer>) {
+  /** `size`: the archive's length, when known. */
+  constructor(source: AsyncIterable<Buffer>, size?: number) {
     this.source = source[Symbol.asyncIterator]();
+    this.hash = archiveHash(size);
   }
 
   private async fill(min: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // thread of its own: offThreadHash.ts), so the archive's own SHA-256 is known once its last block is out.
 import { BufferPool, POOLED_SIZE } from './bufferPool.js';
 import { BLOCK } from './header.js';
-import { OffThreadHash } from './offThreadHash.js';
+import { archiveHash } from './offThreadHash.js';
 
 /** Takes a chunk; it may keep it (and send it later): the writer never touches a chunk it gave away. */
 export type Sink = (chunk: Buffer) => Promise<void>;
@@ -14,16 +14,21 @@ const SMALL = 64 << 10;
 export class TarWriter {
   private buffer: Buffer;
   private used = 0;
-  private readonly hash = new OffThreadHash();
+  private readonly hash;
   /** Bytes written so far, including what is still buffered. */
   bytes = 0;
 
-  /** The sink may give the chunks it was sent back to `pool` once it is done with them. */
+  /**
+   * The sink may give the chunks it was sent back to `pool` once it is done with them; `size` is what
+   * the archive is expected to take (a large one is hashed on a thread of its own).
+   */
   constructor(
     private readonly sink: Sink,
     private readonly pool = new BufferPool(),
+    size?: number,
   ) {
     this.buffer = pool.take();
+    this.hash = archiveHash(size);
   }
 
   /**

@@ -1,6 +1,7 @@
 // An archive's SHA-256 computed on a thread of its own: hashing every byte is the largest piece of work
 // of a backup or a restore after the copying itself, and the machine has a second core for it. Chunks
 // on shared memory go to the thread as they are; others are copied onto some first.
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 // CommonJS, evaluated as is: no file to find next to the bundle, nothing for a test runner to transform.
@@ -25,7 +26,44 @@ const STAGE = 1 << 20;
 /** Bytes sent and not yet hashed before `ready()` makes the sender wait: memory stays bounded. */
 const IN_FLIGHT = 4 << 20;
 
-export class OffThreadHash {
+/** What an archive is hashed with, on this thread or on another. */
+export interface ArchiveHash {
+  update(chunk: Buffer, hashed?: () => void): void;
+  ready(): Promise<void>;
+  digest(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Below this size a thread costs more to start than hashing here takes (tens of milliseconds). */
+const OFF_THREAD_FROM = 16 << 20;
+
+/** The hash for an archive of about `size` bytes (undefined when not known: assumed large). */
+export function archiveHash(size: number | undefined): ArchiveHash {
+  return size !== undefined && size < OFF_THREAD_FROM ? new InThreadHash() : new OffThreadHash();
+}
+
+class InThreadHash implements ArchiveHash {
+  private readonly hash = createHash('sha256');
+
+  update(chunk: Buffer, hashed?: () => void): void {
+    this.hash.update(chunk);
+    hashed?.();
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  digest(): Promise<string> {
+    return Promise.resolve(this.hash.digest('hex'));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export class OffThreadHash implements ArchiveHash {
   private readonly worker = new Worker(WORKER, { eval: true });
   private readonly waiting = new Map<number, { length: number; hashed: (() => void) | undefined }>();
   private next = 0;
