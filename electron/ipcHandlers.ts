@@ -1,9 +1,8 @@
 // The one place that registers IPC handlers: a handler per contract channel, each checking its sender
 // and validating its arguments before the bridge runs anything.
 import type { IpcMainInvokeEvent } from 'electron';
-import type { SettingsBridge } from '../main/bridge/SettingsBridge.js';
 import { calls, type CallName } from '../main/ipc/contract.js';
-import { dispatchCall, type CallOutcome } from '../main/ipc/dispatch.js';
+import { dispatchCall, type CallOutcome, type UiBridge } from '../main/ipc/dispatch.js';
 
 export const CALL_PREFIX = 'sfb:call:';
 export const EVENT_CHANNEL = 'sfb:event';
@@ -16,7 +15,7 @@ export interface IpcMainLike {
 
 export function registerIpcHandlers(
   ipc: IpcMainLike,
-  bridge: SettingsBridge,
+  bridge: UiBridge,
   isTrusted: (event: IpcMainInvokeEvent) => boolean,
 ): () => void {
   const names = Object.keys(calls) as CallName[];

@@ -1,12 +1,15 @@
 // The Electron shell: one window, the engine (or a daemon already on the bus) behind the IPC contract.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { BridgeRouter } from '../main/bridge/BridgeRouter.js';
 import { SettingsBridge } from '../main/bridge/SettingsBridge.js';
+import { DeviceStore } from '../main/device/DeviceStore.js';
 import { resolvePaths } from '../main/paths.js';
 import { DaemonSession } from '../main/session.js';
 import { openStores } from '../main/stores.js';
 import { CONTENT_SECURITY_POLICY } from '../main/web/csp.js';
+import { BrowserWindow as ChromiumWindow } from '../main/web/browserWindow.js';
 import { EVENT_CHANNEL, registerIpcHandlers } from './ipcHandlers.js';
 import { isTrustedSender, mainWindowOptions } from './windowOptions.js';
 
@@ -29,7 +32,25 @@ async function start(): Promise<void> {
   await app.whenReady();
   const stores = openStores(resolvePaths({ env: process.env }), process.env);
   const daemon = await DaemonSession.open(stores, process.env, (text) => console.log(text));
-  const bridge = await SettingsBridge.attach(stores, daemon);
+  // The dialog's parent: the window made below.
+  const shown: { window?: BrowserWindow } = {};
+  const local = await SettingsBridge.attach(stores, daemon, {
+    env: process.env,
+    note: (text) => console.log(text),
+    // The system's own folder dialog, over the app's window.
+    pickFolder: async ({ title, start }) => {
+      if (!shown.window) return null;
+      const result = await dialog.showOpenDialog(shown.window, {
+        title,
+        properties: ['openDirectory', 'createDirectory'],
+        ...(start ? { defaultPath: start } : {}),
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    // The demo is served over loopback: it opens in a browser window of its own (this one stays the app's).
+    openUrl: (url) => ChromiumWindow.open(url, process.env) !== undefined,
+  });
+  const bridge = new BridgeRouter(local, DeviceStore.inDataDir(stores.paths.dataDir), process.env);
   // The page asks for no permission (camera, notifications, …): every request is refused.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -45,6 +66,7 @@ async function start(): Promise<void> {
       disableBlinkFeatures: 'Auxclick',
     },
   });
+  shown.window = window;
   window.webContents.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -55,12 +77,14 @@ async function start(): Promise<void> {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { name, payload });
   });
   window.once('ready-to-show', () => window.show());
-  await window.loadFile(pageFile);
+  // The Backup page first: on a new computer it can back up at once, with no account.
+  await window.loadFile(pageFile, { hash: '/backup' });
   app.on('window-all-closed', () => {
     offEvents();
     unregister();
     void bridge
       .close()
+      .then(() => local.close())
       .then(() => daemon.close())
       .finally(() => {
         stores.close();

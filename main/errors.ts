@@ -35,6 +35,8 @@ export const FAILURE_KINDS = [
   'busy',
   /** The user cancelled. */
   'cancelled',
+  /** A restore needs a folder chosen to restore into: the backup's folders have no place here. */
+  'needs-folder',
   /** Anything else; the message says what. */
   'other',
 ] as const;

@@ -1,6 +1,6 @@
 // Operations the CLI and the UI share on top of a daemon session.
 import { SyncStatus } from './buteo/codes.js';
-import type { DaemonSession } from './session.js';
+import type { ServiceSession } from './serviceSession.js';
 import type { Stores } from './stores.js';
 import { backupFileDate } from './vault/progressText.js';
 import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccounts.js';
@@ -18,7 +18,7 @@ export interface ProfileRun {
 const inFlight = new Set<number>([SyncStatus.Queued, SyncStatus.Started, SyncStatus.Progress, SyncStatus.Stopping]);
 
 /** Starts a profile (or joins its running sync) and resolves with its final status. */
-export async function runProfileToEnd(session: DaemonSession, profile: string): Promise<ProfileRun> {
+export async function runProfileToEnd(session: ServiceSession, profile: string): Promise<ProfileRun> {
   let resolve!: (run: ProfileRun) => void;
   const done = new Promise<ProfileRun>((r) => (resolve = r));
   const off = await session.msyncd.onSyncStatus((e) => {
@@ -71,12 +71,16 @@ export interface CloudBackup {
  * Lists the account's backups as the Backup page does: listCloudBackups(id, true) on the backup
  * service, answered by listCloudBackupsFinished. Newest first. A failure carries the sync daemon's cause.
  */
-export async function listCloudBackups(
-  session: DaemonSession,
-  stores: Stores,
+export function listCloudBackups(session: ServiceSession, stores: Stores, accountId: number): Promise<CloudBackup[]> {
+  return listCloudBackupsWith(session, ensureAccountProfiles(stores, accountId).BackupQuery.name, accountId);
+}
+
+/** listCloudBackups where the account's BackupQuery profile is already known (on a device, from its msyncd). */
+export async function listCloudBackupsWith(
+  session: ServiceSession,
+  query: string,
   accountId: number,
 ): Promise<CloudBackup[]> {
-  const query = ensureAccountProfiles(stores, accountId).BackupQuery.name;
   let failure: ProfileRun | undefined;
   const off = await session.msyncd.onSyncStatus((e) => {
     if (e.profile === query && !inFlight.has(e.status) && e.status !== SyncStatus.Done)

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import type { SettingsApi } from '../main/ipc/contract';
 import { ApiContext } from './ApiContext';
+import { ConnectionBar } from './components/ConnectionBar';
+import { DeviceProvider, useDeviceState } from './DeviceContext';
 import { routeFromHash, routeToHash, type Route } from './navigation';
 import { AccountEditorPage } from './pages/accounts/AccountEditorPage';
 import { AccountsPage } from './pages/accounts/AccountsPage';
@@ -45,7 +47,17 @@ export function App({ api }: { api: SettingsApi }) {
     case 'restore':
       page = (
         <RestoreConfirmPage
-          accountId={route.accountId}
+          source={{ kind: 'cloud', accountId: route.accountId }}
+          file={route.file}
+          navigate={navigate}
+          onBack={() => navigate({ page: 'backup' })}
+        />
+      );
+      break;
+    case 'restoreFile':
+      page = (
+        <RestoreConfirmPage
+          source={{ kind: 'folder', folder: route.folder }}
           file={route.file}
           navigate={navigate}
           onBack={() => navigate({ page: 'backup' })}
@@ -64,5 +76,26 @@ export function App({ api }: { api: SettingsApi }) {
     default:
       page = <SettingsHome navigate={navigate} />;
   }
-  return <ApiContext.Provider value={api}>{page}</ApiContext.Provider>;
+  return (
+    <ApiContext.Provider value={api}>
+      <DeviceProvider>
+        <OnChosenDevice>{page}</OnChosenDevice>
+      </DeviceProvider>
+    </ApiContext.Provider>
+  );
+}
+
+/** A page starts afresh when the device it acts on changes; the connection is shown above it. */
+function OnChosenDevice({ children }: { children: ReactNode }) {
+  const { device } = useDeviceState();
+  return (
+    <>
+      {device && (
+        <aside aria-label="Connection">
+          <ConnectionBar />
+        </aside>
+      )}
+      <Fragment key={device?.id ?? 'this computer'}>{children}</Fragment>
+    </>
+  );
 }

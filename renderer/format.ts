@@ -15,3 +15,16 @@ export function backupDate(iso: string | null, now = new Date()): string {
 export const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 export const resultWords = ['Success', 'Failed', 'Cancelled'];
+
+/** A size as Sailfish's Format.formatFileSize writes it: "112.8 GB", "640 kB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}

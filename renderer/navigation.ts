@@ -9,6 +9,8 @@ export type Route =
   | { page: 'accounts' }
   | { page: 'account'; accountId: number | null; provider?: string; focus?: ProblemField }
   | { page: 'restore'; accountId: number; file: string }
+  /** A backup file on a drive or in a folder. */
+  | { page: 'restoreFile'; folder: string; file: string }
   | { page: 'profiles'; profile?: string };
 
 export function routeToHash(route: Route): string {
@@ -21,6 +23,8 @@ export function routeToHash(route: Route): string {
         : `#/accounts/${route.accountId}${route.focus ? `/${route.focus}` : ''}`;
     case 'restore':
       return `#/backup/restore/${route.accountId}/${encodeURIComponent(route.file)}`;
+    case 'restoreFile':
+      return `#/backup/restore-file/${encodeURIComponent(route.folder)}/${encodeURIComponent(route.file)}`;
     case 'profiles':
       return route.profile ? `#/profiles/${encodeURIComponent(route.profile)}` : '#/profiles';
     default:
@@ -33,6 +37,8 @@ export function routeFromHash(hash: string): Route {
   const [first, second, third, fourth] = parts;
   if (first === 'backup' && second === 'restore' && third && fourth)
     return { page: 'restore', accountId: Number(third), file: fourth };
+  if (first === 'backup' && second === 'restore-file' && third?.startsWith('/') && fourth)
+    return { page: 'restoreFile', folder: third, file: fourth };
   if (first === 'backup') return { page: 'backup' };
   if (first === 'accounts' && second === 'new')
     return { page: 'account', accountId: null, ...(third ? { provider: third } : {}) };

@@ -136,6 +136,8 @@ export function explain(problem: Problem, account?: AccountFacts): Explained {
       return { cause: 'Another backup or restore is running.', fix: 'Wait until it has finished.' };
     case 'cancelled':
       return { cause: 'Cancelled.' };
+    case 'needs-folder':
+      return { cause: problem.message, fix: 'Choose a folder to restore into.' };
     default:
       return { cause: problem.message };
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine with Node 20+: the system programs the app and its tests use
-# (dbus-daemon, gdbus/dbus-send, ag-tool, rclone and Apache for WebDAV, python3-dbusmock standing in for
+# (dbus-daemon, gdbus/dbus-send, ag-tool, rclone and Apache for WebDAV, openssh-server for the test device that
+# the device-over-SSH tests run behind their own sshd, python3-dbusmock standing in for
 # NetworkManager and the notification server, systemd-analyze for the user unit), then the npm packages, then
 # the real Sailfish sync daemon and backup plugins the interoperability test runs (built once, cached in
 # ${REAL_BUTEO_HOME:-~/.cache/real-buteo}).
@@ -8,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 gnome-keyring chromium ca-certificates
-  python3-dbusmock systemd curl time)
+  python3-dbusmock systemd openssh-client openssh-server curl time)
 # The real upstream msyncd and Nextcloud backup plugins that test/interop runs against (test/peers/real-buteo).
 packages+=(g++ make pkg-config qtbase5-dev qtbase5-dev-tools qt5-qmake libqt5sql5-sqlite libaccounts-qt5-dev
   libsignon-qt5-dev libdbus-1-dev libglib2.0-dev dbus-daemon python3-gi)

@@ -30,5 +30,7 @@ if (binary) {
       .find((l) => /error|ENOTFOUND|failed/i.test(l))
       ?.trim() || 'it could not be downloaded';
   console.log(`Electron is not available here (${cause.slice(0, 120)}); opening the same UI in browser mode.`);
-  run(process.execPath, [path.join(root, 'bin', 'sfbackup.js'), 'ui', ...extra]);
+  // Straight to the Backup page, as the app's own window opens: it can back up at once, with no account.
+  const page = extra.includes('--page') ? [] : ['--page', 'backup'];
+  run(process.execPath, [path.join(root, 'bin', 'sfbackup.js'), 'ui', ...page, ...extra]);
 }

@@ -1,24 +1,25 @@
 // What the Settings UI can do, implemented on the stores and a daemon session. Electron's IPC and the
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import { ProfileChange } from '../buteo/ProfileManager.js';
-import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
   BackupPage,
   CallArgs,
   CallName,
   CallResult,
+  TargetCall,
   EventName,
   EventPayload,
   Problem,
-  ProfileSummary,
   ServiceStatusView,
   VaultStateView,
 } from '../ipc/contract.js';
 import { errorWithProblem, fieldForRun, problemOf } from '../signin/problems.js';
 import { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import { accountHandlers } from './accountHandlers.js';
+import { profileHandlers } from './profileHandlers.js';
 import { AccountSignIns } from './AccountSignIns.js';
 import { accountView } from './accountView.js';
 import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
@@ -27,8 +28,27 @@ import type { ServiceStatus } from '../service/serviceStatus.js';
 import type { DaemonSession } from '../session.js';
 import type { Stores } from '../stores.js';
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
+import { DriveMonitor } from '../targets/DriveMonitor.js';
+import { FolderTargets, folderTargetsFile, typedFolder } from '../targets/FolderTargets.js';
+import { demoHandlers, type DemoOptions } from './demoHandlers.js';
+import { targetHandlers, type PickFolder } from './targetHandlers.js';
 
-type Handlers = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
+export interface BridgeOptions {
+  /** The user's environment: home folder, system bus (drives), browser. */
+  env?: NodeJS.ProcessEnv;
+  /** Where one-line notices go (which source drives come from). */
+  note?: (text: string) => void;
+  /** The app's own folder dialog (Electron); browser mode has the page's folder browser instead. */
+  pickFolder?: PickFolder;
+  /** Opens an address in a window of its own (the demo's); false when it cannot. */
+  openUrl?: (url: string) => boolean;
+  /** This bridge serves `sfbackup demo`. */
+  demo?: DemoOptions;
+  /** Follow removable drives (default); tests of other things leave the system bus alone. */
+  drives?: boolean;
+}
+
+type Handlers = { [C in TargetCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
 const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
@@ -43,6 +63,8 @@ function kindOfVaultCode(code: string): FailureKind {
       return 'timeout';
     case 'Canceled':
       return 'cancelled';
+    case 'NeedsFolder':
+      return 'needs-folder';
     default:
       return 'other';
   }
@@ -64,17 +86,28 @@ export class SettingsBridge {
   /** Server paths of the backups last listed, by "<accountId>/<file name>". */
   private readonly listedPaths = new Map<string, string>();
 
+  private drives: DriveMonitor | undefined;
+  private readonly folders: FolderTargets;
+  private readonly env: NodeJS.ProcessEnv;
+
   private constructor(
     private readonly stores: Stores,
     private readonly session: DaemonSession,
+    private readonly options: BridgeOptions,
   ) {
     this.emitter.setMaxListeners(100);
     this.signIns = new AccountSignIns(new SignInStatusStore(stores.paths.signInStatusFile));
+    this.folders = new FolderTargets(folderTargetsFile(stores.paths.dataDir));
+    this.env = options.env ?? process.env;
   }
 
-  static async attach(stores: Stores, session: DaemonSession): Promise<SettingsBridge> {
-    const bridge = new SettingsBridge(stores, session);
+  static async attach(stores: Stores, session: DaemonSession, options: BridgeOptions = {}): Promise<SettingsBridge> {
+    const bridge = new SettingsBridge(stores, session, options);
     await bridge.subscribe();
+    if (options.drives !== false) {
+      bridge.drives = await DriveMonitor.start(bridge.env, options.note ?? (() => {}));
+      bridge.drives.on('change', () => bridge.emit('targets.changed', {}));
+    }
     return bridge;
   }
 
@@ -93,21 +126,28 @@ export class SettingsBridge {
     this.vaultState = await vault.state();
     this.deviceId = await vault.backupFileDeviceId();
     const now = () => new Date().toISOString();
-    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) =>
-      this.emit('vault.operation', { kind, accountId, status });
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) =>
-      this.emit('vault.operation', {
-        kind,
+    // The vault says a failure twice: cloud*Error with its cause, then cloud*StatusChanged "Error". The
+    // second says it again with the cause, so that a page keeping the last event keeps the cause too.
+    const failures = new Map<string, { error: string; problem: Problem }>();
+    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) => {
+      const failed = failures.get(`${kind}:${accountId}`);
+      failures.delete(`${kind}:${accountId}`);
+      this.emit('vault.operation', { kind, accountId, status, ...(status === 'Error' ? failed : {}) });
+    };
+    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) => {
+      const ownKind = kindOfVaultCode(code);
+      // A sign-in failure the run recorded says more about the server; a restore that needs a folder is no such thing.
+      const recorded =
+        ownKind === 'needs-folder' ? undefined : this.recordedProblem(accountId, this.operationStartedAt);
+      const problem: Problem = recorded ?? {
+        kind: ownKind,
+        message: error,
         accountId,
-        status: 'Error',
-        error,
-        problem: this.recordedProblem(accountId, this.operationStartedAt) ?? {
-          kind: kindOfVaultCode(code),
-          message: error,
-          accountId,
-          ...(fieldForRun(kindOfVaultCode(code)) ? { field: fieldForRun(kindOfVaultCode(code)) } : {}),
-        },
-      });
+        ...(fieldForRun(ownKind) ? { field: fieldForRun(ownKind) } : {}),
+      };
+      failures.set(`${kind}:${accountId}`, { error, problem });
+      this.emit('vault.operation', { kind, accountId, status: 'Error', error, problem });
+    };
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
         // A run started elsewhere (scheduled, the CLI) begins when the vault leaves a resting state.
@@ -120,6 +160,19 @@ export class SettingsBridge {
       await vault.onCloudBackupError(failure('backup')),
       await vault.onCloudRestoreStatusChanged(operation('restore')),
       await vault.onCloudRestoreError(failure('restore')),
+      await vault.onFileBackupStatusChanged((file, status) => {
+        const kind = this.vaultState.mode?.startsWith('restore') ? 'restore' : 'backup';
+        const error = status === 'Error' ? this.vaultState.error || 'The operation failed.' : undefined;
+        this.emit('vault.operation', {
+          kind,
+          accountId: 0,
+          file,
+          status,
+          ...(error
+            ? { error, problem: { kind: kindOfVaultCode(this.vaultState.errorCode ?? ''), message: error } }
+            : {}),
+        });
+      }),
       await msyncd.onSyncStatus((e) => this.emit('sync.status', { ...e, at: now() })),
       await msyncd.onTransferProgress((e) => this.emit('sync.transfer', { ...e, at: now() })),
       await msyncd.onProfileChanged((profile, change) => this.emit('profiles.changed', { profile, change })),
@@ -135,40 +188,11 @@ export class SettingsBridge {
   }
 
   async close(): Promise<void> {
+    await this.drives?.close();
+    await this.demo.close();
     this.signIns.close();
     for (const off of this.unsubscribers.splice(0)) await off();
     this.emitter.removeAllListeners();
-  }
-
-  private profileSummary(p: SyncProfile, running: string[]): ProfileSummary {
-    const last = this.stores.profiles.results(p.name).at(-1);
-    const schedule = p.schedule;
-    return {
-      name: p.name,
-      displayName: p.displayName,
-      accountId: p.accountId ?? null,
-      client: p.clientPlugin ?? null,
-      enabled: p.enabled,
-      schedule: schedule
-        ? {
-            enabled: schedule.enabled,
-            interval: schedule.interval,
-            days: schedule.days,
-            ...(schedule.time ? { time: schedule.time } : {}),
-          }
-        : null,
-      keys: p.keys(),
-      running: running.includes(p.name),
-      lastResult: last
-        ? {
-            time: last.time,
-            majorCode: last.majorCode,
-            minorCode: last.minorCode,
-            scheduled: last.scheduled,
-            ...(last.message ? { message: last.message } : {}),
-          }
-        : null,
-    };
   }
 
   private backupPage(): BackupPage {
@@ -193,8 +217,16 @@ export class SettingsBridge {
       vault: this.vaultState,
       units: this.stores.units.list(),
       deviceId: this.deviceId,
+      demo: this.options.demo ? { serverUrl: this.options.demo.serverUrl } : null,
     };
   }
+
+  private readonly demo = demoHandlers(() => ({
+    assetsDir: this.stores.paths.assetsDir,
+    env: this.env,
+    demo: this.options.demo,
+    openUrl: this.options.openUrl,
+  }));
 
   private readonly handlers: Handlers = {
     'providers.list': () =>
@@ -206,6 +238,18 @@ export class SettingsBridge {
       signIns: this.signIns,
       emit: (name, payload) => this.emit(name, payload),
     })),
+    ...targetHandlers(() => ({
+      stores: this.stores,
+      session: this.session,
+      drives: this.drives,
+      folders: this.folders,
+      env: this.env,
+      pickFolder: this.options.pickFolder,
+      operationStarting: () => (this.operationStartedAt = Date.now()),
+      emit: (name, payload) => this.emit(name, payload),
+    })),
+    'demo.start': () => this.demo.start(),
+    'demo.end': () => this.demo.end(),
     'backup.page': () => this.backupPage(),
     'backup.setAuto': (accountId, auto) => {
       if (accountId !== null) ensureAccountProfiles(this.stores, accountId);
@@ -249,35 +293,30 @@ export class SettingsBridge {
       await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);
       return null;
     },
-    'units.add': (folder) => this.stores.units.add(folder),
+    'backup.restoreInto': async (accountId, file, folder) => {
+      if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+        throw new InputError(`The folder ${folder} does not exist`);
+      ensureAccountProfiles(this.stores, accountId);
+      this.operationStartedAt = Date.now();
+      await this.session.vault.restoreFromCloud(
+        accountId,
+        this.listedPaths.get(`${accountId}/${file}`) ?? file,
+        folder,
+      );
+      return null;
+    },
+    'units.add': (folder) => this.stores.units.add(typedFolder(folder, this.env)),
+    'units.list': () => this.stores.units.list(),
     'units.remove': (folder) => {
       this.stores.units.remove(folder);
       return null;
     },
-    'profiles.list': async () => {
-      const running = await this.session.msyncd.runningSyncs();
-      return this.stores.profiles.list().map((p) => this.profileSummary(p, running));
-    },
-    'profiles.get': async (name) => {
-      const profile = this.stores.profiles.load(name);
-      if (!profile) throw new InputError(`No sync profile ${name}`);
-      const running = await this.session.msyncd.runningSyncs();
-      const log = this.stores.profiles.results(name).map((r) => ({
-        time: r.time,
-        majorCode: r.majorCode,
-        minorCode: r.minorCode,
-        scheduled: r.scheduled,
-        ...(r.message ? { message: r.message } : {}),
-      }));
-      return { summary: this.profileSummary(profile, running), xml: profile.toXml(), log };
-    },
-    'profiles.run': (name) => this.session.msyncd.startSync(name),
-    'profiles.abort': async (name) => {
-      await this.session.msyncd.abortSync(name);
-      return null;
-    },
+    ...profileHandlers(() => ({ stores: this.stores, session: this.session })),
     'service.status': async () => serviceView(await this.installer().status()),
-    'service.install': async () => serviceView(await this.installer().install()),
+    'service.install': async () => {
+      if (this.options.demo) throw new InputError('The demo is removed when it ends: it cannot run in the background.');
+      return serviceView(await this.installer().install());
+    },
   };
 
   /** The background service, asked about on the bus this window uses. */
@@ -288,7 +327,11 @@ export class SettingsBridge {
 
   /** Runs one call whose arguments the caller has already validated against the contract. */
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {
-    const handler = this.handlers[name] as (...a: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C>;
+    if (!Object.hasOwn(this.handlers, name))
+      return Promise.reject(new InputError(`${name} is answered by the window's device switcher`));
+    const handler = this.handlers[name as TargetCall] as unknown as (
+      ...a: CallArgs<C>
+    ) => Promise<CallResult<C>> | CallResult<C>;
     return Promise.resolve(handler(...args));
   }
 }

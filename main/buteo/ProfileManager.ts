@@ -137,6 +137,7 @@ export class ProfileManager {
       const templateName = `${account.provider}.${op}`;
       const name = accountProfileName(account.provider, op, account.id);
       let profile = this.load(name);
+      const before = profile?.toXml();
       if (!profile) {
         const template = this.template(templateName);
         if (!template)
@@ -148,7 +149,9 @@ export class ProfileManager {
       profile.setKey(KEY_ACCOUNT_ID, String(account.id));
       profile.setKey(KEY_USE_ACCOUNTS, 'true');
       profile.setKey(KEY_ENABLED, 'true');
-      this.save(profile);
+      // Written only when something changed: another process (the vault setting a restore's file) may
+      // have saved this profile since it was read here, and an unchanged copy must not undo that.
+      if (profile.toXml() !== before) this.save(profile);
       out[op] = profile;
     }
     return out;

@@ -1,8 +1,12 @@
 // What every command gets: parsed global options, output helpers, the stores, and (on demand) a
 // session with the sync daemon and vault: the ones on the bus, or an engine started for this run.
-// The bus, the session and the engine are loaded when a command asks for them (index.ts says why).
+// The bus, the session, the engine and the device's connection are loaded when a command asks for them
+// (index.ts says why).
 import { resolvePaths, type AppPaths } from '../paths.js';
 import type { DaemonSession } from '../session.js';
+import { parseDeviceAddress, type DeviceAddress } from '../device/deviceAddress.js';
+import type { DeviceSession } from '../device/DeviceSession.js';
+import type { ServiceSession } from '../serviceSession.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface Output {
@@ -16,13 +20,43 @@ export interface Output {
 export class Cli {
   private storesValue: Stores | undefined;
   private session: DaemonSession | undefined;
+  private deviceSession: DeviceSession | undefined;
+  /** `--device`: the commands act on that device's own services, over SSH. */
+  readonly device: DeviceAddress | undefined;
   private readonly cleanups: Array<() => Promise<void> | void> = [];
 
   constructor(
     readonly out: Output,
     private readonly dataDir: string | undefined,
     readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+    device?: { address: string | undefined; bus: string | undefined },
+  ) {
+    this.device = device?.address !== undefined ? parseDeviceAddress(device.address) : undefined;
+    this.deviceBus = device?.bus;
+  }
+
+  private readonly deviceBus: string | undefined;
+
+  /** The device's own sync daemon and backup service, over SSH (`--device`). */
+  async deviceServices(): Promise<DeviceSession> {
+    if (this.deviceSession) return this.deviceSession;
+    if (!this.device) throw new Error('no --device given');
+    const { DeviceSession } = await import('../device/DeviceSession.js');
+    const session = await DeviceSession.open(this.device, {
+      env: this.env,
+      // ssh may ask for a passphrase or a new host key on the terminal, as it does for the user's own commands.
+      interactive: process.stdin.isTTY === true,
+      ...(this.deviceBus ? { deviceBus: this.deviceBus } : {}),
+    });
+    this.cleanups.push(() => session.close());
+    this.deviceSession = session;
+    return session;
+  }
+
+  /** The services a command acts on: the device's with --device, else this data dir's engine. */
+  services(): Promise<ServiceSession> {
+    return this.device ? this.deviceServices() : this.daemon();
+  }
 
   /** Where things are kept, without opening anything. */
   get paths(): AppPaths {

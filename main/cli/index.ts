@@ -7,7 +7,7 @@ import type { CommandArgs } from './args.js';
 import type { Cli, Output } from './Cli.js';
 import { guardStuckWaits } from './stuckGuard.js';
 
-const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
+const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:PORT] [--device-bus ADDRESS]] COMMAND
 
   daemon [--only vault|msyncd] [--exit-when-idle SECONDS] [--notify-finished]
                                          run the sync daemon and backup service (or one of them) until Ctrl-C
@@ -22,13 +22,24 @@ const usage = `Usage: sfbackup [--json] [--data-dir DIR] COMMAND
                                          --offline saves without signing in
   units add PATH [--name NAME] | list | remove PATH
   profiles create ACCOUNT_ID | list | show NAME | log NAME
-  backup ACCOUNT_ID                      back up now to the account
-  backups ACCOUNT_ID                     list the backups on the server
-  restore ACCOUNT_ID FILE [--to DIR]     restore a backup (into DIR instead of the original folders)
+  targets [list] | add DIR | remove DIR  where backups can go: accounts, removable drives, folders
+  backup ACCOUNT_ID|FOLDER               back up now to the account, or to a drive or folder (no account needed)
+  backups ACCOUNT_ID|FOLDER              list the backups on the server, drive or folder
+  restore ACCOUNT_ID|FOLDER FILE [--to DIR]
+                                         restore a backup (into DIR instead of the original folders)
   sync PROFILE                           run a sync profile (startSync)
   status                                 what the daemon is doing, and the last results
   ui [--port N] [--no-open] [--page backup]
-                                         the Settings UI in a browser (loopback only, per-launch token)`;
+                                         the Settings UI in a browser (loopback only, per-launch token)
+  demo [--no-open]                       the UI with a WebDAV server, an account and sample folders of its own,
+                                         all removed when it ends
+
+  With --device, status, profiles list|show|log, sync, targets, backup, backups and restore act on a Sailfish
+  device's own services over SSH ($SFBACKUP_SSH, default ssh; --device-bus overrides the bus there);
+  backup|backups|restore take one of the device's account ids or an absolute folder on the device (its
+  memory card, e.g. /run/media/defaultuser/SDCARD; targets lists its cards); and:
+  pull DEVICE_FILE [--to DIR]            copy a backup from the device here (checked by size and SHA-256)
+  push LOCAL_FILE [--to DEVICE_DIR]      copy a backup to the device (default: the device user's home)`;
 
 const optionSpec = {
   json: { type: 'boolean' },
@@ -50,6 +61,8 @@ const optionSpec = {
   'exit-when-idle': { type: 'string' },
   'notify-finished': { type: 'boolean' },
   only: { type: 'string' },
+  device: { type: 'string' },
+  'device-bus': { type: 'string' },
 } as const;
 
 function makeOutput(json: boolean): Output {
@@ -81,6 +94,8 @@ const commands: Record<string, (cli: Cli, args: CommandArgs) => Promise<void>> =
   sync: async (cli, args) => (await import('./operationCommands.js')).sync(cli, args),
   status: async (cli) => (await import('./operationCommands.js')).status(cli),
   ui: async (cli, args) => (await import('./uiCommand.js')).ui(cli, args),
+  targets: async (cli, args) => (await import('./targetsCommand.js')).targets(cli, args),
+  demo: async (cli, args) => (await import('./demoCommand.js')).demo(cli, args),
 };
 
 /** A failed operation's own exit code and Buteo code (operationCommands.ts OperationFailed). */
@@ -114,21 +129,32 @@ export async function main(argv: string[]): Promise<number> {
   });
   const [command, ...rest] = positionals;
   const run = command === undefined ? undefined : commands[command];
-  if (!run) {
+  if (!run && values.device === undefined) {
+    // Said without loading any command's code, as a command's InputError would be said below.
     const message = command ? `Unknown command "${command}"` : usage.split('\n')[0]!;
     if (out.json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
     process.stderr.write(`sfbackup: ${message}\n`);
     if (command === undefined) process.stderr.write(usage.split('\n').slice(1).join('\n') + '\n');
     return 2;
   }
-  const cli = new (await import('./Cli.js')).Cli(out, values['data-dir']);
+  let cli: Cli;
+  try {
+    if (values['device-bus'] !== undefined && values.device === undefined)
+      throw new InputError('--device-bus needs --device');
+    const { Cli } = await import('./Cli.js');
+    cli = new Cli(out, values['data-dir'], process.env, { address: values.device, bus: values['device-bus'] });
+  } catch (err) {
+    process.stderr.write(`sfbackup: ${errorMessage(err)}\n`);
+    return 2;
+  }
   const args: CommandArgs = {
     positionals: rest,
     string: (name) => (values as Record<string, unknown>)[name] as string | undefined,
     flag: (name) => (values as Record<string, unknown>)[name] === true,
   };
   try {
-    await run(cli, args);
+    if (cli.device) await (await import('./deviceCommands.js')).onDevice(cli, command, args);
+    else await run!(cli, args);
     return 0;
   } catch (err) {
     const message = errorMessage(err).split('\n')[0] ?? 'failed';
@@ -138,6 +164,8 @@ export async function main(argv: string[]): Promise<number> {
     if (out.json)
       process.stdout.write(JSON.stringify({ error: message, ...(code !== undefined ? { code } : {}) }) + '\n');
     process.stderr.write(`sfbackup: ${message}\n`);
+    if (command === undefined && err instanceof InputError)
+      process.stderr.write(errorMessage(err).split('\n').slice(1).join('\n') + '\n');
     return exitCode;
   } finally {
     await cli.close();

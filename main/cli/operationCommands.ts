@@ -5,41 +5,19 @@ import { resultsFromElement } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
 import { errorMessage, InputError } from '../errors.js';
 import { DaemonSession } from '../session.js';
+import type { ServiceSession } from '../serviceSession.js';
 import type { Cli } from './Cli.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import { ensureAccountProfiles, listCloudBackups, runProfileToEnd } from '../operations.js';
 import { runVaultOperation } from './vaultOperation.js';
-import { UNVERIFIED_NOTE, type FileNote } from '../vault/notes.js';
+import { UNVERIFIED_NOTE } from '../vault/notes.js';
+import { backupsInFolder, backupToFolder, isFolderArgument, restoreFromFolder } from './fileCommands.js';
+import { noteLines, OperationFailed, runNotes, withFolderFlag } from './runOutcome.js';
 
-/** A failed or cancelled operation: exit code and a one-line cause. */
-export class OperationFailed extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    readonly code: number | string | undefined,
-  ) {
-    super(message);
-    this.name = 'OperationFailed';
-  }
-}
-
-/** The files a run skipped or changed, and its notes, for the --json result and the last text line. */
-async function runNotes(session: DaemonSession): Promise<{ skipped: FileNote[]; notes: string[]; summary: string }> {
-  const state = await session.vault.state().catch(() => undefined);
-  const warnings = state?.warnings ?? [];
-  return {
-    skipped: warnings.filter((w) => w.kind !== 'note'),
-    notes: warnings.filter((w) => w.kind === 'note').map((w) => (w.path ? `${w.path}: ${w.reason}` : w.reason)),
-    summary: state?.status === 'Finished' ? state.statusText : 'Finished',
-  };
-}
-
-function noteLines(r: { skipped: FileNote[]; notes: string[] }): string[] {
-  return [...r.skipped.map((w) => `  ${w.path}: ${w.reason}`), ...r.notes.map((n) => `  ${n}`)];
-}
+export { OperationFailed };
 
 /** The run's results, when the daemon is still there to say. */
-async function lastResult(session: DaemonSession, profile: string) {
+export async function lastResult(session: ServiceSession, profile: string) {
   try {
     const xml = await session.msyncd.getLastSyncResult(profile);
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
@@ -49,6 +27,7 @@ async function lastResult(session: DaemonSession, profile: string) {
 }
 
 export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
+  if (isFolderArgument(args.positionals[0])) return backupToFolder(cli, args.positionals[0]);
   const id = parseAccountId(args.positionals[0]);
   const profiles = ensureAccountProfiles(cli.stores, id);
   const session = await cli.daemon();
@@ -68,6 +47,7 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
 }
 
 export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
+  if (isFolderArgument(args.positionals[0])) return backupsInFolder(cli, args.positionals[0]);
   const id = parseAccountId(args.positionals[0]);
   const session = await cli.daemon();
   const list = await listCloudBackups(session, cli.stores, id);
@@ -77,6 +57,7 @@ export async function backups(cli: Cli, args: CommandArgs): Promise<void> {
 }
 
 export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
+  if (isFolderArgument(args.positionals[0])) return restoreFromFolder(cli, args.positionals[0], args);
   const id = parseAccountId(args.positionals[0]);
   const file = args.positionals[1];
   if (!file) throw new InputError('restore needs the backup file name (see: sfbackup backups ACCOUNT_ID)');
@@ -88,7 +69,8 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
   );
   if (outcome.status === 'Canceled')
     throw new OperationFailed('Restore cancelled; no files were changed.', 130, undefined);
-  if (outcome.status !== 'Finished') throw new OperationFailed(outcome.error ?? 'The restore failed.', 1, undefined);
+  if (outcome.status !== 'Finished')
+    throw new OperationFailed(withFolderFlag(outcome.error ?? 'The restore failed.', outcome.code), 1, undefined);
   const notes = await runNotes(session);
   const verified = !notes.notes.includes(UNVERIFIED_NOTE);
   cli.out.result(
@@ -108,7 +90,7 @@ export async function restore(cli: Cli, args: CommandArgs): Promise<void> {
 export async function sync(cli: Cli, args: CommandArgs): Promise<void> {
   const profile = args.positionals[0];
   if (!profile) throw new InputError('sync needs a profile name');
-  const session = await cli.daemon();
+  const session = await cli.services();
   const run = await runProfileToEnd(session, profile);
   const name = statusNames[run.status] ?? String(run.status);
   // msyncd sends 3 for every failure; the minor code in moreDetails says which.

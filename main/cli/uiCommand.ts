@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { SettingsBridge } from '../bridge/SettingsBridge.js';
+import { BridgeRouter } from '../bridge/BridgeRouter.js';
+import { SettingsBridge, type BridgeOptions } from '../bridge/SettingsBridge.js';
+import { DeviceStore } from '../device/DeviceStore.js';
 import { InputError } from '../errors.js';
 import { BrowserWindow } from '../web/browserWindow.js';
 import { UiServer } from '../web/UiServer.js';
@@ -17,7 +19,14 @@ export function rendererDir(assetsDir: string): string {
 /** Pages `--page` may open (a notification's action opens the Backup page). */
 const pages = new Set(['backup', 'accounts', 'profiles']);
 
-export async function ui(cli: Cli, args: CommandArgs): Promise<void> {
+export interface UiOptions {
+  /** What the bridge gets besides the stores and session (the demo's details). */
+  bridge?: BridgeOptions;
+  /** Ends the command when it settles (the demo's "End demo"). */
+  until?: Promise<unknown>;
+}
+
+export async function ui(cli: Cli, args: CommandArgs, options: UiOptions = {}): Promise<void> {
   const staticDir = rendererDir(cli.stores.paths.assetsDir);
   if (!existsSync(path.join(staticDir, 'index.html')))
     throw new InputError(`The UI is not built (${staticDir}); run "npm run build" first`);
@@ -27,7 +36,13 @@ export async function ui(cli: Cli, args: CommandArgs): Promise<void> {
   const page = args.string('page');
   if (page !== undefined && !pages.has(page)) throw new InputError(`--page takes one of ${[...pages].join(', ')}`);
   const session = await cli.daemon({ schedules: true });
-  const bridge = await SettingsBridge.attach(cli.stores, session);
+  const local = await SettingsBridge.attach(cli.stores, session, {
+    env: cli.env,
+    note: (text) => cli.out.note(text),
+    ...options.bridge,
+  });
+  // The window acts on this computer or on a device over SSH (the devices it remembers are in the data dir).
+  const bridge = new BridgeRouter(local, DeviceStore.inDataDir(cli.stores.paths.dataDir), cli.env);
   const server = await UiServer.start({ bridge, staticDir, port });
   // Listen before printing the address: a script that reads it and then interrupts must not kill us.
   const stopped = [once(process, 'SIGINT'), once(process, 'SIGTERM')];
@@ -43,10 +58,11 @@ export async function ui(cli: Cli, args: CommandArgs): Promise<void> {
     await new Promise(() => {});
   });
   try {
-    await Promise.race([...stopped, ...(closed ? [closed] : [])]);
+    await Promise.race([...stopped, ...(closed ? [closed] : []), ...(options.until ? [options.until] : [])]);
   } finally {
     await window?.close();
     await server.close();
     await bridge.close();
+    await local.close();
   }
 }

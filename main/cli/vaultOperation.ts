@@ -8,6 +8,8 @@ import { showVaultProgress } from './progress.js';
 export interface VaultOutcome {
   status: 'Finished' | 'Error' | 'Canceled';
   error?: string;
+  /** The vault's code for the failure (cloud*Error's first argument), e.g. "NeedsFolder". */
+  code?: string;
 }
 
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
@@ -41,19 +43,19 @@ export async function runVaultOperation(
   // start()` resumes, so the order of arrival decides, never the moment a handler happens to run.
   let since: number | undefined;
   const begins: number[] = [];
-  const errors: Array<{ text: string; at: number }> = [];
+  const errors: Array<{ text: string; code: string; at: number }> = [];
   const early: Array<{ status: VaultOutcome['status']; at: number }> = [];
   const conclude = (status: VaultOutcome['status'], at: number, since: number) => {
-    const error = errors.filter((e) => e.at > since && e.at < at).at(-1)?.text;
-    settle({ status, ...(error ? { error } : {}) });
+    const error = errors.filter((e) => e.at > since && e.at < at).at(-1);
+    settle({ status, ...(error ? { error: error.text, ...(error.code ? { code: error.code } : {}) } : {}) });
   };
   const offs = await Promise.all([
     vault.onStateChanged((changed, at) => {
       if (since === undefined && changed.status === 'Preparing') begins.push(at);
     }),
     (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
-      (id, _code, text, at) => {
-        if (id === accountId) errors.push({ text, at });
+      (id, code, text, at) => {
+        if (id === accountId) errors.push({ text, code, at });
       },
     ),
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(

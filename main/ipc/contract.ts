@@ -124,6 +124,10 @@ export const vaultStateSchema = z.object({
   progress: z.number(),
   canCancel: z.boolean(),
   error: z.string(),
+  /** Why the last operation failed, as a code ("NeedsFolder": a restore needs a folder to restore into). */
+  errorCode: z.string().optional(),
+  /** What runs: backupToCloud, restoreFromCloud, backupToFile or restoreFromFile (the vault's `mode`). */
+  mode: z.string().optional(),
   /** What the last run skipped or changed, file by file, and its notes. */
   warnings: z
     .array(z.object({ kind: z.enum(['skipped', 'changed', 'note']), path: z.string(), reason: z.string() }))
@@ -162,10 +166,48 @@ export const backupPageSchema = z.object({
   vault: vaultStateSchema,
   units: z.array(z.object({ name: z.string(), path: z.string() })),
   deviceId: z.string(),
+  /** Set when this is `sfbackup demo`: its own server and data, removed when it ends. */
+  demo: z.object({ serverUrl: z.string() }).nullable(),
 });
 export type BackupPage = z.infer<typeof backupPageSchema>;
 
 export const cloudBackupSchema = z.object({ name: z.string(), date: z.string().nullable() });
+
+/** An absolute path on this computer, as the UI passes folders. */
+const folderPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path');
+
+/** A place on this computer backups go to: a removable drive, the default folder, or a folder added. */
+export const folderTargetSchema = z.object({
+  kind: z.enum(['drive', 'home', 'folder']),
+  path: z.string(),
+  label: z.string(),
+  size: z.number().nullable(),
+  free: z.number().nullable(),
+  exists: z.boolean(),
+  problem: z.string().optional(),
+});
+export type FolderTargetView = z.infer<typeof folderTargetSchema>;
+
+export const targetListSchema = z.object({
+  folders: z.array(folderTargetSchema),
+  /** Where drives are found: UDisks2, or the kernel's mount table when there is no UDisks2. */
+  driveSource: z.enum(['udisks2', 'mountinfo']),
+});
+export type TargetList = z.infer<typeof targetListSchema>;
+
+export const localBackupSchema = z.object({ name: z.string(), date: z.string().nullable(), size: z.number() });
+
+export const folderListingSchema = z.object({
+  path: z.string(),
+  parent: z.string().nullable(),
+  folders: z.array(z.object({ name: z.string(), path: z.string() })),
+  roots: z.array(z.object({ label: z.string(), path: z.string() })),
+});
+export type FolderListing = z.infer<typeof folderListingSchema>;
 
 /** The background service that keeps automatic backups running (sfbackup service status). */
 export const serviceStatusSchema = z.object({
@@ -180,6 +222,32 @@ export const serviceStatusSchema = z.object({
   summary: z.array(z.string()),
 });
 export type ServiceStatusView = z.infer<typeof serviceStatusSchema>;
+
+/** A device reached over SSH, as the Settings home lists it; the app keeps no password for it. */
+export const deviceSchema = z.object({
+  /** `user@host[:port]`. */
+  id: z.string(),
+  host: z.string(),
+  user: z.string(),
+  port: z.number().int(),
+});
+export type DeviceView = z.infer<typeof deviceSchema>;
+
+/** Which device the pages act on, and how its connection is. */
+export const deviceStateSchema = z.object({
+  /** null: this computer. */
+  device: deviceSchema.nullable(),
+  state: z.enum(['local', 'connecting', 'connected', 'lost', 'failed']),
+  /** Why it is not connected (ssh's or the device's sentence). */
+  message: z.string().optional(),
+});
+export type DeviceState = z.infer<typeof deviceStateSchema>;
+
+const deviceInput = z.object({
+  host: z.string().min(1).max(253),
+  user: z.string().min(1).max(32),
+  port: z.number().int().min(1).max(65535),
+});
 
 /** Request/response channels: arguments and result of each. */
 export const calls = {
@@ -204,11 +272,45 @@ export const calls = {
   'backup.cancel': { args: z.tuple([]), result: z.null() },
   'backup.list': { args: z.tuple([accountId]), result: z.array(cloudBackupSchema) },
   'backup.restore': { args: z.tuple([accountId, backupFile]), result: z.null() },
+  /** A cloud backup restored into a folder instead of the original ones. */
+  'backup.restoreInto': { args: z.tuple([accountId, backupFile, folderPath]), result: z.null() },
+  /** Back up now to a drive or folder: the file goes right into it (Sailfish's memory card). */
+  'backup.toFolder': {
+    args: z.tuple([folderPath]),
+    result: z.object({ file: z.string(), created: z.boolean() }),
+  },
+  'backup.listFolder': { args: z.tuple([folderPath]), result: z.array(localBackupSchema) },
+  /** Restores a backup file of a drive or folder; into the given folder, or the original ones when null. */
+  'backup.restoreFile': { args: z.tuple([folderPath, backupFile, folderPath.nullable()]), result: z.null() },
+  /** The folders a backup file holds, and which of them this computer has no folder for. */
+  'backup.fileUnits': {
+    args: z.tuple([folderPath, backupFile]),
+    result: z.object({ units: z.array(z.string()), unknown: z.array(z.string()) }),
+  },
+  'targets.list': { args: z.tuple([]), result: targetListSchema },
+  'targets.add': { args: z.tuple([folderPath]), result: z.null() },
+  'targets.remove': { args: z.tuple([folderPath]), result: z.null() },
+  /**
+   * Asks for a folder: the app's own dialog where there is one (`native`, with the chosen path or null when
+   * cancelled); in browser mode `native` is false and the page shows its folder browser (folders.list).
+   */
+  'folders.pick': {
+    args: z.tuple([z.object({ title: shortText, start: folderPath.optional() })]),
+    result: z.object({ native: z.boolean(), path: z.string().nullable() }),
+  },
+  /** Subfolders of a folder inside the home folder or a mounted drive (null: the home folder). */
+  'folders.list': { args: z.tuple([folderPath.nullable()]), result: folderListingSchema },
+  'folders.create': { args: z.tuple([folderPath, z.string().min(1).max(255)]), result: z.string() },
+  /** Starts `sfbackup demo` beside this window and gives its address. */
+  'demo.start': { args: z.tuple([]), result: z.object({ url: z.string(), opened: z.boolean() }) },
+  /** In the demo: ends it (its server and data go). */
+  'demo.end': { args: z.tuple([]), result: z.null() },
   'units.add': {
     args: z.tuple([z.string().min(1).max(4096)]),
     result: z.object({ name: z.string(), path: z.string() }),
   },
   'units.remove': { args: z.tuple([z.string().min(1).max(4096)]), result: z.null() },
+  'units.list': { args: z.tuple([]), result: z.array(z.object({ name: z.string(), path: z.string() })) },
   'profiles.list': { args: z.tuple([]), result: z.array(profileSummarySchema) },
   'profiles.get': {
     args: z.tuple([profileName]),
@@ -218,9 +320,21 @@ export const calls = {
   'profiles.abort': { args: z.tuple([profileName]), result: z.null() },
   'service.status': { args: z.tuple([]), result: serviceStatusSchema },
   'service.install': { args: z.tuple([]), result: serviceStatusSchema },
+  'devices.list': {
+    args: z.tuple([]),
+    result: z.object({ devices: z.array(deviceSchema), current: deviceStateSchema }),
+  },
+  /** Connects to a device (remembering it) and makes the pages act on it. */
+  'devices.connect': { args: z.tuple([deviceInput]), result: deviceStateSchema },
+  /** Makes the pages act on this computer (null) or a remembered device. */
+  'devices.use': { args: z.tuple([z.string().max(300).nullable()]), result: deviceStateSchema },
+  'devices.forget': { args: z.tuple([z.string().max(300)]), result: z.null() },
 } as const;
 
 export type CallName = keyof typeof calls;
+/** Calls about which device the pages act on (answered by the bridge router), and the calls the pages make of it. */
+export type DeviceCall = Extract<CallName, `devices.${string}`>;
+export type TargetCall = Exclude<CallName, DeviceCall>;
 export type CallArgs<C extends CallName> = z.infer<(typeof calls)[C]['args']>;
 export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']>;
 
@@ -229,7 +343,10 @@ export const events = {
   'vault.state': vaultStateSchema,
   'vault.operation': z.object({
     kind: z.enum(['backup', 'restore']),
+    /** 0 for a backup to or restore from a file. */
     accountId: z.number(),
+    /** The backup file, for a backup to or restore from a file. */
+    file: z.string().optional(),
     status: z.string(),
     error: z.string().optional(),
     problem: problemSchema.optional(),
@@ -251,6 +368,9 @@ export const events = {
   }),
   'profiles.changed': z.object({ profile: z.string(), change: z.number() }),
   'accounts.changed': z.object({}),
+  'device.state': deviceStateSchema,
+  /** A drive was mounted or unmounted, or a folder added or removed. */
+  'targets.changed': z.object({}),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -1,9 +1,22 @@
 // One entry for every call from the UI, whatever carried it: look up the channel, validate the
 // arguments against the contract, run it, and turn failures into errors the UI can show.
 import { BackupError, InputError, errorMessage } from '../errors.js';
-import type { SettingsBridge } from '../bridge/SettingsBridge.js';
 import { ProblemError, problemOf } from '../signin/problems.js';
-import { calls, isCallName, type CallError } from './contract.js';
+import {
+  calls,
+  isCallName,
+  type CallArgs,
+  type CallError,
+  type CallName,
+  type CallResult,
+  type EventName,
+} from './contract.js';
+
+/** What the UI transports talk to: this computer's SettingsBridge, or the router that switches devices. */
+export interface UiBridge {
+  handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>>;
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+}
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: CallError };
 
@@ -32,7 +45,7 @@ export function errorForUi(err: unknown): CallError {
   return { message: text };
 }
 
-export async function dispatchCall(bridge: SettingsBridge, name: unknown, args: unknown): Promise<CallOutcome> {
+export async function dispatchCall(bridge: UiBridge, name: unknown, args: unknown): Promise<CallOutcome> {
   const call = validateCall(name, args);
   if ('message' in call) return { ok: false, error: call };
   try {

@@ -1,17 +1,18 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KEY_RESTORE_FILE, KEY_RESTORE_STREAM } from '../buteo/SyncProfile.js';
 import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/pluginRun.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage } from '../errors.js';
-import { createArchive } from './archive.js';
-import { diskMessage, isBackupFileName, restoreDirOf } from './backupFiles.js';
+import { diskMessage, restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { CloudBackupLister, restoreTarget } from './cloudListings.js';
+import { checkBackupFile, NotEnoughSpace, writeBackupFile } from './fileBackup.js';
+import { fileWriteMessage } from './fileTargets.js';
 import { transferLine } from './progressText.js';
 import { FramedReader, isTransferEnd, parseRestoreHead } from './archiveStream.js';
 import { RestoreRunner, type RestoreRequest } from './restoreRunner.js';
@@ -20,7 +21,8 @@ import { CloudArchives } from './cloudArchives.js';
 import { StreamEndpoints } from './streamEndpoints.js';
 import type { TransferPipe } from './transferPipe.js';
 import type { Operation, StreamedRestore } from './vaultOperations.js';
-import { VaultError } from './vaultTypes.js';
+import { NeedsFolder, VaultError } from './vaultTypes.js';
+import { describeLocation } from '../targets/mountinfo.js';
 
 export class Vault extends CloudArchives {
   private readonly lister: CloudBackupLister;
@@ -267,31 +269,26 @@ export class Vault extends CloudArchives {
     } catch (err) {
       if (op.controller.signal.aborted) await this.finishCanceled(op);
       else
-        await this.fail(op, 'Error', `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`);
+        await this.fail(
+          op,
+          err instanceof NeedsFolder ? 'NeedsFolder' : 'Error',
+          `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`,
+        );
     }
   }
 
   /**
    * Writes an archive of the units to `filePath`, a full file path as the page passes it
-   * (BackupView.qml:161: memory card + newBackupFileName). It is written under a temporary name and
-   * renamed when complete, so a failed run never leaves a partial file under that name.
+   * (BackupView.qml:161: memory card + newBackupFileName). Checks the free space first, writes under a
+   * temporary name and gives the file its name once it is complete and synced (fileBackup.ts), so a
+   * failed, cancelled or interrupted run never leaves a partial file under that name.
    */
   async backupToFile(filePath: string): Promise<void> {
-    if (!path.isAbsolute(filePath)) throw new VaultError('InvalidArgs', 'The backup file must be an absolute path');
-    const name = path.basename(filePath);
-    if (!isBackupFileName(name) || name.startsWith('.'))
-      throw new VaultError('InvalidArgs', `"${name.slice(0, 80)}" is not a usable file name`);
-    const folder = await stat(path.dirname(filePath)).catch(() => undefined);
-    if (!folder?.isDirectory()) throw new VaultError('NotFound', `The folder ${path.dirname(filePath)} does not exist`);
-    if (
-      await lstat(filePath).then(
-        () => true,
-        () => false,
-      )
-    )
-      throw new VaultError('InvalidArgs', `${filePath} already exists; it is not overwritten`);
-    const op = this.begin('fileBackup', 0, '', name);
     const units = this.units.list();
+    await checkBackupFile(filePath, units);
+    const name = path.basename(filePath);
+    const dir = path.dirname(filePath);
+    const op = this.begin('fileBackup', 0, '', name);
     op.userFile = filePath;
     if (units.length === 0) {
       await this.fail(op, 'Error', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
@@ -300,33 +297,59 @@ export class Vault extends CloudArchives {
     op.phase = 'archiving';
     op.log?.line(`Writing ${filePath}`);
     this.announce(op, 'Preparing');
-    void createArchive(units, filePath, {
+    const started = Date.now();
+    let lastUnit = '';
+    void writeBackupFile({
+      units,
+      filePath,
       signal: op.controller.signal,
+      onStage: (text) => this.setState({ statusText: text }),
       onProgress: (p) => {
-        this.setState({ statusText: `Backing up: ${p.unit}` });
-        op.log?.line(`Backing up: ${p.unit}`);
+        if (p.unit !== lastUnit) op.log?.line(`Backing up: ${(lastUnit = p.unit)}`);
+        const sample = { done: p.bytes, total: p.total, elapsedMs: Date.now() - started };
+        this.setState({
+          statusText: transferLine(`Backing up: ${p.unit} ·`, sample),
+          progress: Math.min(0.99, p.bytes / p.total),
+        });
       },
       excluded: this.ownData,
     }).then(
       (done) => {
-        this.noteArchive(op, done);
+        op.log?.line(`Written: ${done.files} files, ${done.bytes} bytes, SHA-256 ${done.sha256}`);
+        // Said with "Finished" (succeed), never before: the file is named only as the run ends.
+        op.notes = done.notes.list;
+        op.summary = done.notes.summary();
         return this.succeed(op);
       },
       (err: unknown) =>
         op.controller.signal.aborted
           ? this.finishCanceled(op)
-          : this.fail(op, 'Error', `Could not write the backup file: ${diskMessage(err, path.dirname(filePath))}`),
+          : this.fail(
+              op,
+              'Error',
+              err instanceof NotEnoughSpace
+                ? err.message
+                : `Could not write the backup file: ${fileWriteMessage(err, describeLocation(dir))}`,
+            ),
     );
   }
 
-  /** Restores the units from a local archive file. */
-  async restoreFromFile(file: string): Promise<void> {
+  /**
+   * Restores the units from a backup file on a folder or drive (RestorePage.qml: restoreFromFile), into
+   * their folders here or, with `targetDir` (this app's extension), into that folder.
+   */
+  async restoreFromFile(file: string, targetDir?: string): Promise<void> {
     if (!path.isAbsolute(file)) throw new VaultError('InvalidArgs', 'The backup file must be an absolute path');
+    if (targetDir !== undefined && !path.isAbsolute(targetDir))
+      throw new VaultError('InvalidArgs', 'The restore folder must be an absolute path');
+    const found = await stat(file).catch(() => undefined);
+    if (!found?.isFile()) throw new VaultError('NotFound', `There is no backup file ${file}`);
     const op = this.begin('fileRestore', 0, '', `restore-${path.basename(file)}`);
     op.userFile = file;
     op.download = file;
+    op.targetDir = targetDir;
+    op.log?.line(`Restoring ${file}${targetDir ? ` into ${targetDir}` : ''}`);
     this.announce(op, 'Preparing');
     void this.unpack(op);
-    return Promise.resolve();
   }
 }

@@ -92,12 +92,18 @@ export class VaultProxy {
     return this.start('restoreFromCloudToFolder', 'iss', [accountId, filePath, folder]);
   }
 
-  async backupToFile(filePath: string): Promise<void> {
-    await this.call('backupToFile', 's', [filePath]);
+  /** Resolves once the backup began, with where that answer arrived, as backupToCloud does. */
+  backupToFile(filePath: string): Promise<number> {
+    return this.start('backupToFile', 's', [filePath]);
   }
 
-  async restoreFromFile(file: string): Promise<void> {
-    await this.call('restoreFromFile', 's', [file]);
+  /**
+   * `folder` uses this app's extension: restore into it instead of the original folders. Resolves once
+   * the restore began, as backupToCloud does.
+   */
+  restoreFromFile(file: string, folder?: string): Promise<number> {
+    if (folder === undefined) return this.start('restoreFromFile', 's', [file]);
+    return this.start('restoreFromFileToFolder', 'ss', [file, folder]);
   }
 
   async cancel(): Promise<void> {
@@ -115,6 +121,7 @@ export class VaultProxy {
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
       error: scalarText(props.error?.value),
+      errorCode: scalarText(props.errorCode?.value),
       mode: scalarText(props.mode?.value) as VaultState['mode'],
       logFilePath: scalarText(props.logFilePath?.value),
       warnings: warningsFromWire(props.warnings?.value),
@@ -163,7 +170,7 @@ export class VaultProxy {
     );
   }
 
-  onFileBackupStatusChanged(handler: (file: string, status: string) => void) {
-    return this.onAccountSignal('fileBackupStatusChanged', (b) => handler(scalarText(b[0]), scalarText(b[1])));
+  onFileBackupStatusChanged(handler: (file: string, status: string, arrival: number) => void) {
+    return this.onAccountSignal('fileBackupStatusChanged', (b, at) => handler(scalarText(b[0]), scalarText(b[1]), at));
   }
 }

@@ -23,6 +23,7 @@ import { exclusionsFor, insideExcluded, type Exclusions } from './sourceUnits.js
 import { joinRel, StagedUnit } from './stagedUnit.js';
 import { fileChunks, unpackArchive } from './unpack.js';
 import { parentOf } from './removeTree.js';
+import { NeedsFolder } from './vaultTypes.js';
 
 export interface RestorePlan {
   /** The archive file, or the name it is known by when it comes as a stream (`source`). */
@@ -89,10 +90,10 @@ async function realTarget(target: string): Promise<{ real: Buffer; existed: bool
   if (st.isSymbolicLink()) {
     const real = await realpath(target, { encoding: 'buffer' }).catch(() => undefined);
     if (!real || !(await stat(real)).isDirectory())
-      throw new Error(`${target} is a symlink to a folder that is not there; restore this backup with --to DIR`);
+      throw new NeedsFolder(`${target} is a symlink to a folder that is not there.`);
     return { real, existed: true };
   }
-  if (!st.isDirectory()) throw new Error(`${target} is not a folder; restore this backup with --to DIR`);
+  if (!st.isDirectory()) throw new NeedsFolder(`${target} is not a folder.`);
   return { real: await realpath(target, { encoding: 'buffer' }), existed: true };
 }
 
@@ -121,14 +122,11 @@ class Restore {
 
   async stageFor(name: string): Promise<StagedUnit> {
     const wanted = this.plan.targetOf(name);
-    if (!wanted)
-      throw new Error(
-        `The backup holds the folder "${name}", which this computer does not back up; restore it with --to DIR.`,
-      );
+    if (!wanted) throw new NeedsFolder(`The backup holds the folder "${name}", which this computer does not back up.`);
     const { real, existed } = await realTarget(wanted);
     if (real.equals(slash)) throw new Error('A backup is never restored over the whole file system');
     const own = await insideExcluded(existed ? real : parentOf(real), this.excluded);
-    if (own) throw new Error(`${wanted} is inside the app's own data (${own}); restore this backup with --to DIR`);
+    if (own) throw new NeedsFolder(`${wanted} is inside the app's own data (${own}).`);
     for (const other of this.prepared.values())
       if (other.target.equals(real) || contains(other.target, real) || contains(real, other.target))
         throw new Error(
@@ -144,8 +142,7 @@ class Restore {
     // Staging beside the unit folder lets one rename swap it; a mount point or a folder in a read-only
     // place is swapped child by child from staging inside it instead.
     const inside = !(sameDevice && parentWritable);
-    if (inside && !existed)
-      throw new Error(`Cannot write into ${displayPath(parent)}; restore this backup with --to DIR`);
+    if (inside && !existed) throw new NeedsFolder(`Cannot write into ${displayPath(parent)}.`);
     const work = inside ? real : parent;
     const prefix = inside ? '.sfbackup' : `.${base}.sfbackup`;
     const stage = Buffer.concat([work, slash, Buffer.from(`${prefix}-stage-${this.id}`, 'latin1')]);

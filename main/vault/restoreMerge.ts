@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { displayPath, type Notes } from './notes.js';
 import { defaultFolderMode, type ModePolicy } from './restoreModes.js';
+import { NeedsFolder } from './vaultTypes.js';
 import { joinRel, type FolderMeta, type StagedUnit } from './stagedUnit.js';
 
 const slash = Buffer.from('/');
@@ -79,7 +80,7 @@ export function mergeLocal(
     const s = lstatSync(join(staged, name), { throwIfNoEntry: false });
     const where = `${shown}/${displayPath(name)}`;
     if (l.isDirectory() && l.dev !== device)
-      throw new Error(`${where} is another file system mounted inside the unit; restore this backup with --to DIR`);
+      throw new NeedsFolder(`${where} is another file system mounted inside the unit.`);
     if (!s) keep(join(local, name), join(staged, name), l, kept);
     else if (l.isDirectory() && s.isDirectory())
       mergeLocal(join(local, name), join(staged, name), where, notes, kept, device);

@@ -9,8 +9,22 @@ import type { FileNote } from './notes.js';
 import { restoreArchive, type RestorePlan } from './restoreArchive.js';
 import { recoverRestore, removeLeftovers, RestoreJournal } from './restoreJournal.js';
 import { interrupted, interruptedMessage, logResults, restoredMessage } from './restoreReport.js';
+import { archiveUnits } from './archiveUnits.js';
+import { NeedsFolder } from './vaultTypes.js';
 
 export type RestoreRequest = Omit<RestorePlan, 'excluded' | 'journal'>;
+
+/**
+ * Names, before anything is unpacked, every folder of the backup that has no place on this computer (the
+ * unpack would stop at the first). A file whose headers cannot be read is left to the unpack, which says
+ * what is wrong with it.
+ */
+async function checkEveryUnitHasAPlace(request: RestoreRequest): Promise<void> {
+  const units = await archiveUnits(request.archive).catch(() => [] as string[]);
+  const homeless = units.filter((unit) => request.targetOf(unit) === undefined);
+  if (homeless.length > 0)
+    throw new NeedsFolder(`The backup holds folders this computer does not back up (${homeless.join(', ')}).`);
+}
 
 export class RestoreRunner {
   private readonly journal: RestoreJournal;
@@ -50,6 +64,7 @@ export class RestoreRunner {
     const log = (outcome: Parameters<typeof logResults>[2]) =>
       request.profile ? logResults(this.msyncd, request.profile, outcome) : Promise.resolve();
     try {
+      await checkEveryUnitHasAPlace(request);
       const outcome = await restoreArchive({ ...request, excluded: this.ownData, journal: this.journal });
       const notes = outcome.notes.list;
       const summary = outcome.notes.summary();

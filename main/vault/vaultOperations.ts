@@ -60,6 +60,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
     progress: 0,
     canCancel: false,
     error: '',
+    errorCode: '',
     mode: '',
     logFilePath: '',
     warnings: [],
@@ -99,6 +100,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
       progress: 0,
       canCancel: true,
       error: '',
+      errorCode: '',
       mode: modes[kind],
       logFilePath: op.log?.file ?? '',
       warnings: [],
@@ -173,7 +175,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
     op.controller.abort();
     if (!(await this.end(op))) return;
     op.log?.line(`Error: ${message}`);
-    this.setState({ status: 'Error', statusText: message, canCancel: false, error: message });
+    this.setState({ status: 'Error', statusText: message, canCancel: false, error: message, errorCode: code });
     if (op.kind === 'cloudBackup') this.emit('cloudBackupError', op.accountId, code, message);
     if (op.kind === 'cloudRestore') this.emit('cloudRestoreError', op.accountId, code, message);
     this.announce(op, 'Error');

@@ -1,6 +1,7 @@
 // org.sailfishos.backup at /sailfishbackup: the backup/restore service's D-Bus interface. Its members are
 // what Sailfish's clients call: the backup plugins (nextcloud syncer.cpp) and the Settings → Backup page
-// (Sailfish.Vault QML); restoreFromCloudToFolder and createBackupStreamForSyncProfile are this app's own.
+// (Sailfish.Vault QML); restoreFromCloudToFolder, restoreFromFileToFolder and
+// createBackupStreamForSyncProfile are this app's own extensions.
 import dbus from 'dbus-next';
 import { SyncProfile } from '../buteo/SyncProfile.js';
 import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
@@ -101,6 +102,10 @@ export class VaultInterface extends dbus.interface.Interface {
   get error(): string {
     return this.s.error;
   }
+  /** This app's extension: why the last operation failed, as a code ("NeedsFolder"), or "". */
+  get errorCode(): string {
+    return this.s.errorCode;
+  }
   get mode(): string {
     return this.s.mode;
   }
@@ -185,7 +190,12 @@ export class VaultInterface extends dbus.interface.Interface {
   }
 
   restoreFromFile(file: string): Promise<void> {
-    return guarded(() => this.vault.restoreFromFile(file));
+    return guarded(() => this.vault.restoreFromFile(checkText(file, 'file path')));
+  }
+
+  /** This app's extension: restore a backup file into another folder instead of the original ones. */
+  restoreFromFileToFolder(file: string, folder: string): Promise<void> {
+    return guarded(() => this.vault.restoreFromFile(checkText(file, 'file path'), checkText(folder, 'folder')));
   }
 
   cancel(): Promise<void> {
@@ -220,6 +230,7 @@ VaultInterface.configureMembers({
     progress: { signature: 'd', access: read },
     canCancel: { signature: 'b', access: read },
     error: { signature: 's', access: read },
+    errorCode: { signature: 's', access: read },
     mode: { signature: 's', access: read },
     logFilePath: { signature: 's', access: read },
     warnings: { signature: 'a(sss)', access: read },
@@ -238,6 +249,7 @@ VaultInterface.configureMembers({
     restoreFromCloudToFolder: { inSignature: 'iss', outSignature: '' },
     backupToFile: { inSignature: 's', outSignature: '' },
     restoreFromFile: { inSignature: 's', outSignature: '' },
+    restoreFromFileToFolder: { inSignature: 'ss', outSignature: '' },
     cancel: { inSignature: '', outSignature: '' },
   },
   signals: {

@@ -13,6 +13,11 @@ export interface VaultState {
   progress: number;
   canCancel: boolean;
   error: string;
+  /**
+   * Why the last operation failed, as a code a client can act on ("" unless it did): "NeedsFolder" when a
+   * restore needs a folder to restore into; else the code of its cloud*Error signal.
+   */
+  errorCode: string;
   /** Starts with "backup" or "restore": the page shows progress only for its own kind of operation. */
   mode: VaultMode;
   /** The log of the running (or last) operation; "" when there is none. */
@@ -30,6 +35,18 @@ export interface VaultEvents {
   fileBackupStatusChanged: [path: string, status: string];
   cloudBackupsChanged: [accountId: number, backups: string[]];
   listCloudBackupsFinished: [accountId: number, fileNames: string[], success: boolean];
+}
+
+/**
+ * A restore that needs a folder chosen to restore into: the backup's folders have no place on this
+ * computer, or their place cannot take them. The message names the cause, not how to choose (a CLI flag
+ * or a folder picker: the client's own words).
+ */
+export class NeedsFolder extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NeedsFolder';
+  }
 }
 
 /** Refused requests: the D-Bus layer turns these into named errors. */

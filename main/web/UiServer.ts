@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { SettingsBridge } from '../bridge/SettingsBridge.js';
-import { dispatchCall } from '../ipc/dispatch.js';
+import { dispatchCall, type UiBridge } from '../ipc/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 
 const MAX_BODY = 1 << 20;
@@ -30,7 +29,7 @@ const types: Record<string, string> = {
 };
 
 export interface UiServerOptions {
-  bridge: SettingsBridge;
+  bridge: UiBridge;
   /** The built renderer (index.html and assets/). */
   staticDir: string;
   port?: number;

@@ -4,26 +4,37 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AutoBackup, BackupPage as PageData, ProblemField, VaultStateView } from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
+import { useDeviceState } from '../DeviceContext';
 import { ErrorText, Hint, Info, PageHeader, Section } from '../components/layout';
 import type { Navigate } from '../navigation';
 import { AutoBackupSection } from './backup/AutoBackupSection';
 import { ManualBackupSection } from './backup/ManualBackupSection';
 import { OperationProgress, type OperationView } from './backup/OperationProgress';
 import { RestoreSection, type BackupListState } from './backup/RestoreSection';
-import { cloudTargets } from './backup/targets';
+import { cloudTargets, folderTargets, type BackupTarget } from './backup/targets';
 import { UnitsEditor } from './backup/UnitsEditor';
+import { DemoBanner, TryDemoButton } from './backup/DemoParts';
+import { useFolderBackups } from './backup/useFolderBackups';
+import { useFolderPicker } from '../components/useFolderPicker';
 
 const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
+  // On a device, accounts and backed-up folders are the device's own, chosen there.
+  const { device } = useDeviceState();
   const [page, setPage] = useState<PageData>();
   const [loadError, setLoadError] = useState<string>();
   const [vault, setVault] = useState<VaultStateView>();
   const [operation, setOperation] = useState<OperationView>();
   const [lists, setLists] = useState<Record<number, BackupListState>>({});
   const [actionError, setActionError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const backupNow = useRef<HTMLButtonElement>(null);
+  const autoQueue = useRef<Promise<void>>(Promise.resolve());
+  const autoSaves = useRef(0);
+  const local = useFolderBackups();
+  const picker = useFolderPicker();
 
   const load = useCallback(async () => {
     try {
@@ -61,17 +72,24 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
     if (e.status === 'UploadingBackup' || e.status === 'Preparing') return;
     setOperation((current) => {
       // While this page's run is going, an outcome for another account or kind is not its outcome.
-      if (current?.status === 'Running' && (current.accountId !== e.accountId || current.kind !== e.kind))
+      if (
+        current?.status === 'Running' &&
+        (current.accountId !== e.accountId || current.kind !== e.kind || (current.file ?? e.file) !== e.file)
+      )
         return current;
       return {
         kind: e.kind,
         accountId: e.accountId,
         status: e.status,
+        ...(e.file ? { file: e.file } : {}),
         ...(e.error ? { error: e.error } : {}),
         ...(e.problem ? { problem: e.problem } : {}),
       };
     });
-    if (e.kind === 'backup' && e.status === 'Finished') refreshList(e.accountId);
+    if (e.kind === 'backup' && e.status === 'Finished') {
+      if (e.file) local.refreshFolder(e.file.slice(0, e.file.lastIndexOf('/')) || '/');
+      else refreshList(e.accountId);
+    }
   });
 
   // When a run ends, the cancel button it had focus on is gone: focus goes back to Back up now.
@@ -120,9 +138,65 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       setActionError(messageOf(err));
     }
   };
-  const setAuto = (accountId: number | null, auto: AutoBackup) =>
-    void act(async () => setPage(await api.backup.setAuto(accountId, auto)));
+  const setAuto = (accountId: number | null, auto: AutoBackup) => {
+    // Shown at once, so the next change builds on this one; saved one after another, so the last one wins
+    // even where each save takes a while (a device over SSH).
+    setPage((p) => p && { ...p, autoAccountId: accountId, autoBackup: auto });
+    const save = ++autoSaves.current;
+    autoQueue.current = autoQueue.current.then(() =>
+      act(async () => {
+        try {
+          const saved = await api.backup.setAuto(accountId, auto);
+          if (save === autoSaves.current) setPage(saved);
+        } catch (err) {
+          // What was not saved is not left on screen: the page shows what the target really has.
+          if (save === autoSaves.current) void load();
+          throw err;
+        }
+      }),
+    );
+  };
   const fixAccount = (accountId: number, field: ProblemField) => navigate({ page: 'account', accountId, focus: field });
+  const targets = [...cloudTargets(page.accounts), ...folderTargets(local.targets?.folders ?? [])];
+
+  const startBackup = (target: BackupTarget) => {
+    setNotice(undefined);
+    const id = target.kind === 'cloud' ? target.accountId : 0;
+    const started: Promise<unknown> =
+      target.kind === 'cloud'
+        ? api.backup.start(id)
+        : api.backup.toFolder(target.folder.path).then((r) => {
+            setOperation((current) =>
+              current?.status === 'Running' && !current.file ? { ...current, file: r.file } : current,
+            );
+            if (r.created) setNotice(`Made the folder ${target.folder.path} for your backups.`);
+          });
+    setOperation({ kind: 'backup', accountId: id, status: 'Running', startedHere: true });
+    started.catch((err: unknown) => {
+      const error = callErrorOf(err);
+      setOperation({
+        kind: 'backup',
+        accountId: id,
+        status: 'Error',
+        error: error.message,
+        ...(error.problem ? { problem: error.problem } : {}),
+      });
+    });
+  };
+
+  /** "Add folder…": asks for a folder, makes it a target, and answers with its key to select it. */
+  const addTargetFolder = async (): Promise<string | null> => {
+    const folder = await picker.pick({ title: 'Back up to folder' });
+    if (!folder) return null;
+    try {
+      await api.targets.add(folder);
+      await local.load();
+      return `folder-${folder}`;
+    } catch (err) {
+      setActionError(messageOf(err));
+      return null;
+    }
+  };
 
   return (
     <main>
@@ -130,84 +204,97 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       <Info>
         Create a backup to protect your personal data. Use it later to restore your device just the way it was.
       </Info>
-      {page.accounts.length === 0 ? (
+      {page.demo && <DemoBanner serverUrl={page.demo.serverUrl} />}
+      <AutoBackupSection
+        page={page}
+        unitsText={unitsText}
+        onChange={setAuto}
+        onAddAccount={device ? undefined : () => navigate({ page: 'account', accountId: null })}
+      />
+      {page.accounts.length === 0 && device ? (
         <div className="empty">
-          <Info>Backing up to the cloud needs a cloud storage account.</Info>
-          <div className="center">
+          <Hint>
+            Automatic backups go to a cloud storage account. The device keeps its accounts in its own protected store:
+            add one on the device, in Settings → Accounts, then open this page again.
+          </Hint>
+        </div>
+      ) : page.accounts.length === 0 ? (
+        <div className="empty">
+          <Hint>
+            Automatic backups go to a cloud storage account. Backing up now to this computer or a drive needs none.
+          </Hint>
+          <div className="center stacked">
             <button type="button" className="primary" onClick={() => navigate({ page: 'account', accountId: null })}>
               Add cloud account
             </button>
+            {!page.demo && <TryDemoButton />}
           </div>
         </div>
-      ) : (
-        <>
-          <AutoBackupSection
-            page={page}
-            unitsText={unitsText}
-            onChange={setAuto}
-            onAddAccount={() => navigate({ page: 'account', accountId: null })}
+      ) : null}
+      {actionError && <ErrorText>{actionError}</ErrorText>}
+      <Section title="Manual backup">
+        <ManualBackupSection
+          targets={targets}
+          unitsText={unitsText}
+          hasUnits={device !== null || page.units.length > 0}
+          busy={busy}
+          buttonRef={backupNow}
+          onAddFolder={device ? undefined : addTargetFolder}
+          onBackup={startBackup}
+        />
+        {notice && <Hint>{notice}</Hint>}
+        {local.error && <ErrorText>{local.error}</ErrorText>}
+        <OperationProgress
+          vault={vault}
+          operation={shown}
+          account={shownAccount}
+          onCancel={() => void act(() => api.backup.cancel())}
+          onFix={shown && shown.accountId ? (field) => fixAccount(shown.accountId, field) : undefined}
+          onViewLog={
+            shown?.file
+              ? undefined
+              : () => {
+                  const name =
+                    shown?.kind === 'restore' ? shownAccount?.profiles.BackupRestore : shownAccount?.profiles.Backup;
+                  navigate({ page: 'profiles', ...(name ? { profile: name } : {}) });
+                }
+          }
+        />
+      </Section>
+      <Section title="Folders">
+        {device ? (
+          <Info>The device backs up: {unitsText}. What it backs up is chosen on the device, in Settings → Backup.</Info>
+        ) : (
+          <UnitsEditor
+            units={page.units}
+            onPick={() => picker.pick({ title: 'Folder to back up' })}
+            onAdd={async (path) => {
+              await api.units.add(path);
+              await load();
+            }}
+            onRemove={async (path) => {
+              await api.units.remove(path);
+              await load();
+            }}
           />
-          {actionError && <ErrorText>{actionError}</ErrorText>}
-          <Section title="Manual backup">
-            <ManualBackupSection
-              targets={cloudTargets(page.accounts)}
-              unitsText={unitsText}
-              hasUnits={page.units.length > 0}
-              busy={busy}
-              buttonRef={backupNow}
-              onBackup={(target) => {
-                const id = target.accountId;
-                setOperation({ kind: 'backup', accountId: id, status: 'Running', startedHere: true });
-                api.backup.start(id).catch((err: unknown) => {
-                  const error = callErrorOf(err);
-                  setOperation({
-                    kind: 'backup',
-                    accountId: id,
-                    status: 'Error',
-                    error: error.message,
-                    ...(error.problem ? { problem: error.problem } : {}),
-                  });
-                });
-              }}
-            />
-            <OperationProgress
-              vault={vault}
-              operation={shown}
-              account={shownAccount}
-              onCancel={() => void act(() => api.backup.cancel())}
-              onFix={shown ? (field) => fixAccount(shown.accountId, field) : undefined}
-              onViewLog={() => {
-                const name =
-                  shown?.kind === 'restore' ? shownAccount?.profiles.BackupRestore : shownAccount?.profiles.Backup;
-                navigate({ page: 'profiles', ...(name ? { profile: name } : {}) });
-              }}
-            />
-          </Section>
-          <Section title="Folders">
-            <UnitsEditor
-              units={page.units}
-              onAdd={async (path) => {
-                await api.units.add(path);
-                await load();
-              }}
-              onRemove={async (path) => {
-                await api.units.remove(path);
-                await load();
-              }}
-            />
-          </Section>
-          <Section title="Restore device">
-            <RestoreSection
-              accounts={page.accounts}
-              lists={lists}
-              busy={busy}
-              onChoose={(accountId, file) => navigate({ page: 'restore', accountId, file })}
-              onRefresh={refreshList}
-              onFix={fixAccount}
-            />
-          </Section>
-        </>
-      )}
+        )}
+      </Section>
+      <Section title="Restore device">
+        <RestoreSection
+          accounts={page.accounts}
+          lists={lists}
+          folders={local.targets?.folders ?? []}
+          folderLists={local.lists}
+          busy={busy}
+          onChoose={(accountId, file) => navigate({ page: 'restore', accountId, file })}
+          onChooseFile={(folder, file) => navigate({ page: 'restoreFile', folder: folder.path, file })}
+          onRefresh={refreshList}
+          onRefreshFolder={local.refreshFolder}
+          onFix={fixAccount}
+        />
+      </Section>
+      {picker.error && <ErrorText>{picker.error}</ErrorText>}
+      {picker.element}
     </main>
   );
 }

@@ -2,7 +2,7 @@
 // list → restore, with the sync daemon and vault running as their own process on a private bus.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon, connectBus, waitConnected } from '../../main/dbus/bus.js';
@@ -121,6 +121,19 @@ describe.each(Object.entries(servers))('backup and restore through %s', (_label,
     const inPlace = await cli('restore', String(account.id), file);
     expect(inPlace.code, inPlace.stderr).toBe(0);
     expect(readTree(unitDir)).toEqual(readTree(path.join(target, 'Documents')));
+
+    // On a computer that does not back up Documents, the downloaded backup's folders have no place: the
+    // restore names them, changes nothing, and the CLI says how to give a folder.
+    expect((await cli('units', 'remove', unitDir)).code).toBe(0);
+    writeFileSync(path.join(unitDir, 'notes.txt'), 'changed again\n');
+    const homeless = await cli('restore', String(account.id), file);
+    expect(homeless.code).toBe(1);
+    expect(homeless.stderr).toContain(
+      'Could not restore the backup: The backup holds folders this computer does not back up (Documents). Restore it into a folder with --to DIR.',
+    );
+    expect(readFileSync(path.join(unitDir, 'notes.txt'), 'utf8')).toBe('changed again\n');
+    expect(filesBelow(path.join(dataDir, 'vault'))).toEqual([]);
+    expect((await cli('units', 'add', unitDir)).code).toBe(0);
 
     const log = await cli('--json', 'profiles', 'log', `${kind.provider}.Backup-${account.id}`);
     expect(JSON.parse(log.stdout)).toMatchObject([{ majorCode: 0, minorCode: 0 }]);

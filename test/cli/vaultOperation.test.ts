@@ -2,75 +2,22 @@
 // whole read at once: the answer to the start call, the end of an earlier run, this run's end and the
 // beginning of the next one may all come in one go, before `await start()` resumes. Every wait ends
 // with the truth: this run's outcome, or a clear error when the backup service goes away.
-import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import dbus from 'dbus-next';
 import { describe, expect, it } from 'vitest';
 import { runVaultOperation, type VaultOutcome } from '../../main/cli/vaultOperation.js';
 import type { MessageBus } from '../../main/dbus/bus.js';
 import { DBusClient } from '../../main/dbus/DBusClient.js';
-import { VAULT_INTERFACE, VAULT_PATH } from '../../main/vault/vaultService.js';
+import { VAULT_INTERFACE } from '../../main/vault/vaultService.js';
 import { VaultProxy } from '../../main/vault/VaultProxy.js';
+import { OneReadBus, signal, vaultProperties, type Script } from '../helpers/oneReadBus.js';
 
-const { Message, MessageType, Variant } = dbus;
+const { Variant } = dbus;
 
-/** What the stand-in vault sends back in one read when it gets a call: `reply()` is the call's answer. */
-type Script = (call: dbus.Message, reply: () => dbus.Message, bus: OneReadBus) => dbus.Message[];
-
-/**
- * A bus in memory that delivers as dbus-next does: each message of a read is emitted in turn, and a
- * reply settles its call on the spot; the code awaiting that call resumes only after the whole read.
- */
-class OneReadBus extends EventEmitter {
-  private serial = 1;
-  private readonly calls = new Map<string, (reply: dbus.Message) => void>();
-  /** dbus-next's socket, whose end (the bus daemon gone) the client hears. */
-  readonly _connection = { stream: new EventEmitter() };
-
-  constructor(private readonly script: (call: dbus.Message, reply: () => dbus.Message) => dbus.Message[]) {
-    super();
-  }
-
-  call(message: dbus.Message): Promise<dbus.Message> {
-    const serial = String((message.serial = this.serial++));
-    return new Promise((resolve) => {
-      this.calls.set(serial, resolve);
-      const reply = () => new Message({ type: MessageType.METHOD_RETURN, replySerial: serial, destination: ':1.1' });
-      // Answered in a read of its own, as from a bus daemon.
-      setImmediate(() => this.read(this.script(message, reply)));
-    });
-  }
-
-  send(): void {}
-
-  /** The bus daemon goes away. */
-  end(): void {
-    this._connection.stream.emit('end');
-  }
-
-  /** One read: the messages, in the order they came. */
-  read(messages: dbus.Message[]): void {
-    for (const message of messages) {
-      this.emit('message', message);
-      if (message.replySerial) this.calls.get(String(message.replySerial))?.(message);
-    }
-  }
-}
-
-const signal = (member: string, signature: string, body: unknown[]) =>
-  new Message({ type: MessageType.SIGNAL, path: VAULT_PATH, interface: VAULT_INTERFACE, member, signature, body });
 const status = (account: number, text: string) => signal('cloudRestoreStatusChanged', 'is', [account, text]);
 const failure = (account: number, text: string) => signal('cloudRestoreError', 'iss', [account, 'Error', text]);
 /** The vault's status property changing, as PropertiesChanged carries it. */
-const vaultStatus = (text: string) =>
-  new Message({
-    type: MessageType.SIGNAL,
-    path: VAULT_PATH,
-    interface: 'org.freedesktop.DBus.Properties',
-    member: 'PropertiesChanged',
-    signature: 'sa{sv}as',
-    body: [VAULT_INTERFACE, { status: new Variant('s', text) }, []],
-  });
+const vaultStatus = (text: string) => vaultProperties({ status: text });
 
 /** The vault's properties as a status read finds them once the stand-in has said everything. */
 interface StateAfter {
@@ -139,7 +86,7 @@ describe('the outcome of a vault operation, from signals handed out in one read'
       ],
       { status: 'Error', error: 'No backup named backup.tar on the server' },
     );
-    expect(outcome).toEqual({ status: 'Error', error: 'No backup named backup.tar on the server' });
+    expect(outcome).toEqual({ status: 'Error', error: 'No backup named backup.tar on the server', code: 'Error' });
   });
 
   it('the next run beginning and failing in the same read does not change this run’s Finished', async () => {
@@ -167,7 +114,7 @@ describe('the outcome of a vault operation, from signals handed out in one read'
       },
       { status: 'Finished' },
     );
-    expect(outcome).toEqual({ status: 'Error', error: 'Disk full' });
+    expect(outcome).toEqual({ status: 'Error', error: 'Disk full', code: 'Error' });
   });
 
   it('the bus closing before the start is answered ends the wait with a clear error', async () => {

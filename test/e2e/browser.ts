@@ -25,23 +25,27 @@ export const viewports: Viewport[] = [
 export interface UiProcess {
   url: string;
   dataDir: string;
+  /** Resolves with the exit code when the command ends by itself. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
-export async function startUi(env: NodeJS.ProcessEnv = cliEnv()): Promise<UiProcess> {
+/** `sfbackup ui --no-open` (or another command that serves the UI, such as `demo`) on a fresh data dir. */
+export async function startUi(env: NodeJS.ProcessEnv = cliEnv(), command = ['ui', '--no-open']): Promise<UiProcess> {
   const dataDir = tempDir();
-  const ui: ChildProcess = spawn(
-    process.execPath,
-    ['bin/sfbackup.js', '--data-dir', dataDir, '--json', 'ui', '--no-open'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const ui: ChildProcess = spawn(process.execPath, ['bin/sfbackup.js', '--data-dir', dataDir, '--json', ...command], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(ui, 'exit').then(([code]) => code as number | null);
   let out = '';
   ui.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  for (let i = 0; i < 400 && !out.includes('"url"'); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1200 && !out.includes('"url"'); i++) await new Promise((r) => setTimeout(r, 50));
   if (!out.includes('"url"')) throw new Error(`sfbackup ui did not start: ${out}`);
   return {
     url: (JSON.parse(out) as { url: string }).url,
     dataDir,
+    exited,
     async stop() {
       if (ui.exitCode !== null || ui.signalCode !== null) return;
       const exited = once(ui, 'exit');

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import dbus from 'dbus-next';
 import { connectBus, waitConnected, type MessageBus } from '../../main/dbus/bus.js';
 import { DBusClient } from '../../main/dbus/DBusClient.js';
@@ -96,9 +97,17 @@ export interface DbusMock {
   stop(): Promise<void>;
 }
 
-/** python-dbusmock with one of its templates (NetworkManager on a system bus, notifications on a session bus). */
+/** Templates of our own, for services python-dbusmock has none for. */
+const ownTemplates: Record<string, string> = {
+  udisks2: path.join(path.dirname(fileURLToPath(import.meta.url)), 'dbusmock', 'udisks2.py'),
+};
+
+/**
+ * python-dbusmock with one of its templates (NetworkManager on a system bus, notifications on a session
+ * bus) or ours (UDisks2 on a system bus).
+ */
 export async function startDbusMock(
-  template: 'networkmanager' | 'notification_daemon',
+  template: 'networkmanager' | 'notification_daemon' | 'udisks2',
   bus: TestBus,
   busName: string,
   parameters: Record<string, string> = {},
@@ -106,8 +115,8 @@ export async function startDbusMock(
   const probe = spawn(PYTHON, ['-c', 'import dbusmock'], { stdio: 'ignore' });
   const [code] = (await once(probe, 'exit')) as [number];
   if (code !== 0) throw new Error('python3-dbusmock is not installed: run scripts/setup.sh');
-  const system = template === 'networkmanager';
-  const args = ['-m', 'dbusmock', '--template', template, system ? '--system' : '--session'];
+  const system = template !== 'notification_daemon';
+  const args = ['-m', 'dbusmock', '--template', ownTemplates[template] ?? template, system ? '--system' : '--session'];
   if (Object.keys(parameters).length > 0) args.push('-p', JSON.stringify(parameters));
   const env = { ...process.env, [system ? 'DBUS_SYSTEM_BUS_ADDRESS' : 'DBUS_SESSION_BUS_ADDRESS']: bus.address };
   const child = spawn(PYTHON, args, { env, stdio: ['pipe', 'ignore', 'pipe'] });

@@ -8,6 +8,14 @@ import { account, backupPage, fakeApi, never } from './fakeApi';
 import { pick, pickerRow, pickerValue } from './pickers';
 
 const noop = () => {};
+const home = {
+  kind: 'home' as const,
+  path: '/home/alice/Sailfish OS backups',
+  label: 'This computer',
+  size: 250e9,
+  free: 52.1e9,
+  exists: false,
+};
 const statusLine = () => document.querySelector('.status-line')?.textContent;
 
 describe('Backup page', () => {
@@ -34,13 +42,22 @@ describe('Backup page', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('The backup service is not answering');
   });
 
-  it('offers to create an account when there is none', async () => {
+  it('offers to create an account when there is none, and backs up to this computer without one', async () => {
     const navigate = vi.fn();
-    const { render } = fakeApi({ 'backup.page': () => backupPage({ accounts: [] }) });
-    render(<BackupPage navigate={navigate} onBack={noop} />);
+    const fake = fakeApi({
+      'backup.page': () => backupPage({ accounts: [] }),
+      'targets.list': () => ({ folders: [home], driveSource: 'mountinfo' }),
+      'backup.toFolder': () => ({ file: `${home.path}/sailfish_backup_2026-11-26T10-00-00Z.tar`, created: true }),
+    });
+    fake.render(<BackupPage navigate={navigate} onBack={noop} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Add cloud account' }));
     expect(navigate).toHaveBeenCalledWith({ page: 'account', accountId: null });
-    expect(screen.queryByRole('button', { name: 'Back up now' })).toBeNull();
+    expect(screen.getByText('Back up now to a cloud account or memory card')).toBeTruthy();
+    const picker = await screen.findByRole('button', { name: /^Manually back up to This computer 52\.1 GB$/ });
+    expect(picker).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    expect(fake.calls).toContainEqual(['backup.toFolder', [home.path]]);
+    expect(await screen.findByText(`Made the folder ${home.path} for your backups.`)).toBeTruthy();
   });
 
   it('backs up now: the button gives way to the progress, focus to its cancel button, then back', async () => {
@@ -229,6 +246,40 @@ describe('Backup page', () => {
       'backup.setAuto',
       [1, { frequency: 'weekly', day: 5, time: '02:00', connection: 'any' }],
     ]);
+  });
+
+  it('keeps every schedule change made while an earlier one is still being saved (a slow device)', async () => {
+    const pending: Array<() => void> = [];
+    const fake = fakeApi({
+      'backup.page': () => backupPage({ autoAccountId: 1 }),
+      'backup.list': () => [],
+      // Each save answers only when the test lets it, as a device over SSH answers late.
+      'backup.setAuto': (accountId, auto) =>
+        new Promise((resolve) =>
+          pending.push(() => resolve(backupPage({ autoAccountId: accountId, autoBackup: auto }))),
+        ),
+    });
+    fake.render(<BackupPage navigate={noop} onBack={noop} />);
+    await pick('Back up', 'Weekly');
+    // The Day row follows the choice at once, before the save is answered.
+    await pick('Day', 'Wednesday');
+    await pick('Connection', 'WLAN or mobile data');
+    // Saved one after another: the next save is sent only once the one before it was answered.
+    for (let n = 0; n < 3; n++) {
+      await waitFor(() => expect(pending).toHaveLength(1));
+      await act(async () => {
+        pending.shift()!();
+        await Promise.resolve();
+      });
+    }
+    const saves = fake.calls.filter(([name]) => name === 'backup.setAuto');
+    expect(saves).toHaveLength(3);
+    expect(saves.at(-1)).toEqual([
+      'backup.setAuto',
+      [1, { frequency: 'weekly', day: 3, time: '02:00', connection: 'any' }],
+    ]);
+    expect(pickerValue('Day')).toBe('Wednesday');
+    expect(pickerValue('Connection')).toBe('WLAN or mobile data');
   });
 
   it('picks a time in a 24-hour time picker with the keyboard', async () => {

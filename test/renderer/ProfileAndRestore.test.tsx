@@ -98,7 +98,9 @@ describe('Restore confirmation', () => {
       'backup.restore': () => null,
       'backup.cancel': () => null,
     });
-    fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'cloud', accountId: 1 }} file={file} navigate={noop} onBack={noop} />,
+    );
     expect(await screen.findByText('Home cloud (Nextcloud)')).toBeTruthy();
     expect(screen.getByText('The device will be restored using')).toBeTruthy();
     expect(fake.calls.some(([c]) => c === 'backup.restore')).toBe(false);
@@ -123,7 +125,9 @@ describe('Restore confirmation', () => {
 
   it('shows a failed restore in red', async () => {
     const fake = fakeApi({ 'accounts.list': () => [account], 'backup.restore': () => null });
-    fake.render(<RestoreConfirmPage accountId={1} file={file} navigate={noop} onBack={noop} />);
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'cloud', accountId: 1 }} file={file} navigate={noop} onBack={noop} />,
+    );
     await userEvent.click(await screen.findByRole('button', { name: 'Restore' }));
     act(() =>
       fake.emit('vault.operation', {
@@ -135,5 +139,70 @@ describe('Restore confirmation', () => {
     );
     expect(screen.getByRole('alert').textContent).toContain('is not on the server');
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Try again' }));
+  });
+
+  it('a cloud backup whose folders have no place here: the restore says so, then asks for a folder', async () => {
+    const fake = fakeApi({
+      'accounts.list': () => [account],
+      'backup.restore': () => null,
+      'folders.pick': () => ({ native: true, path: '/home/alice/Restored' }),
+      'backup.restoreInto': () => null,
+    });
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'cloud', accountId: 1 }} file={file} navigate={noop} onBack={noop} />,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore' }));
+    const message = 'Could not restore the backup: The backup holds folders this computer does not back up (Photos).';
+    act(() =>
+      fake.emit('vault.operation', {
+        kind: 'restore',
+        accountId: 1,
+        status: 'Error',
+        error: message,
+        problem: { kind: 'needs-folder', message },
+      }),
+    );
+    expect(screen.getByRole('alert').textContent).toContain('does not back up (Photos)');
+    expect(screen.getByRole('alert').textContent).toContain('Choose a folder to restore into.');
+    expect(document.body.textContent).not.toContain('--to');
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Choose folder…' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect((await screen.findByText('/home/alice/Restored')).closest('.restore-into')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(fake.calls).toContainEqual(['backup.restoreInto', [1, file, '/home/alice/Restored']]);
+  });
+
+  it('asks where to restore the folders this computer does not back up, with the app’s own dialog', async () => {
+    const card = '/media/alice/SFB STICK';
+    const fake = fakeApi({
+      'targets.list': () => ({
+        folders: [{ kind: 'drive', path: card, label: 'SFB STICK', size: 16e9, free: 15.2e9, exists: true }],
+        driveSource: 'udisks2',
+      }),
+      'backup.fileUnits': () => ({ units: ['Documents', 'Photos'], unknown: ['Photos'] }),
+      'folders.pick': () => ({ native: true, path: '/home/alice/Restored' }),
+      'backup.restoreFile': () => null,
+    });
+    fake.render(
+      <RestoreConfirmPage source={{ kind: 'folder', folder: card }} file={file} navigate={noop} onBack={noop} />,
+    );
+    expect(await screen.findByText('SFB STICK 15.2 GB')).toBeTruthy();
+    expect(
+      await screen.findByText(
+        'This backup holds folders this computer does not back up (Photos). Choose a folder to restore them into.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Restore' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect(fake.calls).toContainEqual(['folders.pick', [{ title: 'Restore into' }]]);
+    expect((await screen.findByText('/home/alice/Restored')).closest('.restore-into')).toBeTruthy();
+    expect(screen.getByText(/or removing the drive\.$/)).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Restore' }));
+    expect(fake.calls).toContainEqual(['backup.restoreFile', [card, file, '/home/alice/Restored']]);
+    act(() =>
+      fake.emit('vault.operation', { kind: 'restore', accountId: 0, file: `${card}/${file}`, status: 'Finished' }),
+    );
+    expect(await screen.findByText('Your files are back, in /home/alice/Restored.')).toBeTruthy();
   });
 });

@@ -1,5 +1,5 @@
 // A SettingsApi for component tests: calls answered by the test, events pushed by the test.
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import { ApiContext } from '../../renderer/ApiContext';
@@ -15,10 +15,21 @@ import {
 } from '../../main/ipc/contract';
 
 afterEach(cleanup);
+// findBy… and waitFor give up after 1 s by default: too short on two cores shared by a whole test suite
+// (seen: a Backup page that rendered its button later than that under a load average of 10).
+configure({ asyncUtilTimeout: 10_000 });
 
 export type Handlers = { [C in CallName]?: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
-export function fakeApi(handlers: Handlers) {
+/** What pages ask besides what a test is about: no drives or folders, one folder backed up. */
+const quiet: Handlers = {
+  'targets.list': () => ({ folders: [], driveSource: 'mountinfo' }),
+  'backup.listFolder': () => [],
+  'units.list': () => [{ name: 'Documents', path: '/home/alice/Documents' }],
+};
+
+export function fakeApi(given: Handlers) {
+  const handlers: Handlers = { ...quiet, ...given };
   const calls: Array<[CallName, unknown[]]> = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const api: SettingsApi = buildApi(
@@ -77,6 +88,7 @@ export function backupPage(overrides: Partial<CallResult<'backup.page'>> = {}): 
     vault: idle,
     units: [{ name: 'Documents', path: '/home/alice/Documents' }],
     deviceId: 'Desktop_abcdefabcdef',
+    demo: null,
     ...overrides,
   };
 }

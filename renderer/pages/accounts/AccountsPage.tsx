@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AccountView } from '../../../main/ipc/contract';
 import { messageOf, useApi, useEvent } from '../../ApiContext';
+import { useDeviceState } from '../../DeviceContext';
+import { Info } from '../../components/layout';
 import { ErrorText, Hint, PageHeader, Section } from '../../components/layout';
 import type { Navigate } from '../../navigation';
 import { AccountStatus } from './AccountStatus';
@@ -14,6 +16,7 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
   const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState<number>();
   const [checking, setChecking] = useState<number>();
+  const { device } = useDeviceState();
 
   const load = useCallback(() => {
     api.accounts.list().then(setAccounts, (err: unknown) => setError(messageOf(err)));
@@ -39,6 +42,27 @@ export function AccountsPage({ navigate, onBack }: { navigate: Navigate; onBack:
       .then(load, (err: unknown) => setError(messageOf(err)))
       .finally(() => setChecking(undefined));
   };
+
+  if (device) {
+    return (
+      <main>
+        <PageHeader title="Accounts" onBack={onBack} />
+        <Info>
+          {device.id} keeps its accounts in its own protected store, out of reach of a desktop: add, change or remove
+          them on the device, in Settings → Accounts. Its backup accounts:
+        </Info>
+        {error && <ErrorText>{error}</ErrorText>}
+        <ul aria-label="Accounts on the device" className="menu">
+          {(accounts ?? []).map((a) => (
+            <li key={a.id} className="menu-row">
+              <span className="row-main">{a.name}</span>
+              <span className="row-sub">{a.providerName}</span>
+            </li>
+          ))}
+        </ul>
+      </main>
+    );
+  }
 
   return (
     <main>

@@ -3,6 +3,7 @@
 import type { AutoBackup, BackupPage } from '../../../main/ipc/contract';
 import { TimePicker } from '../../components/TimePicker';
 import { ValuePicker } from '../../components/ValuePicker';
+import { Hint } from '../../components/layout';
 import { weekdays } from '../../format';
 import { BackgroundService } from './BackgroundService';
 
@@ -13,7 +14,8 @@ export function AutoBackupSection(props: {
   page: BackupPage;
   unitsText: string;
   onChange: (accountId: number | null, auto: AutoBackup) => void;
-  onAddAccount: () => void;
+  /** Absent on a device: its accounts are added on the device itself. */
+  onAddAccount: (() => void) | undefined;
 }) {
   const { page } = props;
   const auto = page.autoBackup;
@@ -27,10 +29,10 @@ export function AutoBackupSection(props: {
         options={[
           { value: NONE, label: 'None' },
           ...page.accounts.map((a) => ({ value: String(a.id), label: a.name })),
-          { value: ADD, label: 'Add cloud account' },
+          ...(props.onAddAccount ? [{ value: ADD, label: 'Add cloud account' }] : []),
         ]}
         onChange={(value) => {
-          if (value === ADD) props.onAddAccount();
+          if (value === ADD) props.onAddAccount?.();
           else props.onChange(value === NONE ? null : Number(value), auto);
         }}
         description={
@@ -79,12 +81,19 @@ export function AutoBackupSection(props: {
             ]}
             onChange={(connection) => set({ connection })}
             description={
-              auto.connection === 'wlan'
-                ? 'On a computer, a wired (Ethernet) connection counts as WLAN; only mobile data is avoided.'
-                : 'Backs up over any connection, mobile data too.'
+              auto.connection === 'any'
+                ? 'Backs up over any connection, mobile data too.'
+                : props.onAddAccount
+                  ? 'On a computer, a wired (Ethernet) connection counts as WLAN; only mobile data is avoided.'
+                  : 'The device backs up only while it is on WLAN.'
             }
           />
-          <BackgroundService />
+          {props.onAddAccount ? (
+            // The demo's data goes when it ends: nothing of it may be installed to run later.
+            !page.demo && <BackgroundService />
+          ) : (
+            <Hint>The device runs its automatic backups itself, with or without this computer.</Hint>
+          )}
         </>
       )}
     </div>

@@ -16,6 +16,8 @@ export interface OperationView {
   status: string;
   error?: string;
   problem?: Problem;
+  /** The backup file, for a backup to or restore from a drive or folder. */
+  file?: string;
   /** Started by the user on this page (focus follows it), not found running. */
   startedHere?: boolean;
 }
@@ -48,14 +50,19 @@ export function OperationProgress(props: {
   operation: OperationView | undefined;
   account?: AccountFacts | undefined;
   onCancel: () => void;
-  onViewLog: () => void;
+  /** Opens the run's log (a cloud run's profile); none for runs on this computer. */
+  onViewLog?: (() => void) | undefined;
   onFix?: ((field: ProblemField) => void) | undefined;
 }) {
   const { vault, operation } = props;
   const running = operation?.status === 'Running';
   const line = operation ? statusLine(vault, operation) : '';
+  // A backup to a file has no upload: its bar follows the bytes written.
   const progress =
-    running && (vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup') ? vault.progress : 0;
+    running &&
+    (vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup' || vault.mode === 'backupToFile')
+      ? vault.progress
+      : 0;
   const stage = running
     ? `${busy.has(vault.status) ? vault.status : 'Preparing'} ${line.replace(/\s[\d.]+\s?[kMGT]?B\b.*$/, '')}`
     : (operation?.status ?? '');
@@ -105,7 +112,7 @@ export function OperationProgress(props: {
           onFix={props.onFix}
         />
       )}
-      {operation && (
+      {operation && props.onViewLog && (
         <button type="button" className="link" onClick={props.onViewLog}>
           View log
         </button>

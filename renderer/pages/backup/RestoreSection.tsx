@@ -1,11 +1,13 @@
-// "Restore device": the newest backup on each storage, all of them one tap away, each storage with
-// its own Refresh, and why a storage could not be listed.
-import { useState } from 'react';
-import type { AccountView, CallError, ProblemField } from '../../../main/ipc/contract';
+// "Restore device": the newest backup on each storage — every cloud account, drive and folder — with the
+// storage's name under it as on Sailfish, all of them one tap away, each storage with its own Refresh,
+// and why a storage could not be listed.
+import { useState, type ReactNode } from 'react';
+import type { AccountView, CallError, FolderTargetView, ProblemField } from '../../../main/ipc/contract';
 import { FadingText } from '../../components/FadingText';
 import { Hint, Info } from '../../components/layout';
 import { ProblemText } from '../../components/ProblemText';
 import { backupDate } from '../../format';
+import { folderLabel } from './targets';
 
 export interface BackupListState {
   loading: boolean;
@@ -14,27 +16,20 @@ export interface BackupListState {
 }
 
 function BackupGroup(props: {
-  account: AccountView;
+  name: string;
   list: BackupListState;
   busy: boolean;
+  problem?: ReactNode;
   onChoose: (file: string) => void;
   onRefresh: () => void;
-  onFix: (field: ProblemField) => void;
 }) {
-  const { account, list } = props;
+  const { name, list } = props;
   const [expanded, setExpanded] = useState(false);
   const items = expanded ? list.items : list.items.slice(0, 1);
   return (
     <div className="backup-group">
-      {list.error && (
-        <ProblemText
-          prefix={`${account.name}: `}
-          problem={list.error.problem ?? { kind: 'other', message: list.error.message }}
-          account={account}
-          onFix={props.onFix}
-        />
-      )}
-      <ul aria-label={`Backups on ${account.name}`}>
+      {list.error && props.problem}
+      <ul aria-label={`Backups on ${name}`}>
         {items.map((b) => (
           <li key={b.name}>
             <button type="button" className="backup-row" disabled={props.busy} onClick={() => props.onChoose(b.name)}>
@@ -42,7 +37,7 @@ function BackupGroup(props: {
                 <FadingText className="file-name" text={b.name} />
                 <span className="date">{backupDate(b.date)}</span>
               </span>
-              <span className="row-sub">{account.name}</span>
+              <span className="row-sub">{name}</span>
             </button>
           </li>
         ))}
@@ -50,7 +45,7 @@ function BackupGroup(props: {
       <div className="group-actions">
         {list.items.length > 1 && (
           <button type="button" className="link" onClick={() => setExpanded(!expanded)}>
-            {expanded ? 'Show only the newest' : `Show all ${list.items.length} backups on ${account.name}`}
+            {expanded ? 'Show only the newest' : `Show all ${list.items.length} backups on ${name}`}
           </button>
         )}
         <button
@@ -58,7 +53,7 @@ function BackupGroup(props: {
           className="link"
           onClick={props.onRefresh}
           disabled={list.loading}
-          aria-label={`Refresh backups on ${account.name}`}
+          aria-label={`Refresh backups on ${name}`}
         >
           Refresh
         </button>
@@ -70,14 +65,23 @@ function BackupGroup(props: {
 export function RestoreSection(props: {
   accounts: AccountView[];
   lists: Record<number, BackupListState>;
+  /** Drives and folders, with what was found in each (by path). */
+  folders: FolderTargetView[];
+  folderLists: Record<string, BackupListState>;
   busy: boolean;
   onChoose: (accountId: number, file: string) => void;
+  onChooseFile: (folder: FolderTargetView, file: string) => void;
   onRefresh: (accountId: number) => void;
+  onRefreshFolder: (folder: string) => void;
   onFix: (accountId: number, field: ProblemField) => void;
 }) {
-  const loading = props.accounts.some((a) => props.lists[a.id]?.loading);
-  const found = props.accounts.some((a) => (props.lists[a.id]?.items.length ?? 0) > 0);
-  const failed = props.accounts.some((a) => props.lists[a.id]?.error);
+  const lists = [
+    ...props.accounts.map((a) => props.lists[a.id]),
+    ...props.folders.map((f) => props.folderLists[f.path]),
+  ];
+  const loading = lists.some((l) => l?.loading);
+  const found = lists.some((l) => (l?.items.length ?? 0) > 0);
+  const failed = lists.some((l) => l?.error);
   return (
     <div className="restore">
       {loading && !found && <Hint>Looking for backups…</Hint>}
@@ -88,13 +92,39 @@ export function RestoreSection(props: {
         if (!list) return null;
         return (
           <BackupGroup
-            key={account.id}
-            account={account}
+            key={`cloud-${account.id}`}
+            name={account.name}
             list={list}
             busy={props.busy}
+            problem={
+              <ProblemText
+                prefix={`${account.name}: `}
+                problem={list.error?.problem ?? { kind: 'other', message: list.error?.message ?? '' }}
+                account={account}
+                onFix={(field) => props.onFix(account.id, field)}
+              />
+            }
             onChoose={(file) => props.onChoose(account.id, file)}
             onRefresh={() => props.onRefresh(account.id)}
-            onFix={(field) => props.onFix(account.id, field)}
+          />
+        );
+      })}
+      {props.folders.map((folder) => {
+        const list = props.folderLists[folder.path];
+        // A drive or folder with no backups takes no room: most of them hold none.
+        if (!list || (list.items.length === 0 && !list.error)) return null;
+        const name = folderLabel(folder);
+        return (
+          <BackupGroup
+            key={`folder-${folder.path}`}
+            name={name}
+            list={list}
+            busy={props.busy}
+            problem={
+              <ProblemText prefix={`${name}: `} problem={{ kind: 'other', message: list.error?.message ?? '' }} />
+            }
+            onChoose={(file) => props.onChooseFile(folder, file)}
+            onRefresh={() => props.onRefreshFolder(folder.path)}
           />
         );
       })}

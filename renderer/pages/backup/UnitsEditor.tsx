@@ -8,6 +8,8 @@ export function UnitsEditor(props: {
   units: Array<{ name: string; path: string }>;
   onAdd: (path: string) => Promise<void>;
   onRemove: (path: string) => Promise<void>;
+  /** Asks for a folder with the folder picker; null when cancelled. */
+  onPick?: () => Promise<string | null>;
 }) {
   const [path, setPath] = useState('');
   const [error, setError] = useState<string>();
@@ -66,6 +68,20 @@ export function UnitsEditor(props: {
           Add
         </button>
       </form>
+      {props.onPick && (
+        <button
+          type="button"
+          className="link"
+          onClick={() =>
+            void run(async () => {
+              const picked = await props.onPick?.();
+              if (picked) await props.onAdd(picked);
+            })
+          }
+        >
+          Choose a folder to back up…
+        </button>
+      )}
       {error && <ErrorText id="unit-path-error">{error}</ErrorText>}
     </div>
   );
