@@ -8,25 +8,20 @@ import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
 import { parseTransferMessage } from '../buteo/pluginRun.js';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage } from '../errors.js';
-import { diskMessage, restoreDirOf } from './backupFiles.js';
+import { restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { CloudBackupLister, restoreTarget } from './cloudListings.js';
 import { checkBackupFile, NotEnoughSpace, writeBackupFile } from './fileBackup.js';
 import { fileWriteMessage } from './fileTargets.js';
 import { transferLine } from './progressText.js';
-import { FramedReader, isTransferEnd, parseRestoreHead } from './archiveStream.js';
-import { RestoreRunner, type RestoreRequest } from './restoreRunner.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
-import { CloudArchives } from './cloudArchives.js';
+import { CloudRestores } from './cloudRestores.js';
 import { StreamEndpoints } from './streamEndpoints.js';
-import type { TransferPipe } from './transferPipe.js';
-import type { Operation, StreamedRestore } from './vaultOperations.js';
-import { NeedsFolder, VaultError } from './vaultTypes.js';
+import { VaultError } from './vaultTypes.js';
 import { describeLocation } from '../targets/mountinfo.js';
 
-export class Vault extends CloudArchives {
+export class Vault extends CloudRestores {
   private readonly lister: CloudBackupLister;
-  private readonly restores: RestoreRunner;
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
@@ -42,8 +37,6 @@ export class Vault extends CloudArchives {
     endpoints = new StreamEndpoints(),
   ) {
     super(msyncd, units, workDir, ownData, endpoints, logDir);
-    // The journal sits beside the per-process work folders: the next engine must find it.
-    this.restores = new RestoreRunner(msyncd, path.dirname(workDir), ownData);
     this.lister = new CloudBackupLister(msyncd, (id, files, ok) =>
       this.emit('listCloudBackupsFinished', id, files, ok),
     );
@@ -182,99 +175,6 @@ export class Vault extends CloudArchives {
     void (isCancelled(event)
       ? this.finishCanceled(op)
       : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
-  }
-
-  /** What a restore of the operation's archive needs, from a file or from a stream. */
-  private restoreRequest(op: Operation): RestoreRequest {
-    const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
-    return {
-      archive: op.download!,
-      targetOf: (unit) => (op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)),
-      ...(op.kind === 'cloudRestore' ? { profile: op.profile } : {}),
-      signal: op.controller.signal,
-      onUnit: (unit) => {
-        op.log?.line(`Restoring: ${unit}`);
-        if (op.phase !== 'transfer') this.setState({ statusText: `Restoring: ${unit}` });
-      },
-      beforeApply: () => {
-        op.phase = 'applying';
-        this.setState({ canCancel: false, statusText: 'Restoring files' });
-      },
-    };
-  }
-
-  /**
-   * This app's BackupRestore plugin streams the download: it is unpacked and verified into staging as
-   * it arrives, and put in place only once the plugin says the whole backup came (unpack, below).
-   */
-  private receiveRestore(op: Operation, connection: TransferPipe): void {
-    if (this.current !== op || op.controller.signal.aborted) return connection.close();
-    let downloaded!: StreamedRestore['downloaded'];
-    const whole = new Promise<void>((resolve, reject) => (downloaded = { resolve, reject }));
-    whole.catch(() => {});
-    const outcome = (async () => {
-      const reader = new FramedReader(connection);
-      const head = parseRestoreHead(await reader.line());
-      if (!head) throw new Error('the backup plugin sent something that is not a backup');
-      op.log?.line(`Receiving ${head.name}${head.sha256 ? `, SHA-256 ${head.sha256}` : ''}`);
-      return this.restores.run({
-        ...this.restoreRequest(op),
-        source: reader.body(),
-        ...(head.sha256 ? { checksum: head.sha256 } : {}),
-        ...(head.size !== undefined ? { size: head.size } : {}),
-        whole,
-      });
-    })();
-    // A failure here (not a download cut short) stops the download: the rest would be for nothing.
-    outcome.then(
-      () => connection.close(),
-      (err: unknown) => {
-        op.restoreFailure ??= isTransferEnd(err) ? undefined : err;
-        connection.close();
-      },
-    );
-    op.streamedRestore = { outcome, downloaded };
-  }
-
-  /** The plugin's run ended without the whole download: the restore is undone, and says why. */
-  private async endStreamedRestore(op: Operation, event: SyncStatusEvent): Promise<void> {
-    const restore = op.streamedRestore!;
-    const cancelled = isCancelled(event);
-    if (cancelled) op.controller.abort();
-    restore.downloaded.reject(new Error(event.message || 'The download failed.'));
-    await restore.outcome.catch(() => {});
-    if (cancelled || op.controller.signal.aborted) return this.finishCanceled(op);
-    const local = op.restoreFailure;
-    if (local)
-      return this.fail(
-        op,
-        'Error',
-        `Could not restore the backup: ${diskMessage(local, op.targetDir ?? this.workDir)}`,
-      );
-    await this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.');
-  }
-
-  private async unpack(op: Operation): Promise<void> {
-    op.phase = 'unpacking';
-    this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
-    try {
-      let outcome;
-      if (op.streamedRestore) {
-        op.streamedRestore.downloaded.resolve();
-        outcome = await op.streamedRestore.outcome;
-      } else outcome = await this.restores.run(this.restoreRequest(op));
-      op.notes = outcome.notes;
-      op.summary = outcome.summary;
-      await this.succeed(op);
-    } catch (err) {
-      if (op.controller.signal.aborted) await this.finishCanceled(op);
-      else
-        await this.fail(
-          op,
-          err instanceof NeedsFolder ? 'NeedsFolder' : 'Error',
-          `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`,
-        );
-    }
   }
 
   /**
