@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 // The sfbackup command (CLI, daemon, engine) as a bundle of three files: what `--help` needs (the entry),
 // the browser UI's server, and everything else in one chunk. Node then loads two or three files instead
 // of hundreds (zod alone is over a hundred), which was most of a command's start-up time; one chunk
-// rather than dozens saves as much again. Only native modules stay outside.
+// rather than dozens saves as much again.
 
 /** The entry's own modules: what `sfbackup --help` loads, kept out of the big chunk. */
 const entry = /main[\\/](cli[\\/](index|stuckGuard|args)|errors|waits|buteo[\\/]codes)\.ts$/;
@@ -18,8 +18,9 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rollupOptions: {
-      // Optional natives of dbus-next it requires only when they are there (abstract sockets, X11 bus lookup).
-      external: ['better-sqlite3', 'usocket', 'abstract-socket', 'x11'],
+      // Native modules, and dbus-next: the device's connection (device/deviceBus.ts) takes its parts
+      // from node_modules at run time, and one copy of its classes must serve both.
+      external: ['better-sqlite3', 'dbus-next', /^dbus-next\//],
       output: {
         format: 'es',
         entryFileNames: 'sfbackup.js',
