@@ -2,8 +2,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** The bytes of every file below `dir` (0 when it is not there). */
-export function treeBytes(dir: string): number {
+/** The disk space the files below `dir` take (0 when it is not there); `sizes` counts their lengths instead. */
+export function treeBytes(dir: string, sizes = false): number {
   let total = 0;
   const walk = (d: string) => {
     let names: string[];
@@ -17,7 +17,7 @@ export function treeBytes(dir: string): number {
       try {
         const st = lstatSync(full);
         if (st.isDirectory()) walk(full);
-        else total += st.blocks * 512;
+        else total += sizes ? st.size : st.blocks * 512;
       } catch {
         // gone between the listing and the look: it takes no room now
       }

@@ -129,49 +129,44 @@ async function main(): Promise<void> {
       const names = set.units.map((u) => q(path.basename(u))).join(' ');
       const times = { backup: [] as number[], pipe: [] as number[], restore: [] as number[], unpipe: [] as number[] };
       const cpus = { backup: [] as number[], pipe: [] as number[], restore: [] as number[], unpipe: [] as number[] };
+      const expected = set.units.reduce((sum, unit) => sum + treeBytes(unit, true), 0);
       for (let r = 0; r < rounds; r++) {
         console.error(`${set.label}: round ${r + 1} of ${rounds}`);
+        // Each side's backup and restore, then its copies are gone before the other's: the disk holds
+        // one copy of the data at a time besides the data itself. Each side goes first in turn.
         const ours = async () => {
           const m = note(await cli('--json', 'backup', '1'));
           times.backup.push(m.ms);
           cpus.backup.push(m.cpuS);
-          return (JSON.parse(m.stdout) as { file: string }).file;
+          const file = (JSON.parse(m.stdout) as { file: string }).file;
+          if (set.restore) {
+            const to = path.join(work, `to-${r}`);
+            const restored = note(await cli('restore', '1', file, '--to', to));
+            times.restore.push(restored.ms);
+            cpus.restore.push(restored.cpuS);
+            const bytes = treeBytes(to, true);
+            rmSync(to, { recursive: true, force: true });
+            if (bytes !== expected) throw new Error(`the restore holds ${bytes} bytes of ${expected}`);
+          }
+          rmSync(path.join(deviceFolder, file), { force: true });
         };
         const pipe = async () => {
-          const m = await measureShell(
-            `tar -cf - -C ${q(parent)} ${names} | ${curl} -T - ${q(`${dav}/pipe-${r}.tar`)}`,
-          );
+          const url = q(`${dav}/pipe-${r}.tar`);
+          const m = await measureShell(`tar -cf - -C ${q(parent)} ${names} | ${curl} -T - ${url}`);
           times.pipe.push(m.ms);
           cpus.pipe.push(m.cpuS);
+          if (set.restore) {
+            const to = path.join(work, `pipe-to-${r}`);
+            mkdirSync(to);
+            const restored = await measureShell(`${curl} ${url} | tar -xf - -C ${q(to)}`);
+            times.unpipe.push(restored.ms);
+            cpus.unpipe.push(restored.cpuS);
+            rmSync(to, { recursive: true, force: true });
+          }
+          rmSync(path.join(apache.root, `pipe-${r}.tar`), { force: true });
         };
-        // Each side goes first in turn: neither always meets a cold or a warm cache.
-        let file: string;
-        if (r % 2 === 0) [file] = [await ours(), await pipe()];
-        else [, file] = [await pipe(), await ours()];
-        if (set.restore) {
-          const to = path.join(work, `to-${r}`);
-          const pipeTo = path.join(work, `pipe-to-${r}`);
-          mkdirSync(pipeTo);
-          const restore = async () => {
-            const m = note(await cli('restore', '1', file, '--to', to));
-            times.restore.push(m.ms);
-            cpus.restore.push(m.cpuS);
-          };
-          const unpipe = async () => {
-            const m = await measureShell(`${curl} ${q(`${dav}/pipe-${r}.tar`)} | tar -xf - -C ${q(pipeTo)}`);
-            times.unpipe.push(m.ms);
-            cpus.unpipe.push(m.cpuS);
-          };
-          if (r % 2 === 0) await restore().then(unpipe);
-          else await unpipe().then(restore);
-          const restored = treeBytes(to);
-          if (restored !== treeBytes(pipeTo))
-            throw new Error(`the restore holds ${restored} bytes, the pipe's ${treeBytes(pipeTo)}`);
-          rmSync(to, { recursive: true, force: true });
-          rmSync(pipeTo, { recursive: true, force: true });
-        }
-        rmSync(path.join(apache.root, `pipe-${r}.tar`), { force: true });
-        rmSync(path.join(deviceFolder, file), { force: true });
+        if (r % 2 === 0) await ours().then(pipe);
+        else await pipe().then(ours);
       }
       record(`backup ${set.label}`, times.backup, times.pipe, set.goal);
       cpu.push({ figure: `backup ${set.label}`, engine: median(cpus.backup), reference: median(cpus.pipe) });
