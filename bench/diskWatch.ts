@@ -29,7 +29,7 @@ export function treeBytes(dir: string, sizes = false): number {
 
 /** Samples the size of each folder every `everyMs` until stopped; the peaks above each folder's start. */
 export function watchDisk(dirs: string[], everyMs = 100): { stop(): number[] } {
-  const start = dirs.map(treeBytes);
+  const start = dirs.map((d) => treeBytes(d));
   const peak = [...start];
   const timer = setInterval(() => {
     dirs.forEach((d, i) => (peak[i] = Math.max(peak[i]!, treeBytes(d))));
