@@ -1,9 +1,11 @@
 // npm run bench: whole `sfbackup` commands, each timed as a user runs it (process start-up included),
 // beside what they would script instead on the same data and server in the same run: tar | curl, curl |
-// tar, curl PROPFIND. A private bus stands in for the desktop's session bus (no daemon runs: each
-// command runs the engine itself); Apache mod_dav with Nextcloud's paths is the server, on loopback.
+// tar, curl PROPFIND. A private bus stands in for the desktop's session bus; each figure is taken with
+// no daemon running (each command runs the engine itself), and for the smaller data sets again with
+// `sfbackup daemon` running (commands attach to it). Apache mod_dav with Nextcloud's paths is the
+// server, on loopback.
 // Prints one table with the goals of issue 13; nothing here is a pass/fail test.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +13,12 @@ import { PrivateBusDaemon } from '../main/dbus/bus.js';
 import { localDeviceId } from '../main/vault/deviceId.js';
 import { startApache, tempDir, type WebDavServer } from '../test/helpers/processes.js';
 import { makeBackupListing, makeMixed, makeSmallFiles } from './dataSets.js';
+import { startDaemon } from './daemon.js';
 import { treeBytes, watchDisk } from './diskWatch.js';
 import { measure, measureShell, median, q, type Measured } from './measure.js';
 import { printReport, type Row } from './report.js';
 import { statusLatency } from './statusLatency.js';
+import { cpuS, measureSet, type Place } from './transfers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.resolve(here, '../../bin/sfbackup.js');
@@ -27,6 +31,8 @@ const rounds = Number(option('rounds', '3'));
 const sizes = option('sizes', '256,2048').split(',').map(Number);
 const smallCount = Number(option('small', '20000'));
 const listingCount = Number(option('listing', '10000'));
+/** Data sets up to this size are measured a second time with the background service running. */
+const warmMaxMiB = Number(option('warm-max-mib', '512'));
 const USER = 'bench';
 const PASSWORD = 'bench-password';
 const rows: Row[] = [];
@@ -123,56 +129,39 @@ async function main(): Promise<void> {
       const unit = makeSmallFiles(path.join(work, 'small-set'), smallCount);
       sets.push({ label: `${smallCount} small files`, units: [unit], restore: false, goal: 1.5 });
     }
+    const place: Place = { work, dav, curl, root: apache.root, deviceFolder };
     for (const [n, set] of sets.entries()) {
-      const cli = await dataDir(env, path.join(work, `data-${n}`), apache, set.units);
-      const parent = path.dirname(set.units[0]!);
-      const names = set.units.map((u) => q(path.basename(u))).join(' ');
-      const times = { backup: [] as number[], pipe: [] as number[], restore: [] as number[], unpipe: [] as number[] };
-      const cpus = { backup: [] as number[], pipe: [] as number[], restore: [] as number[], unpipe: [] as number[] };
-      const expected = set.units.reduce((sum, unit) => sum + treeBytes(unit, true), 0);
-      for (let r = 0; r < rounds; r++) {
-        console.error(`${set.label}: round ${r + 1} of ${rounds}`);
-        // Each side's backup and restore, then its copies are gone before the other's: the disk holds
-        // one copy of the data at a time besides the data itself. Each side goes first in turn.
-        const ours = async () => {
-          const m = note(await cli('--json', 'backup', '1'));
-          times.backup.push(m.ms);
-          cpus.backup.push(m.cpuS);
-          const file = (JSON.parse(m.stdout) as { file: string }).file;
+      const dir = path.join(work, `data-${n}`);
+      const cli = await dataDir(env, dir, apache, set.units);
+      const modes: Array<[string, boolean]> = [[set.label, false]];
+      // With the background service running (`sfbackup service install`): the command attaches to it.
+      if (!set.label.includes('MiB') || Number.parseInt(set.label) <= warmMaxMiB)
+        modes.push([`${set.label}, service running`, true]);
+      for (const [label, warm] of modes) {
+        const daemon = warm ? await startDaemon(bin, dir, env) : undefined;
+        const counted = async (...a: string[]) => note(await cli(...a));
+        try {
+          const t = await measureSet(set, counted, place, rounds, label);
+          record(
+            `backup ${label}`,
+            t.backup.map((m) => m.ms),
+            t.pipe.map((m) => m.ms),
+            set.goal,
+          );
+          cpu.push({ figure: `backup ${label}`, engine: cpuS(t.backup), reference: cpuS(t.pipe) });
           if (set.restore) {
-            const to = path.join(work, `to-${r}`);
-            const restored = note(await cli('restore', '1', file, '--to', to));
-            times.restore.push(restored.ms);
-            cpus.restore.push(restored.cpuS);
-            const bytes = treeBytes(to, true);
-            rmSync(to, { recursive: true, force: true });
-            if (bytes !== expected) throw new Error(`the restore holds ${bytes} bytes of ${expected}`);
+            record(
+              `restore ${label}`,
+              t.restore.map((m) => m.ms),
+              t.unpipe.map((m) => m.ms),
+              1.5,
+            );
+            cpu.push({ figure: `restore ${label}`, engine: cpuS(t.restore), reference: cpuS(t.unpipe) });
           }
-          rmSync(path.join(deviceFolder, file), { force: true });
-        };
-        const pipe = async () => {
-          const url = q(`${dav}/pipe-${r}.tar`);
-          const m = await measureShell(`tar -cf - -C ${q(parent)} ${names} | ${curl} -T - ${url}`);
-          times.pipe.push(m.ms);
-          cpus.pipe.push(m.cpuS);
-          if (set.restore) {
-            const to = path.join(work, `pipe-to-${r}`);
-            mkdirSync(to);
-            const restored = await measureShell(`${curl} ${url} | tar -xf - -C ${q(to)}`);
-            times.unpipe.push(restored.ms);
-            cpus.unpipe.push(restored.cpuS);
-            rmSync(to, { recursive: true, force: true });
-          }
-          rmSync(path.join(apache.root, `pipe-${r}.tar`), { force: true });
-        };
-        if (r % 2 === 0) await ours().then(pipe);
-        else await pipe().then(ours);
-      }
-      record(`backup ${set.label}`, times.backup, times.pipe, set.goal);
-      cpu.push({ figure: `backup ${set.label}`, engine: median(cpus.backup), reference: median(cpus.pipe) });
-      if (set.restore) {
-        record(`restore ${set.label}`, times.restore, times.unpipe, 1.5);
-        cpu.push({ figure: `restore ${set.label}`, engine: median(cpus.restore), reference: median(cpus.unpipe) });
+        } finally {
+          if (daemon) peakRss = Math.max(peakRss, daemon.peakRssMiB());
+          await daemon?.stop();
+        }
       }
     }
 
@@ -195,7 +184,6 @@ async function main(): Promise<void> {
       absolute(`extra local disk, backup of ${label}`, backupExtra! / 2 ** 20, 'MiB', '', 64);
       absolute(`extra local disk, restore of ${label}`, restoreExtra / 2 ** 20, 'MiB', '', 64);
     }
-    absolute('peak RSS of any `sfbackup` run above', peakRss, 'MiB', '', 128);
 
     // BackupQuery: `sfbackup backups` of a device folder holding many backups, vs one PROPFIND.
     if (listingCount > 0) {
@@ -203,18 +191,34 @@ async function main(): Promise<void> {
       const folder = path.join(apache.root, 'listing', localDeviceId());
       makeBackupListing(folder, listingCount, process.getuid?.() === 0 ? { uid: 33, gid: 33 } : undefined);
       const cli = await dataDir(env, path.join(work, 'listing'), apache, [], backupsPath);
-      const ours: number[] = [];
-      const theirs: number[] = [];
       const url = `${apache.url}${backupsPath}/${localDeviceId()}/`;
-      for (let i = 0; i < rounds; i++) {
-        const m = note(await cli('--json', 'backups', '1'));
-        const found = (JSON.parse(m.stdout) as unknown[]).length;
-        if (found !== listingCount) throw new Error(`sfbackup backups found ${found} of ${listingCount}`);
-        ours.push(m.ms);
-        theirs.push((await measureShell(`${curl} -X PROPFIND -H 'Depth: 1' ${q(url)} > /dev/null`)).ms);
+      for (const warm of [false, true]) {
+        const daemon = warm ? await startDaemon(bin, path.join(work, 'listing'), env) : undefined;
+        const ours: number[] = [];
+        const theirs: number[] = [];
+        try {
+          for (let i = 0; i < rounds; i++) {
+            const m = note(await cli('--json', 'backups', '1'));
+            const found = (JSON.parse(m.stdout) as unknown[]).length;
+            if (found !== listingCount) throw new Error(`sfbackup backups found ${found} of ${listingCount}`);
+            ours.push(m.ms);
+            theirs.push((await measureShell(`${curl} -X PROPFIND -H 'Depth: 1' ${q(url)} > /dev/null`)).ms);
+          }
+        } finally {
+          if (daemon) peakRss = Math.max(peakRss, daemon.peakRssMiB());
+          await daemon?.stop();
+        }
+        const how = warm ? ', service running' : '';
+        record(
+          `BackupQuery of ${listingCount} backups${how} (\`sfbackup backups\` vs curl PROPFIND)`,
+          ours,
+          theirs,
+          1.5,
+        );
       }
-      record(`BackupQuery of ${listingCount} backups (\`sfbackup backups\` vs curl PROPFIND)`, ours, theirs, 1.5);
     }
+
+    absolute('peak RSS of any `sfbackup` process above', peakRss, 'MiB', '', 128);
 
     const latency = await statusLatency(work);
     rows.push({
