@@ -91,16 +91,25 @@ async function removeUnfinished(connection: WebDavConnection, remote: string): P
 
 /**
  * Uploads a killed run left behind; another live process's upload is never touched. Housekeeping only:
- * a server that cannot list them now (rclone answers a listing with an error while it still writes an
- * upload that was cut) does not stop the backup, and they are looked for again next time.
+ * a server that cannot list or remove them now does not stop the backup. Resolves true when it looked
+ * at every one; false when the server was still writing one (rclone finishes an upload whose sender
+ * died, answering listings with an error and removals with 423 meanwhile), worth a second look later.
  */
 async function removeAbandonedUploads(connection: WebDavConnection, folder: string, signal: AbortSignal) {
+  let complete = true;
   try {
-    for (const entry of (await connection.list(folder, signal)) ?? [])
-      if (isAbandonedUpload(entry.name, entry.modified)) await connection.remove(`${folder}/${entry.name}`, signal);
+    for (const entry of (await connection.list(folder, signal)) ?? []) {
+      if (!isAbandonedUpload(entry.name, entry.modified)) continue;
+      await connection.remove(`${folder}/${entry.name}`, signal).catch((err: unknown) => {
+        if (signal.aborted) throw err;
+        complete = false;
+      });
+    }
   } catch (err) {
     if (signal.aborted) throw err;
+    complete = false;
   }
+  return complete;
 }
 
 export class BackupPlugin implements ClientPlugin {
@@ -127,7 +136,7 @@ export class BackupPlugin implements ClientPlugin {
         ctx.transfer({ direction: 'upload', done, total }),
       );
       const sha256 = await archive.sha256();
-      await housekeeping;
+      const tidy = await housekeeping;
       // The vault has said all it will about the archive: what it left out goes into the results log.
       const warnings = (await this.env.vault.state()).warnings;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');
@@ -143,6 +152,7 @@ export class BackupPlugin implements ClientPlugin {
         );
       }
       const checksumProblem = await storeChecksum(connection, sha256, deviceFolder, name, ctx.signal);
+      if (!tidy) await removeAbandonedUploads(connection, deviceFolder, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
         remote: { added: 1, deleted: 0, modified: 0 },
