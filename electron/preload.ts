@@ -1,14 +1,11 @@
 // Exposes the Settings API to the page as verbs (api.backup.start(id), api.on('vault.state', cb)),
 // never ipcRenderer itself. Bundled to one CommonJS file: sandboxed preloads cannot load modules.
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildApi, callErrorSchema, type EventName } from '../main/ipc/contract.js';
-
-const CALL_PREFIX = 'sfb:call:';
-const EVENT_CHANNEL = 'sfb:event';
+import { buildApi, CALL_CHANNEL_PREFIX, callErrorSchema, EVENT_CHANNEL, type EventName } from '../main/ipc/contract.js';
 
 const api = buildApi(
   async (name, args) => {
-    const outcome = (await ipcRenderer.invoke(CALL_PREFIX + name, ...args)) as {
+    const outcome = (await ipcRenderer.invoke(CALL_CHANNEL_PREFIX + name, ...args)) as {
       ok: boolean;
       result?: unknown;
       error?: unknown;

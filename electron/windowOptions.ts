@@ -36,6 +36,7 @@ export function isTrustedSender(frameUrl: string | undefined, appUrl: string): b
     const app = new URL(appUrl);
     return url.protocol === app.protocol && url.host === app.host && url.pathname === app.pathname;
   } catch {
+    // a URL that does not parse is no trusted page
     return false;
   }
 }

@@ -6,6 +6,8 @@ import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { BackupClientInterface, BACKUP_CLIENT_PATH } from './buteo/backupClientService.js';
 import { MsyncdInterface, MSYNCD_PATH, MSYNCD_SERVICE } from './buteo/msyncdService.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
+import { TRANSFER_PATH } from './buteo/msyncdNames.js';
+import { TransferInterface } from './buteo/transferService.js';
 import { SyncDaemon, type SyncDaemonOptions } from './buteo/SyncDaemon.js';
 import type { MessageBus } from './dbus/bus.js';
 import { DBusClient, releaseName, requestName } from './dbus/DBusClient.js';
@@ -15,16 +17,20 @@ import { InputError } from './errors.js';
 import type { TransferLimits } from './plugins/webdav/WebDavConnection.js';
 import { BackupPluginFactory } from './plugins/registry.js';
 import { DEFAULT_SPOOL_MAX_BYTES } from './plugins/webdav/backupArchive.js';
+import { recordingRunOutcomes } from './signin/runOutcomes.js';
 import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
 import { restoreDirOf } from './vault/backupFiles.js';
 import { localDeviceId } from './vault/deviceId.js';
 import { ownDataPaths } from './vault/ownData.js';
-import { StreamEndpoints } from './vault/streamEndpoints.js';
+import { StreamEndpoints } from './transfer/streamEndpoints.js';
 import { Vault } from './vault/Vault.js';
 import { VaultInterface, VAULT_PATH, VAULT_SERVICE } from './vault/vaultService.js';
 import { VaultProxy } from './vault/VaultProxy.js';
 import { ownWorkDir, removeAbandonedWork } from './vault/workDirs.js';
+import { logger } from './log.js';
+
+const log = logger('engine');
 
 export interface EngineOptions extends SyncDaemonOptions {
   deviceId?: string;
@@ -91,7 +97,7 @@ export class Engine {
     const vaultProxy = new VaultProxy(client);
     const workDir = ownWorkDir(stores.paths.vaultDir);
     const streams = new StreamEndpoints();
-    const plugins = new BackupPluginFactory(stores.catalog, {
+    const webdavPlugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
       // BackupRestore writes only where this engine's vault has it download backups.
@@ -99,10 +105,15 @@ export class Engine {
       streams,
       spoolDir: path.join(workDir, 'upload'),
       spoolMaxBytes: options.spoolMaxBytes ?? spoolFromEnvironment() ?? DEFAULT_SPOOL_MAX_BYTES,
-      signInStatus: new SignInStatusStore(stores.paths.signInStatusFile),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.transferLimits ? { transferLimits: options.transferLimits } : {}),
     });
+    // How each run went at the account's server, for the Accounts page and CredentialsNeedUpdate.
+    const plugins = recordingRunOutcomes(
+      webdavPlugins,
+      stores.accounts,
+      new SignInStatusStore(stores.paths.signInStatusFile),
+    );
     const daemon = new SyncDaemon(stores.profiles, plugins, options);
     const vault = new Vault(
       msyncd,
@@ -119,6 +130,7 @@ export class Engine {
     const callers = trackCallers(bus);
     const msyncdIface = new MsyncdInterface(daemon);
     const backupClientIface = new BackupClientInterface(daemon);
+    const transferIface = new TransferInterface(daemon);
     const vaultIface = new VaultInterface(vault, msyncd, stores.units);
     const engineIface = new EngineInterface(
       { dataDir: lock.dataDir, accountsDatabase: canonicalDir(stores.paths.accountsDb), processId: process.pid },
@@ -127,6 +139,7 @@ export class Engine {
     );
     if (serveMsyncd) bus.export(MSYNCD_PATH, msyncdIface);
     if (serveMsyncd) bus.export(BACKUP_CLIENT_PATH, backupClientIface);
+    if (serveMsyncd) bus.export(TRANSFER_PATH, transferIface);
     if (serveVault) bus.export(VAULT_PATH, vaultIface);
     bus.export(ENGINE_PATH, engineIface);
     const offAccounts = stores.accountStore.onChange((change) => emitAccountChanged(client, change));
@@ -143,6 +156,7 @@ export class Engine {
       void offClients.then((off) => off());
       if (serveMsyncd) bus.unexport(MSYNCD_PATH, msyncdIface);
       if (serveMsyncd) bus.unexport(BACKUP_CLIENT_PATH, backupClientIface);
+      if (serveMsyncd) bus.unexport(TRANSFER_PATH, transferIface);
       if (serveVault) bus.unexport(VAULT_PATH, vaultIface);
       bus.unexport(ENGINE_PATH, engineIface);
     };
@@ -173,14 +187,18 @@ export class Engine {
 
   /** Cancels what runs (a restore applying files is waited for), leaves the bus, releases the lock. */
   async stop(): Promise<void> {
-    if (this.serves.vault) await this.vault.cancel().catch(() => {});
+    if (this.serves.vault)
+      await this.vault.cancel().catch((err: unknown) => log.warn('could not cancel the running operation', err));
     await this.daemon.stop();
     const idle = this.serves.vault ? await this.vault.settled() : true;
     if (this.serves.vault) await this.vault.stop();
     if (this.serves.msyncd) await releaseName(this.bus, MSYNCD_SERVICE);
     if (this.serves.vault) await releaseName(this.bus, VAULT_SERVICE);
     this.detach();
-    if (idle) await rm(this.workDir, { recursive: true, force: true }).catch(() => {});
+    if (idle)
+      await rm(this.workDir, { recursive: true, force: true }).catch((err: unknown) =>
+        log.warn(`could not remove ${this.workDir} (the next engine does)`, err),
+      );
     this.lock.release();
   }
 }

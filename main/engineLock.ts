@@ -24,6 +24,7 @@ export function canonicalDir(dir: string): string {
   try {
     return realpathSync(absolute);
   } catch {
+    // a folder that does not exist yet is named as given
     return absolute;
   }
 }
@@ -75,6 +76,7 @@ export class EngineLock {
       if (!parsed.success) return undefined;
       return isAlive({ pid: parsed.data.pid, started: parsed.data.started }) ? parsed.data : undefined;
     } catch {
+      // a record being written or damaged names no live engine
       return undefined;
     }
   }

@@ -4,9 +4,12 @@
 import dbus from 'dbus-next';
 import { isDisconnected, type DBusClient } from './dbus/DBusClient.js';
 import type { MessageBus } from './dbus/bus.js';
-import { MSYNCD_SERVICE } from './buteo/msyncdService.js';
+import { MSYNCD_SERVICE } from './buteo/msyncdNames.js';
 import { scalarText } from './scalar.js';
 import { waitingFor } from './waits.js';
+import { logger } from './log.js';
+
+const log = logger('engine');
 
 export const ENGINE_PATH = '/sfbackup/engine';
 export const ENGINE_INTERFACE = 'org.sailfishos.backupsettings.Engine';
@@ -149,6 +152,8 @@ export class EngineProxy {
   }
 
   async detach(): Promise<void> {
-    await this.client.call(MSYNCD_SERVICE, ENGINE_PATH, ENGINE_INTERFACE, 'Detach').catch(() => {});
+    await this.client
+      .call(MSYNCD_SERVICE, ENGINE_PATH, ENGINE_INTERFACE, 'Detach')
+      .catch(log.ignored('detaching from the engine (it is gone or leaving)'));
   }
 }

@@ -1,46 +1,6 @@
-import { MinorCode } from './buteo/codes.js';
+import { MinorCode, type FailureKind } from './vocabulary.js';
 
-/**
- * What went wrong, in terms of where the fix is: the UI and the CLI route on this (which field, which
- * page), never on the wording of a message.
- */
-export const FAILURE_KINDS = [
-  /** The server refused the user name or password (HTTP 401). */
-  'auth',
-  /** Nothing listens at the address (connection refused). */
-  'refused',
-  /** The host name does not resolve. */
-  'unknown-host',
-  /** No route to the server, or the network is down. */
-  'unreachable',
-  /** The server accepted the connection but did not answer in time. */
-  'timeout',
-  /** The connection broke in the middle of a request. */
-  'connection-lost',
-  /** The server's TLS certificate is not trusted. */
-  'certificate',
-  /** A folder or file is not on the server (HTTP 404, 409). */
-  'not-found',
-  /** The server does not allow this path or method (HTTP 403). */
-  'forbidden',
-  /** Something answers, but it is not a WebDAV server (HTTP 405, 501, a listing that is not XML). */
-  'not-webdav',
-  /** The file is locked by someone else (HTTP 423). */
-  'locked',
-  /** No space left, on the server (HTTP 507) or on this computer. */
-  'space',
-  /** The server failed (HTTP 5xx). */
-  'server',
-  /** Another backup or restore is running. */
-  'busy',
-  /** The user cancelled. */
-  'cancelled',
-  /** A restore needs a folder chosen to restore into: the backup's folders have no place here. */
-  'needs-folder',
-  /** Anything else; the message says what. */
-  'other',
-] as const;
-export type FailureKind = (typeof FAILURE_KINDS)[number];
+export { FAILURE_KINDS, type FailureKind } from './vocabulary.js';
 
 function kindOfMinorCode(minor: MinorCode): FailureKind {
   switch (minor) {

@@ -1,12 +1,13 @@
 // Operations the CLI and the UI share on top of a daemon session.
-import { SyncStatus } from './buteo/codes.js';
+import { SyncStatus } from './vocabulary.js';
 import type { ServiceSession } from './serviceSession.js';
 import type { Stores } from './stores.js';
-import { backupFileDate } from './vault/progressText.js';
+import { backupFileDate } from './backupNames.js';
 import { BACKUP_OPERATIONS, type BackupOperation } from './accounts/BackupAccounts.js';
 import type { SyncProfile } from './buteo/SyncProfile.js';
-import { BackupError } from './errors.js';
-import { MinorCode } from './buteo/codes.js';
+import { BackupError, InputError } from './errors.js';
+import type { MsyncdProxy } from './buteo/MsyncdProxy.js';
+import { isMinorCode, MinorCode } from './vocabulary.js';
 import { waitingFor } from './waits.js';
 
 export interface ProfileRun {
@@ -59,6 +60,51 @@ export function ensureAccountProfiles(stores: Stores, accountId: number): Record
   return profiles;
 }
 
+/**
+ * The account's three profiles, created or refreshed through the sync daemon's own updateProfile, so the
+ * daemon and every bus client hear of them (signalProfileChanged), and recorded on the account.
+ */
+export async function ensureProfilesThroughDaemon(
+  stores: Stores,
+  msyncd: MsyncdProxy,
+  accountId: number,
+): Promise<Record<BackupOperation, SyncProfile>> {
+  const account = stores.accounts.get(accountId);
+  const { profiles, changed } = stores.profiles.buildForAccount(account);
+  // Only what changed: an unchanged copy must not undo what another process saved meanwhile.
+  for (const profile of changed) {
+    if (!(await msyncd.updateProfile(profile.toXml())))
+      throw new BackupError(MinorCode.InternalError, `The sync daemon did not store the profile ${profile.name}.`);
+  }
+  const names = Object.fromEntries(BACKUP_OPERATIONS.map((op) => [op, profiles[op].name])) as Record<
+    BackupOperation,
+    string
+  >;
+  stores.accounts.recordProfiles(accountId, names);
+  return profiles;
+}
+
+/**
+ * Removes the account's profiles through the sync daemon (removeProfile), which refuses while one of
+ * them runs: then nothing is removed and the caller hears which one runs.
+ */
+export async function removeProfilesThroughDaemon(
+  stores: Stores,
+  msyncd: MsyncdProxy,
+  accountId: number,
+): Promise<void> {
+  const names = stores.profiles.forAccount(accountId).map((p) => p.name);
+  const running = (await msyncd.runningSyncs()).filter((name) => names.includes(name));
+  if (running.length > 0)
+    throw new InputError(
+      `${running.join(', ')} is running; cancel it (or wait until it ends) before removing the account.`,
+    );
+  for (const name of names) {
+    if (!(await msyncd.removeProfile(name)) && stores.profiles.load(name))
+      throw new InputError(`The sync daemon refused to remove ${name}; it may have just started. Try again.`);
+  }
+}
+
 export interface CloudBackup {
   name: string;
   /** ISO time from the file name, when it has the standard shape. */
@@ -95,7 +141,7 @@ export async function listCloudBackupsWith(
     const paths = await Promise.race([session.vault.listCloudBackupsOnce(accountId, true), serviceLost]);
     if (paths === undefined)
       throw new BackupError(
-        failure && failure.details > 400 ? (failure.details as MinorCode) : MinorCode.InternalError,
+        failure && failure.details > 400 && isMinorCode(failure.details) ? failure.details : MinorCode.InternalError,
         failure?.message || 'Cannot connect to cloud service: listing the backups failed.',
       );
     return paths.map((p) => {

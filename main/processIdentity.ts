@@ -14,6 +14,7 @@ export function processStartTime(pid: number): number | undefined {
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
+    // no such process (or no /proc)
     return undefined;
   }
   // The command name (field 2) may hold spaces and parentheses: count fields after its closing ")".
@@ -62,6 +63,7 @@ export function bootTag(): string {
         .replace(/[^0-9a-f]/g, '')
         .slice(0, 8);
     } catch {
+      // no /proc: an id without the boot part
       boot = '';
     }
     if (!boot) boot = '00000000';

@@ -85,6 +85,7 @@ export class RunDir {
     try {
       return JSON.parse(readFileSync(path.join(this.path, 'helpers.json'), 'utf8')) as Helper[];
     } catch {
+      // no helpers file: no helpers registered
       return [];
     }
   }
@@ -103,6 +104,7 @@ export class RunDir {
     try {
       names = readdirSync(root).filter((name) => name.startsWith(prefix));
     } catch {
+      // no run folder root: nothing left behind
       return removed;
     }
     for (const name of names) {

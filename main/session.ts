@@ -12,6 +12,9 @@ import { InputError } from './errors.js';
 import type { Stores } from './stores.js';
 import { activateDaemon, installedFor } from './service/activation.js';
 import { VaultProxy } from './vault/VaultProxy.js';
+import { logger } from './log.js';
+
+const log = logger('session');
 
 export interface SessionOptions extends EngineOptions {
   /** How long to wait for another process that is starting or stopping this data dir's engine. */
@@ -88,7 +91,12 @@ export class DaemonSession {
       // may be ending meanwhile, its bus with it ('lost'): then the next round finds the lock free.
       const record = EngineLock.readRecord(dataDir);
       if (record && record.busAddress !== env.DBUS_SESSION_BUS_ADDRESS) {
-        const connection = await openSessionBus({ DBUS_SESSION_BUS_ADDRESS: record.busAddress }).catch(() => undefined);
+        const connection = await openSessionBus({ DBUS_SESSION_BUS_ADDRESS: record.busAddress }).catch(
+          (err: unknown) => {
+            log.debug(`the engine's published bus ${record.busAddress} is not reachable`, err);
+            return undefined;
+          },
+        );
         const found = connection && (await DaemonSession.attach(connection, stores, notice));
         if (found instanceof DaemonSession) return found;
         await connection?.close();
@@ -228,7 +236,10 @@ export class DaemonSession {
       }
       await engine.stop();
       // This process ran the engine itself; the background service takes over its schedules.
-      if (this.serviceInstalled()) await activateDaemon(this.client).catch(() => false);
+      if (this.serviceInstalled())
+        await activateDaemon(this.client).catch((err: unknown) =>
+          log.warn('could not start the background service', err),
+        );
     }
     await this.connection.close();
   }

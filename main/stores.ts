@@ -6,6 +6,7 @@ import { SecretServiceStore } from './accounts/secretService.js';
 import { DescriptionCatalog, descriptionDirs } from './accounts/descriptions.js';
 import { migrateLegacySettings } from './accounts/legacySettings.js';
 import { ProfileManager } from './buteo/ProfileManager.js';
+import { configureLogging } from './log.js';
 import type { AppPaths } from './paths.js';
 import { BackupUnits } from './vault/BackupUnits.js';
 
@@ -25,6 +26,8 @@ export function openStores(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = (line) => process.stderr.write(`sfbackup: ${line}\n`),
 ): Stores {
+  // What the app notices on the way (main/log.ts) is kept beside the data it concerns.
+  configureLogging({ dataDir: paths.dataDir });
   const catalog = new DescriptionCatalog(descriptionDirs(paths.assetsDir, env));
   const accountStore = new AccountStore(paths.accountsDb);
   try {

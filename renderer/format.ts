@@ -1,4 +1,6 @@
 // Dates and names the way the Backup page shows them.
+import { majorName } from '../main/ipc/contract';
+
 /** As Sailfish writes a backup's time: "20 Oct 16:49", with the year only when it is not this year's. */
 export function backupDate(iso: string | null, now = new Date()): string {
   if (!iso) return '';
@@ -14,7 +16,11 @@ export function backupDate(iso: string | null, now = new Date()): string {
 
 export const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-export const resultWords = ['Success', 'Failed', 'Cancelled'];
+/** A results entry's outcome, capitalised: "Success", "Failed", "Cancelled". */
+export function resultWord(majorCode: number): string {
+  const name = majorName(majorCode);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
 
 /** A size as Sailfish's Format.formatFileSize writes it: "112.8 GB", "640 kB". */
 export function fileSize(bytes: number): string {

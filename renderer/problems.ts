@@ -9,6 +9,8 @@ export interface Explained {
   fix?: string;
   /** The account form field the fix is in, when it is in the account's settings. */
   field?: ProblemField;
+  /** The fix is the "Ignore SSL errors" switch (an untrusted certificate). */
+  ignoreSsl?: boolean;
 }
 
 /** What the explanation knows about the account: its server and user, or the form's values. */
@@ -43,7 +45,7 @@ export function fixInForm(explained: Explained): string | undefined {
     case 'credentials':
       return 'Check the user name and password.';
     case 'server':
-      return explained.fix?.includes('Ignore SSL errors')
+      return explained.ignoreSsl
         ? 'If you trust this server, turn on “Ignore SSL errors” in Advanced settings.'
         : 'Check the server address.';
     case 'webdavPath':
@@ -102,6 +104,7 @@ export function explain(problem: Problem, account?: AccountFacts): Explained {
         cause: `The certificate of ${server} is not trusted.`,
         fix: 'If you trust this server, turn on “Ignore SSL errors” in the account’s advanced settings.',
         field: 'server',
+        ignoreSsl: true,
       };
     case 'not-webdav':
       if (problem.field === 'server' || problem.field === undefined)

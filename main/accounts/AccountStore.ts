@@ -19,6 +19,7 @@ export interface StoredSetting {
   value: SettingValue;
 }
 
+/** A stored setting that cannot be used: of a type this app does not read, or a value that does not parse. */
 export interface SettingProblem {
   account: number;
   service: number;
@@ -43,7 +44,6 @@ type SettingsRow = { key: string; type: string; value: string | Buffer | null };
 export class AccountStore {
   private readonly db: Database.Database;
   private readonly listeners = new Set<AccountChangeListener>();
-  readonly problems: SettingProblem[] = [];
 
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -95,11 +95,16 @@ export class AccountStore {
   }
 
   account(id: number): AccountRow | undefined {
-    return this.listAccounts().find((a) => a.id === id);
+    const r = this.db.prepare('SELECT id, name, provider, enabled FROM Accounts WHERE id = ?').get(id) as
+      { id: number; name: string | null; provider: string | null; enabled: number | null } | undefined;
+    return r && { id: r.id, name: r.name ?? '', provider: r.provider ?? '', enabled: r.enabled === 1 };
   }
 
-  /** Settings of one service (or account-wide with serviceId 0); values that do not parse are reported and skipped. */
-  settings(accountId: number, serviceId: number): Map<string, StoredSetting> {
+  /**
+   * Settings of one service (or account-wide with serviceId 0). Values that do not parse are skipped,
+   * and said in `problems` when the caller passes a list: read again, they are said again, never piled up.
+   */
+  settings(accountId: number, serviceId: number, problems?: SettingProblem[]): Map<string, StoredSetting> {
     const rows = this.db
       .prepare('SELECT key, type, value FROM Settings WHERE account = ? AND service = ?')
       .all(accountId, serviceId) as SettingsRow[];
@@ -110,7 +115,7 @@ export class AccountStore {
         if (!isSettingType(row.type)) throw new InputError(`unsupported type '${row.type}'`);
         out.set(row.key, { type: row.type, value: decodeValue(row.type, text) });
       } catch (err) {
-        this.problems.push({ account: accountId, service: serviceId, key: row.key, message: (err as Error).message });
+        problems?.push({ account: accountId, service: serviceId, key: row.key, message: (err as Error).message });
       }
     }
     return out;

@@ -1,7 +1,7 @@
 // Backup accounts: online accounts whose <provider>-backup storage service is enabled.
 import { InputError } from '../errors.js';
 export { defaultBackupsPath, defaultWebdavPath } from './accountSettings.js';
-import type { AccountStore, StoredSetting } from './AccountStore.js';
+import type { AccountStore, AccountTransaction } from './AccountStore.js';
 import type { CredentialStore, Credentials } from './credentials.js';
 import type { DescriptionCatalog, ServiceDescription } from './descriptions.js';
 import {
@@ -11,9 +11,8 @@ import {
   KEY_CREDENTIALS_NEED_UPDATE,
   KEY_CREDENTIALS_NEED_UPDATE_FROM,
   KEY_USERNAME,
-  LayeredSettings,
-  unsetWebdavPath,
 } from './accountSettings.js';
+import { BACKUP_OPERATIONS, readAccount, type BackupAccount, type BackupOperation } from './readAccount.js';
 import { GLOBAL_SERVICE_ID } from './schema.js';
 import {
   resolveBackupsPath,
@@ -23,27 +22,7 @@ import {
   validateUsername,
 } from './validation.js';
 
-export const BACKUP_OPERATIONS = ['Backup', 'BackupQuery', 'BackupRestore'] as const;
-export type BackupOperation = (typeof BACKUP_OPERATIONS)[number];
-
-export interface BackupAccount {
-  id: number;
-  provider: string;
-  providerName: string;
-  name: string;
-  enabled: boolean;
-  serverAddress: string;
-  webdavPath: string;
-  username: string;
-  ignoreSslErrors: boolean;
-  backupsPath: string;
-  backupEnabled: boolean;
-  credentialsId: number | undefined;
-  /** The server refused the stored password (HTTP 401); Sailfish shows "Account not signed in". */
-  credentialsNeedUpdate: boolean;
-  /** Per-account profile names recorded on the service as `<template>/profile_id`. */
-  profileIds: Partial<Record<BackupOperation, string>>;
-}
+export { BACKUP_OPERATIONS, type BackupAccount, type BackupOperation } from './readAccount.js';
 
 export interface NewAccount {
   provider: string;
@@ -56,26 +35,15 @@ export interface NewAccount {
   ignoreSslErrors?: boolean;
 }
 
-/** Keys `account set` accepts, with how each is validated and where it is stored. */
-const editableKeys = [
-  'name',
-  'enabled',
-  'server_address',
-  'webdav_path',
-  'username',
-  'ignore_ssl_errors',
-  'backups_path',
-] as const;
-export type EditableKey = (typeof editableKeys)[number];
-
-export function isEditableKey(key: string): key is EditableKey {
-  return (editableKeys as readonly string[]).includes(key);
-}
-
-function parseBool(text: string, key: string): boolean {
-  if (/^(true|1|yes|on)$/i.test(text)) return true;
-  if (/^(false|0|no|off)$/i.test(text)) return false;
-  throw new InputError(`${key} must be true or false, not "${text}"`);
+/** A typed edit of an account's settings: what the UI and the CLI change (the CLI parses its own text). */
+export interface AccountSettingsEdit {
+  name?: string | undefined;
+  enabled?: boolean | undefined;
+  serverAddress?: string | undefined;
+  webdavPath?: string | undefined;
+  username?: string | undefined;
+  ignoreSslErrors?: boolean | undefined;
+  backupsPath?: string | undefined;
 }
 
 const globalRef = { name: 'global', id: GLOBAL_SERVICE_ID, type: 'global' };
@@ -147,119 +115,47 @@ export class BackupAccounts {
   }
 
   get(id: number): BackupAccount {
-    const row = this.store.account(id);
-    if (!row) throw new InputError(`No account with id ${id}`);
-    const service = this.catalog.backupService(row.provider);
-    if (!service) throw new InputError(`Account ${id} (${row.provider}) is not a backup account`);
-    const global = this.store.settings(id, GLOBAL_SERVICE_ID);
-    const serviceId = this.store.serviceId(service.id);
-    const own = serviceId === undefined ? new Map<string, StoredSetting>() : this.store.settings(id, serviceId);
-    const s = new LayeredSettings(own, global);
-    // A stored value another tool wrote that fails validation is reported (problems) and not used.
-    const serverAddress = this.checked(id, 'server_address', s.string('server_address'), validateServerAddress);
-    const username = s.username();
-    let webdavPath = this.checked(id, 'webdav_path', s.string('webdav_path'), (v) =>
-      validateServerPath(v, 'WebDAV path'),
-    );
-    if (!webdavPath && serverAddress) {
-      try {
-        webdavPath = unsetWebdavPath(row.provider, serverAddress, username);
-      } catch {
-        webdavPath = '/';
-      }
-    }
-    const rawBackups = s.string('backups_path');
-    // Unset is the server root, as the plugin has it (QDir("") at the root); invalid is not used at all.
-    const backupsPath = rawBackups
-      ? this.checked(id, 'backups_path', rawBackups, resolveBackupsPath)
-      : resolveBackupsPath('');
-    const credentials = s.number(KEY_CREDENTIALS_ID);
-    const profileIds: Partial<Record<BackupOperation, string>> = {};
-    for (const op of BACKUP_OPERATIONS) {
-      const v = own.get(`${row.provider}.${op}/profile_id`)?.value;
-      if (typeof v === 'string' && v) profileIds[op] = v;
-    }
-    return {
-      id,
-      provider: row.provider,
-      providerName: this.catalog.provider(row.provider)?.name ?? row.provider,
-      name: row.name,
-      enabled: row.enabled,
-      serverAddress,
-      webdavPath,
-      username,
-      ignoreSslErrors: s.bool('ignore_ssl_errors'),
-      backupsPath,
-      backupEnabled: own.get('enabled')?.value === true,
-      credentialsId: credentials,
-      credentialsNeedUpdate: s.bool(KEY_CREDENTIALS_NEED_UPDATE),
-      profileIds,
-    };
+    return readAccount(this.store, this.catalog, id);
   }
 
   /**
-   * A stored value (ag-tool or another tool may have written it) that fails validation is reported in
-   * the store's problems and not used: the account then has no such value, never the raw text.
+   * Applies an edit after validating every field; nothing is written if any is wrong. The order of the
+   * fields does not matter: each is validated on its own, as the form and `account set` give them.
    */
-  private checked(id: number, key: string, raw: string, validate: (value: string) => string): string {
-    if (!raw) return raw;
-    try {
-      return validate(raw);
-    } catch (err) {
-      // The message may quote the value, and a server address may hold a user name and password.
-      const message = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s"]*@/g, '//…@');
-      if (!this.store.problems.some((p) => p.account === id && p.key === key))
-        this.store.problems.push({ account: id, service: GLOBAL_SERVICE_ID, key, message });
-      return '';
-    }
-  }
-
-  /** Applies `key=value` edits after validating every one; nothing is written if any is wrong. */
-  async set(id: number, edits: Array<[string, string]>): Promise<BackupAccount> {
+  async update(id: number, edit: AccountSettingsEdit): Promise<BackupAccount> {
     const account = this.get(id);
     const ref = this.serviceRef(account.provider);
-    const next = { ...account };
-    const writes: Array<(tx: Parameters<Parameters<AccountStore['transaction']>[0]>[0]) => void> = [];
-    for (const [key, value] of edits) {
-      if (!isEditableKey(key)) throw new InputError(`Unknown setting "${key}" (editable: ${editableKeys.join(', ')})`);
-      switch (key) {
-        case 'name': {
-          const name = validateDisplayName(value);
-          writes.push((tx) => tx.updateAccount(id, { name }));
-          break;
-        }
-        case 'enabled': {
-          const enabled = parseBool(value, key);
-          writes.push((tx) => tx.updateAccount(id, { enabled }));
-          break;
-        }
-        case 'server_address':
-          next.serverAddress = validateServerAddress(value);
-          writes.push((tx) => tx.set(id, ref, key, 's', next.serverAddress));
-          break;
-        case 'webdav_path':
-          next.webdavPath = validateServerPath(value, 'WebDAV path');
-          writes.push((tx) => tx.set(id, ref, key, 's', next.webdavPath));
-          break;
-        case 'username':
-          next.username = validateUsername(value);
-          writes.push((tx) => tx.set(id, globalRef, KEY_USERNAME, 's', next.username));
-          break;
-        case 'ignore_ssl_errors': {
-          const flag = parseBool(value, key);
-          writes.push((tx) => tx.set(id, ref, key, 'b', flag));
-          break;
-        }
-        case 'backups_path':
-          next.backupsPath = resolveBackupsPath(value);
-          writes.push((tx) => tx.set(id, ref, key, 's', next.backupsPath));
-          break;
-      }
+    const writes: Array<(tx: AccountTransaction) => void> = [];
+    if (edit.name !== undefined) {
+      const name = validateDisplayName(edit.name);
+      writes.push((tx) => tx.updateAccount(id, { name }));
+    }
+    if (edit.enabled !== undefined) {
+      const enabled = edit.enabled;
+      writes.push((tx) => tx.updateAccount(id, { enabled }));
+    }
+    if (edit.serverAddress !== undefined) {
+      const value = validateServerAddress(edit.serverAddress);
+      writes.push((tx) => tx.set(id, ref, 'server_address', 's', value));
+    }
+    if (edit.webdavPath !== undefined) {
+      const value = validateServerPath(edit.webdavPath, 'WebDAV path');
+      writes.push((tx) => tx.set(id, ref, 'webdav_path', 's', value));
+    }
+    const username = edit.username !== undefined ? validateUsername(edit.username) : account.username;
+    if (edit.username !== undefined) writes.push((tx) => tx.set(id, globalRef, KEY_USERNAME, 's', username));
+    if (edit.ignoreSslErrors !== undefined) {
+      const flag = edit.ignoreSslErrors;
+      writes.push((tx) => tx.set(id, ref, 'ignore_ssl_errors', 'b', flag));
+    }
+    if (edit.backupsPath !== undefined) {
+      const value = resolveBackupsPath(edit.backupsPath);
+      writes.push((tx) => tx.set(id, ref, 'backups_path', 's', value));
     }
     this.store.transaction((tx) => writes.forEach((write) => write(tx)));
-    if (next.username !== account.username && account.credentialsId !== undefined) {
+    if (username !== account.username && account.credentialsId !== undefined) {
       const old = await this.credentials.read(account.credentialsId);
-      if (old) await this.credentials.update(account.credentialsId, { ...old, username: next.username });
+      if (old) await this.credentials.update(account.credentialsId, { ...old, username });
     }
     return this.get(id);
   }

@@ -29,7 +29,7 @@ export class LayeredSettings {
     readonly global: Settings,
   ) {}
 
-  private value(key: string): StoredSetting['value'] | undefined {
+  value(key: string): StoredSetting['value'] | undefined {
     return this.service.get(key)?.value ?? this.global.get(key)?.value;
   }
 
@@ -81,6 +81,7 @@ export function unsetWebdavPath(provider: string, serverAddress: string, usernam
   try {
     return serverPathPrefix(serverAddress) || '/';
   } catch {
+    // an address that does not parse has no path of its own: the server root
     return '/';
   }
 }

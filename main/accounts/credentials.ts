@@ -4,6 +4,9 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync }
 import path from 'node:path';
 import { z } from 'zod';
 import { withFileLock } from '../fileLock.js';
+import { logger } from '../log.js';
+
+const log = logger('accounts');
 
 export interface Credentials {
   username: string;
@@ -64,11 +67,22 @@ export class FileCredentialStore implements CredentialStore {
     try {
       json = JSON.parse(raw);
     } catch {
+      // not JSON: reported as damaged just below
       json = undefined;
     }
     const parsed = fileSchema.safeParse(json);
     if (!parsed.success) throw new Error(`The credentials file ${this.file} is damaged; it was left untouched.`);
     return parsed.data;
+  }
+
+  /** Why the file cannot be used, or undefined when it can (or does not exist yet). */
+  problem(): string | undefined {
+    try {
+      this.load();
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
   }
 
   private save(data: CredentialFile): void {
@@ -138,6 +152,17 @@ export class FileCredentialStore implements CredentialStore {
   }
 }
 
+/** The desktop keyring runs but did not take a password: nothing was stored anywhere. */
+export class KeyringRefused extends Error {
+  constructor(where: string, cause: unknown) {
+    super(
+      `${where} did not store the password (${cause instanceof Error ? cause.message : String(cause)}); nothing was saved. Unlock the keyring and try again.`,
+      { cause },
+    );
+    this.name = 'KeyringRefused';
+  }
+}
+
 /**
  * The desktop keyring when one runs, else the owner-only file. Ids come from the file's counter either
  * way, so a CredentialsId never means two different secrets.
@@ -151,12 +176,20 @@ export class LayeredCredentialStore implements CredentialStore {
   ) {}
 
   private keyring(): Promise<KeyedSecrets | undefined> {
-    this.keyringValue ??= this.openKeyring().catch(() => undefined);
+    this.keyringValue ??= this.openKeyring().catch((err: unknown) => {
+      log.info('no desktop keyring: passwords go to the owner-only file', err);
+      return undefined;
+    });
     return this.keyringValue;
   }
 
   get description(): string {
     return this.file.description;
+  }
+
+  /** Why the owner-only file cannot be used, when it cannot. */
+  fileProblem(): string | undefined {
+    return this.file.problem();
   }
 
   async where(): Promise<string> {
@@ -172,13 +205,15 @@ export class LayeredCredentialStore implements CredentialStore {
   async update(id: number, credentials: Credentials): Promise<void> {
     const keyring = await this.keyring();
     if (keyring) {
+      // A locked or broken keyring is said, never worked around: the password does not go to a plain file
+      // behind the user's back (and the one already stored stays where it is).
       try {
         await keyring.write(id, credentials);
-        await this.file.remove(id);
-        return;
-      } catch {
-        // A locked or broken keyring must not lose the password: keep it in the file instead.
+      } catch (err) {
+        throw new KeyringRefused(keyring.description, err);
       }
+      await this.file.remove(id);
+      return;
     }
     await this.file.update(id, credentials);
   }
@@ -190,7 +225,11 @@ export class LayeredCredentialStore implements CredentialStore {
   }
 
   async remove(id: number): Promise<void> {
-    await (await this.keyring())?.remove(id).catch(() => {});
+    await (
+      await this.keyring()
+    )
+      ?.remove(id)
+      .catch((err: unknown) => log.warn(`could not remove credentials ${id} from the keyring`, err));
     await this.file.remove(id);
   }
 }

@@ -145,6 +145,7 @@ export class DescriptionCatalog {
         .filter((n) => n.endsWith(ext))
         .sort();
     } catch {
+      // a missing description folder holds no providers
       return;
     }
     for (const name of names) {

@@ -5,6 +5,9 @@ import { connectBus, waitConnected, type MessageBus } from '../dbus/bus.js';
 import { DBusClient } from '../dbus/DBusClient.js';
 import type { Credentials, KeyedSecrets } from './credentials.js';
 import { scalarText } from '../scalar.js';
+import { logger } from '../log.js';
+
+const log = logger('accounts');
 
 const SECRETS = 'org.freedesktop.secrets';
 const SERVICE_PATH = '/org/freedesktop/secrets';
@@ -57,6 +60,7 @@ export class SecretServiceStore implements KeyedSecrets {
       }
       return new SecretServiceStore(client, scalarText(session), scalarText(collection), bus);
     } catch {
+      // no Secret Service answers on this bus: no keyring (the file store is used)
       bus.disconnect();
       return undefined;
     }
@@ -122,7 +126,10 @@ export class SecretServiceStore implements KeyedSecrets {
   }
 
   async remove(id: number): Promise<void> {
-    const item = await this.find(id).catch(() => undefined);
+    const item = await this.find(id).catch((err: unknown) => {
+      log.debug(`keyring entry ${id} is not readable; removing nothing`, err);
+      return undefined;
+    });
     if (item) await this.client.call(SECRETS, item, 'org.freedesktop.Secret.Item', 'Delete');
   }
 }

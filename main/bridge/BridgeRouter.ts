@@ -6,7 +6,7 @@ import { DeviceBridge } from '../device/DeviceBridge.js';
 import { checkedDeviceView, type DeviceStore } from '../device/DeviceStore.js';
 import { InputError } from '../errors.js';
 import type { CallArgs, CallName, CallResult, DeviceCall, DeviceState, EventName } from '../ipc/contract.js';
-import type { UiBridge } from '../ipc/dispatch.js';
+import type { UiBridge } from './dispatch.js';
 import type { SettingsBridge } from './SettingsBridge.js';
 
 type DeviceHandlers = { [C in DeviceCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };

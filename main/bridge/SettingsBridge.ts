@@ -2,7 +2,6 @@
 // browser bridge both dispatch here; the UI never touches storage or D-Bus itself.
 import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
-import { ProfileChange } from '../buteo/ProfileManager.js';
 import { BackupError, InputError, type FailureKind } from '../errors.js';
 import type {
   BackupPage,
@@ -22,12 +21,16 @@ import { accountHandlers } from './accountHandlers.js';
 import { profileHandlers } from './profileHandlers.js';
 import { AccountSignIns } from './AccountSignIns.js';
 import { accountView } from './accountView.js';
-import { ensureAccountProfiles, listCloudBackups } from '../operations.js';
+import { ensureProfilesThroughDaemon, listCloudBackups } from '../operations.js';
 import { ServiceInstaller } from '../service/ServiceInstaller.js';
 import type { ServiceStatus } from '../service/serviceStatus.js';
+import { fileProblems } from '../fileProblems.js';
+import { logger } from '../log.js';
 import type { DaemonSession } from '../session.js';
+import { isVaultErrorCode, type VaultErrorCode } from '../vault/vaultTypes.js';
+import { isBusyVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
 import type { Stores } from '../stores.js';
-import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from './autoBackup.js';
+import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from '../buteo/autoBackup.js';
 import { DriveMonitor } from '../targets/DriveMonitor.js';
 import { FolderTargets, folderTargetsFile, typedFolder } from '../targets/FolderTargets.js';
 import { demoHandlers, type DemoOptions } from './demoHandlers.js';
@@ -50,10 +53,10 @@ export interface BridgeOptions {
 
 type Handlers = { [C in TargetCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
-const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
+const log = logger('bridge');
 
 /** The failure kind a vault error code (a syncStatus name) stands for, when no run recorded better. */
-function kindOfVaultCode(code: string): FailureKind {
+function kindOfVaultCode(code: VaultErrorCode | ''): FailureKind {
   switch (code) {
     case 'AuthenticationFailure':
       return 'auth';
@@ -61,7 +64,8 @@ function kindOfVaultCode(code: string): FailureKind {
       return 'unreachable';
     case 'PluginTimeout':
       return 'timeout';
-    case 'Canceled':
+    case 'Aborted':
+    case 'Cancelled':
       return 'cancelled';
     case 'NeedsFolder':
       return 'needs-folder';
@@ -104,11 +108,22 @@ export class SettingsBridge {
   static async attach(stores: Stores, session: DaemonSession, options: BridgeOptions = {}): Promise<SettingsBridge> {
     const bridge = new SettingsBridge(stores, session, options);
     await bridge.subscribe();
+    await bridge.createMissingProfiles();
     if (options.drives !== false) {
       bridge.drives = await DriveMonitor.start(bridge.env, options.note ?? (() => {}));
       bridge.drives.on('change', () => bridge.emit('targets.changed', {}));
     }
     return bridge;
+  }
+
+  /** As on Sailfish, the Backup settings create the profiles of accounts that have none yet (made by ag-tool, say). */
+  private async createMissingProfiles(): Promise<void> {
+    for (const account of this.stores.accounts.list()) {
+      if (!account.backupEnabled || account.profileIds.Backup) continue;
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, account.id).catch((err: unknown) =>
+        log.warn(`could not create the sync profiles of account ${account.id}`, err),
+      );
+    }
   }
 
   private emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
@@ -129,12 +144,12 @@ export class SettingsBridge {
     // The vault says a failure twice: cloud*Error with its cause, then cloud*StatusChanged "Error". The
     // second says it again with the cause, so that a page keeping the last event keeps the cause too.
     const failures = new Map<string, { error: string; problem: Problem }>();
-    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) => {
+    const operation = (kind: OperationKind) => (accountId: number, status: VaultStatus) => {
       const failed = failures.get(`${kind}:${accountId}`);
       failures.delete(`${kind}:${accountId}`);
       this.emit('vault.operation', { kind, accountId, status, ...(status === 'Error' ? failed : {}) });
     };
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, code: string, error: string) => {
+    const failure = (kind: OperationKind) => (accountId: number, code: VaultErrorCode, error: string) => {
       const ownKind = kindOfVaultCode(code);
       // A sign-in failure the run recorded says more about the server; a restore that needs a folder is no such thing.
       const recorded =
@@ -151,7 +166,7 @@ export class SettingsBridge {
     this.unsubscribers.push(
       await vault.onStateChanged((changed) => {
         // A run started elsewhere (scheduled, the CLI) begins when the vault leaves a resting state.
-        if (changed.status && busyStatuses.has(changed.status) && !busyStatuses.has(this.vaultState.status))
+        if (changed.status && isBusyVaultStatus(changed.status) && !isBusyVaultStatus(this.vaultState.status))
           this.operationStartedAt = Date.now();
         this.vaultState = { ...this.vaultState, ...changed };
         this.emit('vault.state', this.vaultState);
@@ -163,13 +178,14 @@ export class SettingsBridge {
       await vault.onFileBackupStatusChanged((file, status) => {
         const kind = this.vaultState.mode?.startsWith('restore') ? 'restore' : 'backup';
         const error = status === 'Error' ? this.vaultState.error || 'The operation failed.' : undefined;
+        const code = this.vaultState.errorCode ?? '';
         this.emit('vault.operation', {
           kind,
           accountId: 0,
           file,
           status,
           ...(error
-            ? { error, problem: { kind: kindOfVaultCode(this.vaultState.errorCode ?? ''), message: error } }
+            ? { error, problem: { kind: kindOfVaultCode(isVaultErrorCode(code) ? code : ''), message: error } }
             : {}),
         });
       }),
@@ -195,11 +211,8 @@ export class SettingsBridge {
     this.emitter.removeAllListeners();
   }
 
+  /** Reads only: profiles are created by the calls that need them (and when the bridge attaches). */
   private backupPage(): BackupPage {
-    // As on Sailfish, the Backup page creates the profiles of accounts that have none yet (made by ag-tool, say).
-    for (const account of this.stores.accounts.list()) {
-      if (account.backupEnabled && !account.profileIds.Backup) ensureAccountProfiles(this.stores, account.id);
-    }
     const accounts = this.stores.accounts.list();
     let autoAccountId: number | null = null;
     let autoBackup = defaultAutoBackup;
@@ -215,10 +228,21 @@ export class SettingsBridge {
       autoAccountId,
       autoBackup,
       vault: this.vaultState,
-      units: this.stores.units.list(),
+      units: this.unitsOrNone(),
       deviceId: this.deviceId,
+      problems: fileProblems(this.stores),
       demo: this.options.demo ? { serverUrl: this.options.demo.serverUrl } : null,
     };
+  }
+
+  /** A damaged units file is one of the page's problems, not a page that cannot open. */
+  private unitsOrNone(): BackupPage['units'] {
+    try {
+      return this.stores.units.list();
+    } catch (err) {
+      if (err instanceof InputError) return []; // said in problems
+      throw err;
+    }
   }
 
   private readonly demo = demoHandlers(() => ({
@@ -235,6 +259,7 @@ export class SettingsBridge {
         .map((p) => ({ id: p.id, name: p.name, description: p.description, icon: p.icon })),
     ...accountHandlers(() => ({
       stores: this.stores,
+      msyncd: this.session.msyncd,
       signIns: this.signIns,
       emit: (name, payload) => this.emit(name, payload),
     })),
@@ -251,20 +276,21 @@ export class SettingsBridge {
     'demo.start': () => this.demo.start(),
     'demo.end': () => this.demo.end(),
     'backup.page': () => this.backupPage(),
-    'backup.setAuto': (accountId, auto) => {
-      if (accountId !== null) ensureAccountProfiles(this.stores, accountId);
+    'backup.setAuto': async (accountId, auto) => {
+      const { msyncd } = this.session;
+      if (accountId !== null) await ensureProfilesThroughDaemon(this.stores, msyncd, accountId);
       for (const account of this.stores.accounts.list()) {
         const name = account.profileIds.Backup;
         const profile = name ? this.stores.profiles.load(name) : undefined;
         if (!profile) continue;
         applyAutoBackup(profile, auto, account.id === accountId);
-        this.stores.profiles.save(profile);
-        this.emit('profiles.changed', { profile: profile.name, change: ProfileChange.Modified });
+        // Through the daemon: it reschedules, and says profiles.changed to every client.
+        await msyncd.updateProfile(profile.toXml());
       }
       return this.backupPage();
     },
     'backup.start': async (accountId) => {
-      ensureAccountProfiles(this.stores, accountId);
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, accountId);
       this.operationStartedAt = Date.now();
       await this.session.vault.backupToCloud(accountId);
       return null;
@@ -287,7 +313,7 @@ export class SettingsBridge {
       }
     },
     'backup.restore': async (accountId, file) => {
-      ensureAccountProfiles(this.stores, accountId);
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, accountId);
       this.operationStartedAt = Date.now();
       // As the page does (RestorePage.qml:89): "<dir>/<file>" from the listing, else the bare name.
       await this.session.vault.restoreFromCloud(accountId, this.listedPaths.get(`${accountId}/${file}`) ?? file);
@@ -296,7 +322,7 @@ export class SettingsBridge {
     'backup.restoreInto': async (accountId, file, folder) => {
       if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
         throw new InputError(`The folder ${folder} does not exist`);
-      ensureAccountProfiles(this.stores, accountId);
+      await ensureProfilesThroughDaemon(this.stores, this.session.msyncd, accountId);
       this.operationStartedAt = Date.now();
       await this.session.vault.restoreFromCloud(
         accountId,

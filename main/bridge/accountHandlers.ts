@@ -1,11 +1,12 @@
 // The Settings UI's account calls: add and edit sign in to the server before anything is saved (unless
-// the user saves offline), remove drops the account's profiles and status, check signs in again.
+// the user saves offline), remove drops the account's profiles and status, check signs in again. Profiles
+// change through the sync daemon's own methods, so it keeps its guards and every bus client hears of it.
 import { InputError } from '../errors.js';
-import { ProfileChange } from '../buteo/ProfileManager.js';
+import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { defaultBackupsPath, defaultWebdavPath } from '../accounts/BackupAccounts.js';
 import { validateServerAddress } from '../accounts/validation.js';
 import type { AccountSave, AccountView, CallArgs, CallResult, EventName, EventPayload } from '../ipc/contract.js';
-import { ensureAccountProfiles } from '../operations.js';
+import { ensureProfilesThroughDaemon, removeProfilesThroughDaemon } from '../operations.js';
 import { editedSettings, newAccountSettings } from '../signin/accountSettings.js';
 import type { Stores } from '../stores.js';
 import type { AccountSignIns } from './AccountSignIns.js';
@@ -23,6 +24,7 @@ type Handlers = { [C in AccountCall]: (...args: CallArgs<C>) => Promise<CallResu
 
 export interface AccountHandlerContext {
   stores: Stores;
+  msyncd: MsyncdProxy;
   signIns: AccountSignIns;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
@@ -50,9 +52,7 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
       }
       const account = await stores.accounts.add(fields);
       // As on Sailfish, the Backup settings create the account's sync profiles.
-      for (const profile of Object.values(ensureAccountProfiles(stores, account.id))) {
-        context().emit('profiles.changed', { profile: profile.name, change: ProfileChange.Added });
-      }
+      await ensureProfilesThroughDaemon(stores, context().msyncd, account.id);
       signIns.record(account.id, { state: offline ? 'unchecked' : 'ok' });
       return { account: view(account.id), signIn: { state: offline ? 'unchecked' : 'ok' } };
     },
@@ -66,27 +66,15 @@ export function accountHandlers(context: () => AccountHandlerContext): Handlers 
         const outcome = await signIns.check(settings, checkId);
         if (outcome.state !== 'ok') return { account: null, signIn: outcome };
       }
-      const keys: Array<[string, string | boolean | undefined]> = [
-        ['name', fields.name],
-        ['server_address', fields.serverAddress],
-        ['webdav_path', fields.webdavPath],
-        ['username', fields.username],
-        ['backups_path', fields.backupsPath],
-        ['ignore_ssl_errors', fields.ignoreSslErrors],
-        ['enabled', fields.enabled],
-      ];
-      const edits = keys
-        .filter((k): k is [string, string | boolean] => k[1] !== undefined)
-        .map(([k, v]): [string, string] => [k, String(v)]);
-      if (edits.length > 0) await stores.accounts.set(id, edits);
+      if (Object.values(fields).some((v) => v !== undefined)) await stores.accounts.update(id, fields);
       if (password) await stores.accounts.setPassword(id, password);
       const state = !changed ? 'unchecked' : offline ? 'unchecked' : 'ok';
       if (changed) signIns.record(id, { state });
       return { account: view(id), signIn: { state } };
     },
     'accounts.remove': async (id) => {
-      const { stores, signIns } = context();
-      for (const profile of stores.profiles.forAccount(id)) stores.profiles.remove(profile.name);
+      const { stores, signIns, msyncd } = context();
+      await removeProfilesThroughDaemon(stores, msyncd, id);
       await stores.accounts.remove(id);
       try {
         signIns.status.forget(id);

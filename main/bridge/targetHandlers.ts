@@ -13,7 +13,7 @@ import { createFolder, listFolder, type BrowseRoot } from '../targets/folderBrow
 import { listFolderTargets } from '../targets/folderTargetList.js';
 import { type FolderTargets, prepareTargetFolder } from '../targets/FolderTargets.js';
 import { listLocalBackups } from '../targets/localBackups.js';
-import { backupFileName } from '../vault/progressText.js';
+import { backupFileName } from '../backupNames.js';
 
 type TargetCall =
   | 'targets.list'

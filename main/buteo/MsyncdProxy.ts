@@ -1,6 +1,14 @@
 // Typed client of com.meego.msyncd, for the vault, the CLI and any other process.
 import type { DBusClient } from '../dbus/DBusClient.js';
-import { MSYNCD_INTERFACE, MSYNCD_PATH, MSYNCD_SERVICE } from './msyncdService.js';
+import {
+  MSYNCD_INTERFACE,
+  MSYNCD_PATH,
+  MSYNCD_SERVICE,
+  TRANSFER_DIRECTIONS,
+  TRANSFER_INTERFACE,
+  TRANSFER_PATH,
+  type TransferDirection,
+} from './msyncdNames.js';
 import { scalarText } from '../scalar.js';
 
 export interface SyncStatusEvent {
@@ -16,6 +24,15 @@ export interface TransferProgressEvent {
   type: number;
   mime: string;
   committed: number;
+}
+
+/** This app's daemon's BytesTransferred signal (transferService.ts). */
+export interface BytesTransferredEvent {
+  profile: string;
+  direction: TransferDirection;
+  done: number;
+  /** Undefined when the size is not known. */
+  total: number | undefined;
 }
 
 export class MsyncdProxy {
@@ -102,6 +119,26 @@ export class MsyncdProxy {
       (body) => {
         const [profile, db, type, mime, committed] = body as [string, number, number, string, number];
         handler({ profile, db, type, mime, committed });
+      },
+    );
+  }
+
+  /** Bytes moved by a running transfer; only this app's daemon sends them. Malformed signals are dropped. */
+  onBytesTransferred(handler: (event: BytesTransferredEvent) => void): Promise<() => Promise<void>> {
+    return this.client.subscribe(
+      { interface: TRANSFER_INTERFACE, member: 'BytesTransferred', path: TRANSFER_PATH },
+      (body) => {
+        const [profile, direction, done, total] = body;
+        if (typeof profile !== 'string' || !TRANSFER_DIRECTIONS.some((d) => d === direction)) return;
+        const bytes = Number(done);
+        const size = Number(total);
+        if (!Number.isSafeInteger(bytes) || bytes < 0 || !Number.isSafeInteger(size)) return;
+        handler({
+          profile,
+          direction: direction as TransferDirection,
+          done: bytes,
+          total: size < 0 ? undefined : size,
+        });
       },
     );
   }

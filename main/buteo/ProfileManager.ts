@@ -16,6 +16,8 @@ import {
 import { parseSyncLog, serializeSyncLog, type SyncResults } from './syncLog.js';
 
 export interface ProfileProblem {
+  /** A profile that is not used, or a results log that was moved aside and begun again. */
+  kind: 'profile' | 'results-log';
   file: string;
   message: string;
 }
@@ -73,7 +75,7 @@ export class ProfileManager {
       return SyncProfile.parse(xml);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (!this.problems.some((p) => p.file === file)) this.problems.push({ file, message });
+      if (!this.problems.some((p) => p.file === file)) this.problems.push({ kind: 'profile', file, message });
       throw new ProfileFormatError(`${file}: ${message}`);
     }
   }
@@ -95,8 +97,13 @@ export class ProfileManager {
         .filter((n) => n.endsWith('.xml'))
         .sort();
     } catch {
+      // no profile folder yet: no profiles
       return [];
     }
+    // What a listing finds is the truth about profiles: one fixed or removed since is no longer a problem.
+    const profileFiles = new Set(names.map((n) => path.join(this.profileDir, n)));
+    const stale = this.problems.filter((p) => p.kind === 'profile' && !profileFiles.has(p.file));
+    this.problems.splice(0, this.problems.length, ...this.problems.filter((p) => !stale.includes(p)));
     const out: SyncProfile[] = [];
     for (const n of names) {
       const name = n.slice(0, -4);
@@ -104,6 +111,9 @@ export class ProfileManager {
       try {
         const profile = this.load(name);
         if (profile) out.push(profile);
+        const file = this.file(name);
+        const fixed = this.problems.findIndex((p) => p.file === file);
+        if (fixed >= 0) this.problems.splice(fixed, 1);
       } catch {
         // recorded in problems
       }
@@ -127,12 +137,24 @@ export class ProfileManager {
     return existed;
   }
 
+  /** The account's three profiles (as buildForAccount), saved here: for callers with no sync daemon to go through. */
+  createForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
+    const { profiles, changed } = this.buildForAccount(account);
+    for (const profile of changed) this.save(profile);
+    return profiles;
+  }
+
   /**
    * The three profiles of a backup account, cloned from the provider's templates with the account's
-   * keys (DESIGN §2). Existing profiles keep their schedule and other edits; only identity keys are refreshed.
+   * keys (DESIGN §2). Existing profiles keep their schedule and other edits; only identity keys are
+   * refreshed. Nothing is written: the caller saves the changed ones, or hands them to the daemon.
    */
-  createForAccount(account: { id: number; provider: string; name: string }): Record<BackupOperation, SyncProfile> {
+  buildForAccount(account: { id: number; provider: string; name: string }): {
+    profiles: Record<BackupOperation, SyncProfile>;
+    changed: SyncProfile[];
+  } {
     const out = {} as Record<BackupOperation, SyncProfile>;
+    const changed: SyncProfile[] = [];
     for (const op of BACKUP_OPERATIONS) {
       const templateName = `${account.provider}.${op}`;
       const name = accountProfileName(account.provider, op, account.id);
@@ -151,10 +173,10 @@ export class ProfileManager {
       profile.setKey(KEY_ENABLED, 'true');
       // Written only when something changed: another process (the vault setting a restore's file) may
       // have saved this profile since it was read here, and an unchanged copy must not undo that.
-      if (profile.toXml() !== before) this.save(profile);
+      if (profile.toXml() !== before) changed.push(profile);
       out[op] = profile;
     }
-    return out;
+    return { profiles: out, changed };
   }
 
   forAccount(accountId: number): SyncProfile[] {
@@ -166,6 +188,7 @@ export class ProfileManager {
     try {
       xml = readFileSync(this.logFile(name), 'utf8');
     } catch {
+      // no results log yet: no results
       return [];
     }
     try {
@@ -175,7 +198,8 @@ export class ProfileManager {
       const file = this.logFile(name);
       const aside = `${file}.corrupt-${Date.now()}`;
       renameSync(file, aside);
-      this.problems.push({ file, message: `${err instanceof Error ? err.message : String(err)} (moved to ${aside})` });
+      const message = `${err instanceof Error ? err.message : String(err)} (moved to ${aside})`;
+      this.problems.push({ kind: 'results-log', file, message });
       return [];
     }
   }

@@ -2,31 +2,34 @@
 // dispatch to client plugins, status and results. The D-Bus face is msyncdService.ts.
 import { EventEmitter } from 'node:events';
 import { BackupError } from '../errors.js';
-import type { PluginFactory } from '../plugins/ClientPlugin.js';
+import type { PluginFactory, TransferProgress } from './ClientPlugin.js';
 import { MajorCode, MinorCode, SyncStatus } from './codes.js';
 import { isScheduleDue } from './catchUp.js';
 import type { ScheduledRunGate } from './connectionRule.js';
-import { runClientPlugin } from './pluginRun.js';
+import { runClientPlugin, systemClock, type Clock } from './pluginRun.js';
 import type { TransferSignal } from './transferItems.js';
 import { RunMarkers } from './runMarkers.js';
 import type { ProfileManager } from './ProfileManager.js';
 import { ProfileChange } from './ProfileManager.js';
 import type { SyncProfile } from './SyncProfile.js';
 import { buteoTime, serializeResults, type SyncResults } from './syncLog.js';
+import { logger } from '../log.js';
+
+const log = logger('msyncd');
 
 export interface SyncDaemonEvents {
   syncStatus: [profile: string, status: SyncStatus, message: string, moreDetails: number];
   /** Buteo's transferProgress: items committed (SyncDBusInterface.h), sent when a run commits them. */
   transferProgress: [profile: string, transfer: TransferSignal];
+  /** This app's own: the bytes a running transfer has moved (transferService.ts). */
+  bytesTransferred: [profile: string, progress: TransferProgress];
   profileChanged: [profile: string, change: ProfileChange, xml: string];
   resultsAvailable: [profile: string, resultsXml: string];
   /** A device backup or restore started or ended (com.nokia.backupclient); syncs wait meanwhile. */
   backupRestore: [event: 'backupInProgress' | 'backupDone' | 'restoreInProgress' | 'restoreDone'];
 }
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from './pluginRun.js';
 
 interface Request {
   name: string;
@@ -42,7 +45,8 @@ interface Running {
 }
 
 export interface SyncDaemonOptions {
-  clock?: Clock;
+  /** The daemon's time and the plugin watchdog's tick (systemClock unless a test drives them). */
+  clock?: Partial<Clock>;
   /** A run that reports nothing for this long is aborted with Buteo's plugin-timeout code. */
   pluginTimeoutMs?: number;
   scheduleCheckMs?: number;
@@ -71,7 +75,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     options: SyncDaemonOptions = {},
   ) {
     super();
-    this.clock = options.clock ?? { now: () => new Date() };
+    this.clock = { ...systemClock, ...options.clock };
     this.pluginTimeoutMs = options.pluginTimeoutMs ?? 10 * 60_000;
     this.startedAt = this.clock.now();
     this.markers = new RunMarkers(profiles.profileDir);
@@ -115,6 +119,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     try {
       profile = this.profiles.load(name);
     } catch {
+      // a damaged profile is recorded in profiles.problems and refused below
       profile = undefined;
     }
     const client = profile?.clientPlugin;
@@ -197,6 +202,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
       try {
         if (!this.profiles.load(run.profile)) continue;
       } catch {
+        // a damaged profile is recorded in profiles.problems; nothing to log into
         continue;
       }
       const message = `Interrupted: the sync daemon stopped during this run (started ${run.started}).`;
@@ -241,6 +247,7 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
     try {
       profile = this.profiles.load(name);
     } catch {
+      // a damaged profile is recorded in profiles.problems and fails the run below
       profile = undefined;
     }
     const client = profile?.clientPlugin ?? '';
@@ -260,7 +267,9 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
       controller,
       timeoutMs: this.pluginTimeoutMs,
       started,
+      clock: this.clock,
       onProgress: (message, detail) => this.emit('syncStatus', name, SyncStatus.Progress, message, detail),
+      onTransfer: (progress) => this.emit('bytesTransferred', name, progress),
     });
     for (const item of end.items) this.emit('transferProgress', name, item);
     this.finish(name, end.results, end.status, end.message, end.details);
@@ -283,8 +292,9 @@ export class SyncDaemon extends EventEmitter<SyncDaemonEvents> {
       this.profiles.appendResults(name, results);
       this.emit('profileChanged', name, ProfileChange.Logs, profile.toXml());
       return true;
-    } catch {
-      // A results log that cannot be written must not hide the outcome of the run.
+    } catch (err) {
+      // A results log that cannot be written must not hide the outcome of the run: it is still signalled.
+      log.warn(`could not write the results log of ${name}`, err);
       return false;
     }
   }

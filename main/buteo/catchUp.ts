@@ -42,6 +42,7 @@ export function scheduleConfiguredAt(profile: SyncProfile, profileFile: string, 
   try {
     return pastDate(statSync(profileFile).mtime, now);
   } catch {
+    // a profile file that is gone has no time it was configured
     return undefined;
   }
 }

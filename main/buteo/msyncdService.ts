@@ -11,9 +11,9 @@ import { SyncProfile } from './SyncProfile.js';
 import { resultsFromElement, serializeResults } from './syncLog.js';
 import { parseXml, elements } from './xmlTree.js';
 
-export const MSYNCD_SERVICE = 'com.meego.msyncd';
-export const MSYNCD_PATH = '/synchronizer';
-export const MSYNCD_INTERFACE = 'com.meego.msyncd';
+import { MSYNCD_INTERFACE } from './msyncdNames.js';
+
+export { MSYNCD_INTERFACE, MSYNCD_PATH, MSYNCD_SERVICE } from './msyncdNames.js';
 
 /** Larger profile documents are refused outright. */
 const MAX_XML = 1 << 20;
@@ -163,6 +163,7 @@ export class MsyncdInterface extends dbus.interface.Interface {
     try {
       accountId = this.daemon.profiles.load(profile)?.accountId;
     } catch {
+      // a damaged profile is recorded in profiles.problems; no account to announce
       return;
     }
     if (accountId === undefined) return;

@@ -1,23 +1,30 @@
-// One run of a client plugin, as msyncd's SyncSession sees it: the plugin's progress passed on, a
-// watchdog for a plugin that stops reporting, and its end turned into a results entry and the status
-// msyncd sends (3, or 8 for an unsupported sync type, with the minor code; 4 when done).
+// One run of a client plugin, as msyncd's SyncSession sees it: the plugin's progress passed on (its
+// stages as syncStatus, its bytes as data), a watchdog for a plugin that stops reporting, and its end
+// turned into a results entry and the status msyncd sends (3, or 8 for an unsupported sync type, with
+// the minor code; 4 when done).
 import { BackupError, errorMessage, isAbortError } from '../errors.js';
-import type { ClientPlugin, TransferProgress } from '../plugins/ClientPlugin.js';
-import { MajorCode, MinorCode, ProgressDetail, SyncStatus, statusForMinorCode } from './codes.js';
+import type { ClientPlugin, TransferProgress } from './ClientPlugin.js';
+import type { ProgressDetail } from './codes.js';
+import { MajorCode, MinorCode, SyncStatus, statusForMinorCode } from './codes.js';
 import type { SyncProfile } from './SyncProfile.js';
 import { buteoTime, type SyncResults } from './syncLog.js';
 import { committedItems, type TransferSignal } from './transferItems.js';
 
-/** The progress message of a transfer: machine-readable "<done>/<total> bytes" (total empty when unknown). */
-export function transferMessage(progress: TransferProgress): string {
-  return `${progress.done}/${progress.total ?? ''} bytes`;
+/** The daemon's time: its clock, and the watchdog's tick (a test drives both by hand). */
+export interface Clock {
+  now(): Date;
+  /** Calls `tick` every `ms` until the returned function is called. */
+  every(ms: number, tick: () => void): () => void;
 }
 
-export function parseTransferMessage(message: string): { done: number; total: number | undefined } | undefined {
-  const m = /^(\d+)\/(\d*) bytes$/.exec(message);
-  if (!m) return undefined;
-  return { done: Number(m[1]), total: m[2] ? Number(m[2]) : undefined };
-}
+export const systemClock: Clock = {
+  now: () => new Date(),
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
 
 export interface PluginRunEnd {
   results: SyncResults;
@@ -37,27 +44,27 @@ export interface PluginRun {
   /** A run that reports nothing for this long is aborted with Buteo's plugin-timeout code. */
   timeoutMs: number;
   started: Date;
+  clock: Clock;
   /** Progress statuses (2) while it runs. */
   onProgress(message: string, detail: ProgressDetail): void;
+  /** Bytes moved so far, at most ten times a second and always the last. */
+  onTransfer(progress: TransferProgress): void;
 }
 
 export async function runClientPlugin(run: PluginRun): Promise<PluginRunEnd> {
-  const { controller, timeoutMs } = run;
-  let lastActivity = Date.now();
+  const { controller, timeoutMs, clock } = run;
+  const now = () => clock.now().getTime();
+  let lastActivity = now();
   let lastTransferSignal = 0;
-  const watchdog = setInterval(
-    () => {
-      if (Date.now() - lastActivity > timeoutMs)
-        controller.abort(
-          new BackupError(
-            MinorCode.PluginTimeout,
-            `No progress for ${Math.round(timeoutMs / 1000)} s; the operation was stopped.`,
-          ),
-        );
-    },
-    Math.min(1000, timeoutMs),
-  );
-  watchdog.unref();
+  const stopWatchdog = clock.every(Math.min(1000, timeoutMs), () => {
+    if (now() - lastActivity > timeoutMs)
+      controller.abort(
+        new BackupError(
+          MinorCode.PluginTimeout,
+          `No progress for ${Math.round(timeoutMs / 1000)} s; the operation was stopped.`,
+        ),
+      );
+  });
   const time = buteoTime(run.started, 'utc');
   try {
     const outcome = await run.plugin.run({
@@ -65,19 +72,18 @@ export async function runClientPlugin(run: PluginRun): Promise<PluginRunEnd> {
       signal: controller.signal,
       scheduled: run.scheduled,
       progress: (detail: ProgressDetail, message = '') => {
-        lastActivity = Date.now();
+        lastActivity = now();
         run.onProgress(message, detail);
       },
       transfer: (progress) => {
-        const now = Date.now();
-        lastActivity = now;
+        const at = now();
+        lastActivity = at;
         // Signals at most ten times a second, and always the last one.
         const complete = progress.total !== undefined && progress.done >= progress.total;
-        if (!complete && now - lastTransferSignal < 100) return;
-        lastTransferSignal = now;
-        // Bytes travel in this app's own progress message; transferProgress counts items.
-        const detail = progress.direction === 'upload' ? ProgressDetail.Sending : ProgressDetail.Receiving;
-        run.onProgress(transferMessage(progress), detail);
+        if (!complete && at - lastTransferSignal < 100) return;
+        lastTransferSignal = at;
+        // Bytes are data of their own (transferService.ts); Buteo's transferProgress counts items.
+        run.onTransfer(progress);
       },
     });
     if (controller.signal.aborted) throw controller.signal.reason;
@@ -118,6 +124,6 @@ export async function runClientPlugin(run: PluginRun): Promise<PluginRunEnd> {
       items: [],
     };
   } finally {
-    clearInterval(watchdog);
+    stopWatchdog();
   }
 }

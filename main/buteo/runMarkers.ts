@@ -43,6 +43,7 @@ export class RunMarkers {
     try {
       names = readdirSync(this.dir);
     } catch {
+      // no marker folder: no run was interrupted
       return [];
     }
     const out: InterruptedRun[] = [];
@@ -52,6 +53,7 @@ export class RunMarkers {
       try {
         run = JSON.parse(readFileSync(file, 'utf8')) as InterruptedRun;
       } catch {
+        // an unreadable marker still names its profile: treat the run as interrupted
         run = { profile: name, started: new Date(0).toISOString(), pid: 0 };
       }
       if (run.pid !== process.pid && run.pid > 0 && alive(run.pid)) continue;

@@ -25,10 +25,21 @@ export function keptResults(results: SyncResults[]): SyncResults[] {
   return lastSuccess && !last.includes(lastSuccess) ? [lastSuccess, ...last] : last;
 }
 
+/** One item a run added, deleted or modified (TargetResults.cpp ItemDetails: `<addedItem uid=…/>`). */
+export interface ItemDetail {
+  uid: string;
+  operation: 'added' | 'deleted' | 'modified';
+  failed?: boolean;
+}
+
+const itemTags = { added: 'addedItem', deleted: 'deletedItem', modified: 'modifiedItem' } as const;
+
 export interface ItemCounts {
   added: number;
   deleted: number;
   modified: number;
+  /** Which items, when the plugin says (the Backup plugin names the file it uploaded). */
+  items?: ItemDetail[];
 }
 
 export interface TargetResults {
@@ -54,11 +65,29 @@ const zero: ItemCounts = { added: 0, deleted: 0, modified: 0 };
 function counts(el: XmlElement | undefined): ItemCounts {
   if (!el) return { ...zero };
   const n = (v: string | undefined) => (Number.isFinite(Number(v)) ? Number(v) : 0);
-  return { added: n(el.attrs.added), deleted: n(el.attrs.deleted), modified: n(el.attrs.modified) };
+  const items = Object.entries(itemTags).flatMap(([operation, tag]) =>
+    elements(el, tag)
+      .filter((item) => item.attrs.uid)
+      .map((item): ItemDetail => ({
+        uid: item.attrs.uid!,
+        operation: operation as ItemDetail['operation'],
+        ...(item.attrs.status?.toLowerCase() === 'failed' ? { failed: true } : {}),
+      })),
+  );
+  return {
+    added: n(el.attrs.added),
+    deleted: n(el.attrs.deleted),
+    modified: n(el.attrs.modified),
+    ...(items.length > 0 ? { items } : {}),
+  };
 }
 
-function countsAttrs(c: ItemCounts): Record<string, string> {
-  return { added: String(c.added), deleted: String(c.deleted), modified: String(c.modified) };
+function countsElement(tag: string, c: ItemCounts): XmlElement {
+  const attrs = { added: String(c.added), deleted: String(c.deleted), modified: String(c.modified) };
+  const items = (c.items ?? []).map((i) =>
+    element(itemTags[i.operation], { uid: i.uid, ...(i.failed ? { status: 'failed' } : {}) }),
+  );
+  return element(tag, attrs, items);
 }
 
 export function resultsToElement(r: SyncResults): XmlElement {
@@ -73,10 +102,7 @@ export function resultsToElement(r: SyncResults): XmlElement {
     'syncresults',
     attrs,
     r.targets.map((t) =>
-      element('target', { name: t.name }, [
-        element('local', countsAttrs(t.local)),
-        element('remote', countsAttrs(t.remote)),
-      ]),
+      element('target', { name: t.name }, [countsElement('local', t.local), countsElement('remote', t.remote)]),
     ),
   );
 }

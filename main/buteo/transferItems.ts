@@ -1,7 +1,7 @@
 // Buteo's transferProgress signal counts items, not bytes (SyncDBusInterface.h: aTransferDatabase
 // 0 local / 1 remote, aTransferType 0 add / 1 modify / 2 delete / 3 error, aCommittedItems "No. of
 // Items committed"). A backup archive is one item added on the server; a restore, one added locally.
-import type { PluginOutcome } from '../plugins/ClientPlugin.js';
+import type { PluginOutcome } from './ClientPlugin.js';
 
 export const TransferDatabase = { Local: 0, Remote: 1 } as const;
 export const TransferType = { Add: 0, Modify: 1, Delete: 2, Error: 3 } as const;

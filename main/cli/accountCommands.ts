@@ -1,7 +1,9 @@
 // sfbackup providers | account add|list|show|set|remove
-import type { BackupAccount } from '../accounts/BackupAccounts.js';
+import type { AccountSettingsEdit, BackupAccount } from '../accounts/BackupAccounts.js';
 import { InputError } from '../errors.js';
-import { connectionEditOf, editedSettings, newAccountSettings } from '../signin/accountSettings.js';
+import { removeProfilesThroughDaemon } from '../operations.js';
+import { DaemonSession } from '../session.js';
+import { editedSettings, newAccountSettings } from '../signin/accountSettings.js';
 import { SignInStatusStore } from '../signin/SignInStatusStore.js';
 import type { Cli } from './Cli.js';
 import { readSecretFromStdin } from './readStdin.js';
@@ -47,11 +49,67 @@ function recordSignIn(cli: Cli, accountId: number, state: 'ok' | 'unchecked'): v
   }
 }
 
-/** Stored values that could not be read or failed validation: said once, on stderr, never used. */
-function noteProblems(cli: Cli, accountIds: number[]): void {
-  for (const p of cli.stores.accountStore.problems)
-    if (accountIds.includes(p.account))
-      cli.out.note(`Account ${p.account}: the stored ${p.key} is not used (${p.message}).`);
+/** Stored values that could not be read or failed validation: said on stderr, never used. */
+function noteProblems(cli: Cli, accounts: BackupAccount[]): void {
+  for (const a of accounts)
+    for (const p of a.problems) cli.out.note(`Account ${a.id}: the stored ${p.key} is not used (${p.message}).`);
+}
+
+/** `account set` keys, as the database names them, and the field of a typed edit each sets. */
+const settableKeys = {
+  name: 'name',
+  enabled: 'enabled',
+  server_address: 'serverAddress',
+  webdav_path: 'webdavPath',
+  username: 'username',
+  ignore_ssl_errors: 'ignoreSslErrors',
+  backups_path: 'backupsPath',
+} as const satisfies Record<string, keyof AccountSettingsEdit>;
+
+function parseBool(text: string, key: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(text)) return true;
+  if (/^(false|0|no|off)$/i.test(text)) return false;
+  throw new InputError(`${key} must be true or false, not "${text}"`);
+}
+
+/** `KEY=VALUE` pairs as a typed edit; an unknown key or a flag that is not true or false is refused. */
+function accountEditOf(pairs: string[]): AccountSettingsEdit {
+  const edit: AccountSettingsEdit = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InputError(`Expected KEY=VALUE, got "${pair}"`);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (!Object.hasOwn(settableKeys, key))
+      throw new InputError(`Unknown setting "${key}" (editable: ${Object.keys(settableKeys).join(', ')})`);
+    const field = settableKeys[key as keyof typeof settableKeys];
+    if (field === 'enabled' || field === 'ignoreSslErrors') edit[field] = parseBool(value, key);
+    else edit[field] = value;
+  }
+  return edit;
+}
+
+/**
+ * Removes the account's profiles through the engine of this data dir when one runs (it refuses while a
+ * sync of them runs, and tells its clients); with no engine running, nothing runs them: the files go.
+ */
+async function removeAccountProfiles(cli: Cli, accountId: number): Promise<void> {
+  let session: DaemonSession | undefined;
+  try {
+    session = await DaemonSession.existing(cli.stores, cli.env);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    cli.out.note(err.message);
+  }
+  if (!session) {
+    for (const profile of cli.stores.profiles.forAccount(accountId)) cli.stores.profiles.remove(profile.name);
+    return;
+  }
+  try {
+    await removeProfilesThroughDaemon(cli.stores, session.msyncd, accountId);
+  } finally {
+    await session.close();
+  }
 }
 
 export function providers(cli: Cli): void {
@@ -98,11 +156,9 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     }
     case 'list':
     case undefined: {
-      const list = accounts.list().map(publicAccount);
-      noteProblems(
-        cli,
-        list.map((a) => a.id),
-      );
+      const all = accounts.list();
+      noteProblems(cli, all);
+      const list = all.map(publicAccount);
       cli.out.result(list, () =>
         list.length === 0
           ? [
@@ -117,32 +173,29 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
     }
     case 'show': {
       const a = accounts.get(parseAccountId(rest[0]));
-      noteProblems(cli, [a.id]);
+      noteProblems(cli, [a]);
       cli.out.result(publicAccount(a), () => accountLines(a));
       return;
     }
     case 'set': {
       const id = parseAccountId(rest[0]);
-      const edits = rest.slice(1).map((pair): [string, string] => {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new InputError(`Expected KEY=VALUE, got "${pair}"`);
-        return [pair.slice(0, eq), pair.slice(eq + 1)];
-      });
+      const pairs = rest.slice(1);
+      const edit = accountEditOf(pairs);
       const wantsPassword = args.flag('password-stdin');
-      if (edits.length === 0 && !wantsPassword)
+      if (pairs.length === 0 && !wantsPassword)
         throw new InputError('account set needs KEY=VALUE pairs or --password-stdin');
       const current = accounts.get(id);
       const password = wantsPassword ? await readSecretFromStdin() : undefined;
       if (wantsPassword && !password) throw new InputError('The password cannot be empty');
       const stored = await accounts.credentialsFor(current);
       const { settings, changed } = editedSettings(current, stored?.password ?? '', {
-        ...connectionEditOf(edits),
+        ...edit,
         password,
       });
       const offline = args.flag('offline');
       if (changed && !offline) await signInBeforeSaving(settings);
       await cli.announceAccountChanges();
-      let updated = edits.length > 0 ? await accounts.set(id, edits) : current;
+      let updated = pairs.length > 0 ? await accounts.update(id, edit) : current;
       if (password) {
         await accounts.setPassword(id, password);
         updated = accounts.get(id);
@@ -156,7 +209,7 @@ export async function account(cli: Cli, args: CommandArgs): Promise<void> {
       const id = parseAccountId(rest[0]);
       await cli.announceAccountChanges();
       const a = accounts.get(id);
-      for (const profile of cli.stores.profiles.forAccount(id)) cli.stores.profiles.remove(profile.name);
+      await removeAccountProfiles(cli, id);
       await accounts.remove(id);
       try {
         new SignInStatusStore(cli.stores.paths.signInStatusFile).forget(id);

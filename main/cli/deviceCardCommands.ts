@@ -4,7 +4,8 @@
 import { cardFolder, deviceChecksum, listCardBackups, listMemoryCards } from '../device/memoryCard.js';
 import type { DeviceSession } from '../device/DeviceSession.js';
 import { InputError } from '../errors.js';
-import { backupFileName, formatBytes } from '../vault/progressText.js';
+import { backupFileName } from '../backupNames.js';
+import { formatBytes } from '../progressText.js';
 import type { CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
 import { fileRun } from './deviceRuns.js';

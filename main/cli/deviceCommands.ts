@@ -14,7 +14,7 @@ import type { DeviceSession } from '../device/DeviceSession.js';
 import { pullFile, pushFile, type CopyProgress } from '../device/transfer.js';
 import { InputError } from '../errors.js';
 import { listCloudBackupsWith } from '../operations.js';
-import { transferLine } from '../vault/progressText.js';
+import { transferLine } from '../progressText.js';
 import { parseAccountId, type CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
 import { backupToCard, cardBackups, cardTargets, isDeviceFolder, restoreFromCard } from './deviceCardCommands.js';

@@ -5,6 +5,9 @@ import { isDisconnected } from '../dbus/DBusClient.js';
 import { waitingFor } from '../waits.js';
 import type { VaultOutcome, VaultSession } from './vaultOperation.js';
 import { showVaultProgress } from './progress.js';
+import { logger } from '../log.js';
+
+const log = logger('cli');
 
 const terminal = new Set(['Finished', 'Error', 'Canceled']);
 const isTerminal = (status: string): status is VaultOutcome['status'] => terminal.has(status);
@@ -55,7 +58,7 @@ export async function runFileOperation(
     showVaultProgress(vault, progress),
     session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
   ]);
-  const cancel = () => void vault.cancel().catch(() => {});
+  const cancel = () => void vault.cancel().catch((err: unknown) => log.warn('could not cancel', err));
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
   try {

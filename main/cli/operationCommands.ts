@@ -1,9 +1,10 @@
 // sfbackup backup | backups | restore | sync | status — run operations through the sync daemon and vault.
 import path from 'node:path';
-import { SyncStatus, minorNames, statusNames } from '../buteo/codes.js';
-import { resultsFromElement } from '../buteo/syncLog.js';
+import { SyncStatus, majorName, minorNames, statusNames } from '../buteo/codes.js';
+import { resultsFromElement, type SyncResults } from '../buteo/syncLog.js';
 import { parseXml } from '../buteo/xmlTree.js';
 import { errorMessage, InputError } from '../errors.js';
+import { fileProblems } from '../fileProblems.js';
 import { DaemonSession } from '../session.js';
 import type { ServiceSession } from '../serviceSession.js';
 import type { Cli } from './Cli.js';
@@ -16,12 +17,19 @@ import { noteLines, OperationFailed, runNotes, withFolderFlag } from './runOutco
 
 export { OperationFailed };
 
+/** The backup file a Backup run added on the server, as its results name it (Buteo's item details). */
+function uploadedFile(results: SyncResults | undefined): string | undefined {
+  const items = results?.targets.flatMap((t) => t.remote.items ?? []) ?? [];
+  return items.find((i) => i.operation === 'added' && !i.failed)?.uid;
+}
+
 /** The run's results, when the daemon is still there to say. */
 export async function lastResult(session: ServiceSession, profile: string) {
   try {
     const xml = await session.msyncd.getLastSyncResult(profile);
     return xml ? resultsFromElement(parseXml(xml)) : undefined;
   } catch {
+    // the daemon left or never logged the run: the outcome is said without its results
     return undefined;
   }
 }
@@ -37,7 +45,7 @@ export async function backup(cli: Cli, args: CommandArgs): Promise<void> {
     throw new OperationFailed('Backup cancelled; nothing was left on the server.', 130, result?.minorCode);
   if (outcome.status !== 'Finished')
     throw new OperationFailed(outcome.error ?? result?.message ?? 'The backup failed.', 1, result?.minorCode);
-  const file = /Uploaded (\S+)/.exec(result?.message ?? '')?.[1];
+  const file = uploadedFile(result);
   const account = cli.stores.accounts.get(id);
   const notes = await runNotes(session);
   cli.out.result(
@@ -124,13 +132,15 @@ export async function status(cli: Cli): Promise<void> {
   const profiles = stores.profiles
     .list()
     .map((p) => ({ name: p.name, last: stores.profiles.results(p.name).at(-1) ?? null }));
-  cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles }, () => [
+  const problems = fileProblems(stores);
+  cli.out.result({ daemon, accounts: stores.accounts.list().length, profiles, problems }, () => [
     daemon
       ? `Sync daemon running; active: ${daemon.running.join(', ') || 'none'}`
       : 'No sync daemon runs for this data dir (commands start one for their run)',
     ...profiles.map(
       (p) =>
-        `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${['success', 'failed', 'cancelled'][p.last.majorCode]}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,
+        `${p.name.padEnd(32)} ${p.last ? `${p.last.time} ${majorName(p.last.majorCode)}${p.last.message ? `: ${p.last.message}` : ''}` : 'never run'}`,
     ),
+    ...(problems.length > 0 ? ['Damaged files (not used until fixed):', ...problems.map((p) => `  ${p.message}`)] : []),
   ]);
 }

@@ -1,6 +1,7 @@
 // sfbackup profiles create|list|show|log, units add|list|remove
 import { ensureAccountProfiles } from '../operations.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
+import { majorName } from '../buteo/codes.js';
 import { InputError } from '../errors.js';
 import type { Stores } from '../stores.js';
 import type { Cli } from './Cli.js';
@@ -57,7 +58,7 @@ export async function profiles(cli: Cli, args: CommandArgs): Promise<void> {
         results.length === 0
           ? ['No runs yet']
           : results.map((r) =>
-              `${r.time}  ${['success', 'failed', 'cancelled'][r.majorCode] ?? r.majorCode}${r.minorCode ? ` (${r.minorCode})` : ''}${r.scheduled ? '  scheduled' : ''}  ${r.message ?? ''}`.trimEnd(),
+              `${r.time}  ${majorName(r.majorCode)}${r.minorCode ? ` (${r.minorCode})` : ''}${r.scheduled ? '  scheduled' : ''}  ${r.message ?? ''}`.trimEnd(),
             ),
       );
       return;

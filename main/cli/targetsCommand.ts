@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { DriveMonitor } from '../targets/DriveMonitor.js';
 import { listFolderTargets } from '../targets/folderTargetList.js';
 import { FolderTargets, folderTargetsFile } from '../targets/FolderTargets.js';
-import { formatBytes } from '../vault/progressText.js';
+import { formatBytes } from '../progressText.js';
 import type { CommandArgs } from './args.js';
 import type { Cli } from './Cli.js';
 

@@ -3,17 +3,18 @@
 import { isDisconnected } from '../dbus/DBusClient.js';
 import type { DaemonSession } from '../session.js';
 import { waitingFor } from '../waits.js';
+import { isFinalVaultStatus, type FinalVaultStatus, type OperationKind } from '../vocabulary.js';
 import { showVaultProgress } from './progress.js';
+import { logger } from '../log.js';
+
+const log = logger('cli');
 
 export interface VaultOutcome {
-  status: 'Finished' | 'Error' | 'Canceled';
+  status: FinalVaultStatus;
   error?: string;
   /** The vault's code for the failure (cloud*Error's first argument), e.g. "NeedsFolder". */
   code?: string;
 }
-
-const terminal = new Set(['Finished', 'Error', 'Canceled']);
-const isTerminal = (status: string): status is VaultOutcome['status'] => terminal.has(status);
 
 /** What a vault operation needs of the session. */
 export type VaultSession = Pick<DaemonSession, 'vault' | 'onServicesLost'>;
@@ -25,7 +26,7 @@ export type VaultSession = Pick<DaemonSession, 'vault' | 'onServicesLost'>;
 export async function runVaultOperation(
   session: VaultSession,
   accountId: number,
-  kind: 'backup' | 'restore',
+  kind: OperationKind,
   start: () => Promise<number>,
   progress: NodeJS.WriteStream = process.stderr,
 ): Promise<VaultOutcome> {
@@ -60,7 +61,7 @@ export async function runVaultOperation(
     ),
     (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
       (id, status, at) => {
-        if (id !== accountId || !isTerminal(status)) return;
+        if (id !== accountId || !isFinalVaultStatus(status)) return;
         if (since === undefined) early.push({ status, at });
         else if (at > since) conclude(status, at, since);
       },
@@ -68,7 +69,7 @@ export async function runVaultOperation(
     showVaultProgress(vault, progress),
     session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
   ]);
-  const cancel = () => void vault.cancel().catch(() => {});
+  const cancel = () => void vault.cancel().catch((err: unknown) => log.warn('could not cancel', err));
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
   try {

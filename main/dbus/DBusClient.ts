@@ -3,6 +3,9 @@
 import dbus from 'dbus-next';
 import { busEnded, DISCONNECTED_ERROR, type MessageBus } from './bus.js';
 import { waitingFor } from '../waits.js';
+import { logger } from '../log.js';
+
+const log = logger('dbus');
 
 const { Message, MessageFlag, MessageType } = dbus;
 
@@ -168,7 +171,7 @@ export class DBusClient {
       this.bus.off('message', listener);
       await this.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RemoveMatch', 's', [
         rule,
-      ]).catch(() => {});
+      ]).catch(log.ignored(`removing the match rule ${rule}`));
     };
   }
 
@@ -195,5 +198,5 @@ export async function requestName(bus: MessageBus, name: string): Promise<void> 
 
 /** Gives a well-known name back; a bus that is gone has released it already. */
 export async function releaseName(bus: MessageBus, name: string): Promise<void> {
-  await beforeBusEnds(bus, bus.releaseName(name), `release ${name}`).catch(() => {});
+  await beforeBusEnds(bus, bus.releaseName(name), `release ${name}`).catch(log.ignored(`releasing ${name}`));
 }

@@ -28,6 +28,7 @@ export function removeAbandonedDemos(root = os.tmpdir()): string[] {
   try {
     names = readdirSync(root).filter((n) => n.startsWith(prefix()));
   } catch {
+    // no temporary folder to look in: nothing was left there
     return removed;
   }
   for (const name of names) {

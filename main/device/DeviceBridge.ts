@@ -4,6 +4,7 @@
 // there (the vault's properties), never assumed.
 import { EventEmitter } from 'node:events';
 import { errorMessage } from '../errors.js';
+import { isBusyVaultStatus, isFinalVaultStatus, type OperationKind, type VaultStatus } from '../vocabulary.js';
 import type {
   CallArgs,
   CallName,
@@ -18,10 +19,11 @@ import type {
 import { parseDeviceAddress } from './deviceAddress.js';
 import { deviceHandlers } from './deviceHandlers.js';
 import { DeviceSession } from './DeviceSession.js';
+import { logger } from '../log.js';
+
+const log = logger('device');
 
 const RETRY_MS = 3000;
-const busy = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
-const terminal = new Set(['Finished', 'Error', 'Canceled']);
 
 export class DeviceBridge {
   private readonly emitter = new EventEmitter();
@@ -30,7 +32,7 @@ export class DeviceBridge {
   private current: DeviceState;
   private vault: VaultStateView = { status: 'Idle', statusText: '', progress: 0, canCancel: false, error: '' };
   /** The backup or restore under way when last seen, so that how it ended can be told after a reconnection. */
-  private running: { kind: 'backup' | 'restore'; accountId: number; file?: string } | undefined;
+  private running: { kind: OperationKind; accountId: number; file?: string } | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly handlers;
@@ -51,10 +53,10 @@ export class DeviceBridge {
       // Only a run still going: one that ended before its start was answered has been told already, and a
       // start that never reached the device has no outcome to tell (an older run's must not stand in for it).
       started: (kind, accountId) => {
-        if (busy.has(this.vault.status)) this.running = { kind, accountId };
+        if (isBusyVaultStatus(this.vault.status)) this.running = { kind, accountId };
       },
       startedFile: (kind, file) => {
-        if (busy.has(this.vault.status)) this.running = { kind, accountId: 0, file };
+        if (isBusyVaultStatus(this.vault.status)) this.running = { kind, accountId: 0, file };
       },
       emit: (name, payload) => this.emit(name, payload),
     });
@@ -111,11 +113,11 @@ export class DeviceBridge {
     session.once('lost', (reason: string) => this.onLost(reason));
     const { vault, msyncd } = session;
     const now = () => new Date().toISOString();
-    const operation = (kind: 'backup' | 'restore') => (accountId: number, status: string) => {
-      this.running = terminal.has(status) ? undefined : { kind, accountId };
+    const operation = (kind: OperationKind) => (accountId: number, status: VaultStatus) => {
+      this.running = isFinalVaultStatus(status) ? undefined : { kind, accountId };
       this.emit('vault.operation', { kind, accountId, status });
     };
-    const failure = (kind: 'backup' | 'restore') => (accountId: number, _code: string, error: string) => {
+    const failure = (kind: OperationKind) => (accountId: number, _code: string, error: string) => {
       this.running = undefined;
       this.emit('vault.operation', { kind, accountId, status: 'Error', error });
     };
@@ -131,7 +133,7 @@ export class DeviceBridge {
       // A backup to, or restore from, a memory card: accountId 0 and the file, as on this computer.
       await vault.onFileBackupStatusChanged((file, status) => {
         const kind = this.vault.mode?.startsWith('restore') ? 'restore' : 'backup';
-        this.running = terminal.has(status) ? undefined : { kind, accountId: 0, file };
+        this.running = isFinalVaultStatus(status) ? undefined : { kind, accountId: 0, file };
         const error = status === 'Error' ? this.vault.error || 'The operation failed.' : undefined;
         this.emit('vault.operation', { kind, accountId: 0, file, status, ...(error ? { error } : {}) });
       }),
@@ -153,7 +155,7 @@ export class DeviceBridge {
     this.emit('accounts.changed', {});
     // A run that was going when the connection broke: the device's vault says how it is now.
     const run = this.running;
-    if (run && !busy.has(this.vault.status) && terminal.has(this.vault.status)) {
+    if (run && !isBusyVaultStatus(this.vault.status) && isFinalVaultStatus(this.vault.status)) {
       this.running = undefined;
       this.emit('vault.operation', {
         ...run,
@@ -191,7 +193,8 @@ export class DeviceBridge {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
-    for (const off of this.offs.splice(0)) await Promise.resolve(off()).catch(() => {});
+    for (const off of this.offs.splice(0))
+      await Promise.resolve(off()).catch(log.ignored('unsubscribing from the device (its link may be gone)'));
     await this.session?.close();
     this.emitter.removeAllListeners();
   }

@@ -33,6 +33,7 @@ export class DeviceStore {
     try {
       data = JSON.parse(readFileSync(this.file, 'utf8'));
     } catch {
+      // missing or damaged: no devices remembered (the file is replaced on the next change)
       return [];
     }
     const parsed = fileSchema.safeParse(data);

@@ -4,7 +4,7 @@
 // the device's own data, never into a folder chosen here.
 import { InputError } from '../errors.js';
 import type { CallArgs, CallResult } from '../ipc/contract.js';
-import { backupFileName } from '../vault/progressText.js';
+import { backupFileName } from '../backupNames.js';
 import type { DeviceSession } from './DeviceSession.js';
 import { isCardBackupName, listCardBackups, listMemoryCards } from './memoryCard.js';
 

@@ -2,7 +2,7 @@
 // (msyncd for profiles and schedules, the vault for backups, listings and restores). What lives in the
 // device's privileged stores (accounts, the backed-up units) is not reachable from a desktop: those calls
 // say so and point to the device.
-import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from '../bridge/autoBackup.js';
+import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from '../buteo/autoBackup.js';
 import { SyncProfile } from '../buteo/SyncProfile.js';
 import { ProfileChange } from '../buteo/ProfileManager.js';
 import { InputError } from '../errors.js';
@@ -113,6 +113,7 @@ async function backupUnits(session: DeviceSession): Promise<Array<{ name: string
     const value = (variant as { value?: unknown }).value;
     return Array.isArray(value) ? value.map((u) => ({ name: scalarText(u), path: '' })) : [];
   } catch {
+    // an older device vault without the property: no units to show
     return [];
   }
 }
@@ -137,6 +138,8 @@ async function backupPage(context: DeviceContext): Promise<BackupPage> {
     units: await backupUnits(session),
     deviceId: await session.vault.backupFileDeviceId(),
     demo: null,
+    // A device's files are its own: what it finds damaged, its own tools say.
+    problems: [],
   };
 }
 

@@ -61,6 +61,7 @@ export async function readDeviceProfiles(msyncd: MsyncdProxy): Promise<DevicePro
       try {
         return { profile: SyncProfile.parse(xml), last: await lastResultOf(msyncd, name) };
       } catch {
+        // a profile the device holds that does not parse is not shown
         return undefined;
       }
     }),

@@ -2,7 +2,7 @@
 // device's SSH connection: reading a folder is not editing the device's files. What writes and restores
 // them is the device's own vault (backupToFile / restoreFromFile), never this side.
 import { InputError } from '../errors.js';
-import { backupFileDate } from '../vault/progressText.js';
+import { backupFileDate } from '../backupNames.js';
 import { shellQuote } from './sshCommand.js';
 import type { SshLink } from './SshLink.js';
 

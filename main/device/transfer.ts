@@ -21,6 +21,9 @@ import { writeFileAtomic } from '../fsAtomic.js';
 import { checksumFileOf } from '../vault/backupFiles.js';
 import { shellQuote } from './sshCommand.js';
 import type { SshLink } from './SshLink.js';
+import { logger } from '../log.js';
+
+const log = logger('device');
 
 export interface CopyProgress {
   done: number;
@@ -136,7 +139,8 @@ export async function pullFile(
     const exited = new Promise<number | null>((resolve) => cat.once('close', resolve));
     // The device hashes its copy while this side receives it.
     const theirs = remoteFacts(link, word);
-    theirs.catch(() => {});
+    // Awaited below once the copy is here; a failure before then is heard there, not as unhandled.
+    theirs.catch(log.ignored('hashing the file on the device'));
     await pipeline(cat.stdout!, meter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
     const code = await exited;
     if (code !== 0) throw new Error(`Reading the file on the device failed: ${stderr.trim() || `exit ${code}`}`);
@@ -228,7 +232,9 @@ export async function pushFile(
     const remotePath = `${remoteDir.replace(/\/+$/, '')}/${name}`;
     return { path: remotePath, size: meter.done, sha256: ours };
   } catch (err) {
-    await link.run(`${vars}; rm -f "$d/$t" "$d/$t.sha256"`).catch(() => {});
+    await link
+      .run(`${vars}; rm -f "$d/$t" "$d/$t.sha256"`)
+      .catch((e: unknown) => log.warn('could not remove a partial copy on the device', e));
     throw err;
   }
 }

@@ -1,7 +1,13 @@
 // Every call and event between the Settings UI and the main process, as zod schemas. Electron's main
 // process, its preload, the browser bridge and the renderer all import this one file; types are inferred.
 import { z } from 'zod';
-import { FAILURE_KINDS } from '../errors.js';
+import { FAILURE_KINDS, FILE_PROBLEM_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
+
+// The shared vocabulary, Buteo's codes with it: every layer routes on these, never on a sentence.
+export * from '../vocabulary.js';
+export { backupFileDate } from '../backupNames.js';
+// The form checks what the engine will check again: the same rules, so a value the page accepts is saved.
+export { resolveBackupsPath, validateServerAddress, validateServerPath } from '../accounts/validation.js';
 
 const accountId = z.number().int().positive().max(2147483647);
 const shortText = z.string().max(1000);
@@ -119,7 +125,7 @@ export const autoBackupSchema = z.object({
 export type AutoBackup = z.infer<typeof autoBackupSchema>;
 
 export const vaultStateSchema = z.object({
-  status: z.enum(['Idle', 'Preparing', 'UploadingBackup', 'DownloadingBackup', 'Finished', 'Error', 'Canceled']),
+  status: z.enum(VAULT_STATUSES),
   statusText: z.string(),
   progress: z.number(),
   canCancel: z.boolean(),
@@ -158,6 +164,16 @@ export const profileSummarySchema = z.object({
 });
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 
+/** A damaged file the app keeps, skipped where the rest can go on (main/fileProblems.ts). */
+export const fileProblemSchema = z.object({
+  kind: z.enum(FILE_PROBLEM_KINDS),
+  file: z.string(),
+  message: z.string(),
+  accountId: z.number().optional(),
+  key: z.string().optional(),
+});
+export type FileProblemView = z.infer<typeof fileProblemSchema>;
+
 export const backupPageSchema = z.object({
   accounts: z.array(accountSchema),
   /** The account automatic backups go to, or null for "None". */
@@ -166,6 +182,8 @@ export const backupPageSchema = z.object({
   vault: vaultStateSchema,
   units: z.array(z.object({ name: z.string(), path: z.string() })),
   deviceId: z.string(),
+  /** Damaged files: said here, never silently skipped. */
+  problems: z.array(fileProblemSchema),
   /** Set when this is `sfbackup demo`: its own server and data, removed when it ends. */
   demo: z.object({ serverUrl: z.string() }).nullable(),
 });
@@ -342,12 +360,12 @@ export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']
 export const events = {
   'vault.state': vaultStateSchema,
   'vault.operation': z.object({
-    kind: z.enum(['backup', 'restore']),
+    kind: z.enum(OPERATION_KINDS),
     /** 0 for a backup to or restore from a file. */
     accountId: z.number(),
     /** The backup file, for a backup to or restore from a file. */
     file: z.string().optional(),
-    status: z.string(),
+    status: z.enum(VAULT_STATUSES),
     error: z.string().optional(),
     problem: problemSchema.optional(),
   }),
@@ -374,6 +392,10 @@ export const events = {
 } as const;
 
 export type EventName = keyof typeof events;
+
+/** Electron's IPC channels: `sfb:call:<call name>` for each call, one channel for every event. */
+export const CALL_CHANNEL_PREFIX = 'sfb:call:';
+export const EVENT_CHANNEL = 'sfb:event';
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
 export function isCallName(name: string): name is CallName {

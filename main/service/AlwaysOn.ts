@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { MinorCode, SyncStatus } from '../buteo/codes.js';
 import { connectionGate } from '../buteo/connectionRule.js';
 import type { MessageBus } from '../dbus/bus.js';
-import type { Engine, EngineOptions } from '../engine.js';
+import type { ProfileManager } from '../buteo/ProfileManager.js';
+import type { SyncDaemon, SyncDaemonOptions } from '../buteo/SyncDaemon.js';
 import { errorMessage } from '../errors.js';
-import type { Stores } from '../stores.js';
+import { isBusyVaultStatus, type VaultStatus } from '../vocabulary.js';
 import { NetworkMonitor } from '../system/networkManager.js';
 import { DesktopNotifier } from '../system/notifications.js';
 import { DBusClient } from '../dbus/DBusClient.js';
@@ -23,8 +24,18 @@ export interface AlwaysOnOptions {
 
 export type EndReason = 'idle' | 'bus-lost';
 
-const VAULT_BUSY = new Set(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
+/** What the always-on service follows of the engine it runs beside (main/engine.ts composes both). */
+export interface RunningEngine {
+  daemon: SyncDaemon;
+  vault: { readonly snapshot: { status: VaultStatus } };
+}
 
+/** What it reads of the stores: profiles for schedules, account names for notifications. */
+export interface EngineStores {
+  profiles: ProfileManager;
+  accounts: { get(id: number): { name: string } };
+  paths: { dataDir: string };
+}
 export class AlwaysOn {
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private endWith: (reason: EndReason) => void = () => {};
@@ -57,11 +68,11 @@ export class AlwaysOn {
     return true;
   }
 
-  get engineOptions(): EngineOptions {
+  get engineOptions(): SyncDaemonOptions {
     return { gate: connectionGate(() => this.network.state) };
   }
 
-  async attach(engine: Engine, bus: MessageBus, stores: Stores): Promise<void> {
+  async attach(engine: RunningEngine, bus: MessageBus, stores: EngineStores): Promise<void> {
     const { daemon, vault } = engine;
     const recheck = () => {
       try {
@@ -100,7 +111,7 @@ export class AlwaysOn {
           try {
             return (
               daemon.runningSyncs().length + daemon.queuedSyncs().length + daemon.waitingSyncs().length > 0 ||
-              VAULT_BUSY.has(vault.snapshot.status) ||
+              isBusyVaultStatus(vault.snapshot.status) ||
               // A schedule needs a daemon at its time: one with schedules stays, like msyncd.
               stores.profiles.list().some((p) => p.enabled && p.schedule?.enabled)
             );

@@ -21,6 +21,7 @@ export function installedFor(dataDir: string, env: NodeJS.ProcessEnv): boolean {
   try {
     text = readFileSync(serviceFilePaths(env).msyncd, 'utf8');
   } catch {
+    // no unit file: not installed
     return false;
   }
   if (!text.startsWith(MARKER)) return false;
@@ -39,6 +40,7 @@ export async function activateDaemon(client: DBusClient): Promise<boolean> {
     await client.call(...BUS, 'StartServiceByName', 'su', [VAULT_NAME, 0]);
     return (await client.nameHasOwner(MSYNCD_NAME)) && (await client.nameHasOwner(VAULT_NAME));
   } catch {
+    // the bus cannot start it: the caller runs the engine itself
     return false;
   }
 }

@@ -8,7 +8,6 @@ import {
   validateServerPath,
   validateUsername,
 } from '../accounts/validation.js';
-import { InputError } from '../errors.js';
 import type { SignInSettings } from './signIn.js';
 
 export interface ConnectionEdit {
@@ -69,21 +68,4 @@ export function editedSettings(
     ignoreSslErrors !== account.ignoreSslErrors ||
     (edit.password !== undefined && edit.password !== storedPassword);
   return { settings, changed };
-}
-
-/** `account set` pairs that change how the account signs in, as an edit. */
-export function connectionEditOf(pairs: Array<[string, string]>): ConnectionEdit {
-  const edit: ConnectionEdit = {};
-  for (const [key, value] of pairs) {
-    if (key === 'server_address') edit.serverAddress = value;
-    else if (key === 'webdav_path') edit.webdavPath = value;
-    else if (key === 'username') edit.username = value;
-    else if (key === 'backups_path') edit.backupsPath = value;
-    else if (key === 'ignore_ssl_errors') {
-      if (/^(true|1|yes|on)$/i.test(value)) edit.ignoreSslErrors = true;
-      else if (/^(false|0|no|off)$/i.test(value)) edit.ignoreSslErrors = false;
-      else throw new InputError(`${key} must be true or false, not "${value}"`);
-    }
-  }
-  return edit;
 }

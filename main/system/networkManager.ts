@@ -8,6 +8,9 @@ import { connectionFromNetworkManager, type ConnectionState } from '../buteo/con
 import { connectBus, waitConnected, type MessageBus } from '../dbus/bus.js';
 import { DBusClient } from '../dbus/DBusClient.js';
 import { errorMessage } from '../errors.js';
+import { logger } from '../log.js';
+
+const log = logger('network');
 
 const NM_SERVICE = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
@@ -126,7 +129,7 @@ export class NetworkMonitor extends EventEmitter<{ change: [ConnectionState] }> 
   }
 
   async close(): Promise<void> {
-    for (const off of this.offs.splice(0)) await off().catch(() => {});
+    for (const off of this.offs.splice(0)) await off().catch(log.ignored('unsubscribing from NetworkManager'));
     this.bus?.disconnect();
   }
 }

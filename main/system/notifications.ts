@@ -89,6 +89,7 @@ export class DesktopNotifier {
     try {
       results = resultsFromElement(parseXml(xml));
     } catch {
+      // results another daemon sent that do not parse: nothing to notify about
       return;
     }
     const text = notificationFor(results, this.options.describe(profile), this.options.notifyFinished);

@@ -10,6 +10,9 @@ import { errorMessage } from '../errors.js';
 import { systemBusAddress } from '../system/networkManager.js';
 import { isMediaMount, readMounts } from './mountinfo.js';
 import { followUDisks, readUDisks, type UDisksMount } from './udisks2.js';
+import { logger } from '../log.js';
+
+const log = logger('targets');
 
 export interface Drive {
   /** Where the drive is mounted; backups go right there, as on a Sailfish memory card. */
@@ -30,6 +33,7 @@ async function withSpace(mount: Omit<Drive, 'free'>): Promise<Drive> {
     const s = await statfs(mount.mountPath);
     return { ...mount, size: mount.size || s.blocks * s.bsize, free: s.bavail * s.bsize };
   } catch {
+    // a drive being unmounted has no free space to say
     return { ...mount, free: null };
   }
 }
@@ -97,7 +101,7 @@ export class DriveMonitor extends EventEmitter<{ change: [] }> {
         const next = await readUDisks(client).then(toDrives, () => []);
         this.replace(next);
       })
-      .catch(() => {});
+      .catch(log.ignored('refreshing the drives from UDisks2'));
   }
 
   private pollMountinfo(): void {
@@ -119,7 +123,7 @@ export class DriveMonitor extends EventEmitter<{ change: [] }> {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.unfollow?.().catch(() => {});
+    await this.unfollow?.().catch(log.ignored('unsubscribing from UDisks2'));
     this.bus?.disconnect();
     this.removeAllListeners();
   }

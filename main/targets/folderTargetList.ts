@@ -36,6 +36,7 @@ async function space(dir: string): Promise<{ size: number | null; free: number |
     const s = await statfs(dir);
     return { size: s.blocks * s.bsize, free: s.bavail * s.bsize };
   } catch {
+    // a folder that is gone or not readable has no size to say
     return { size: null, free: null };
   }
 }

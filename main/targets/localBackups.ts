@@ -2,7 +2,7 @@
 // right in it (BackupRestoreStorageListModel.qml:97, sortedBackupFileInfo(mountPath)), newest first.
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { backupFileDate } from '../vault/progressText.js';
+import { backupFileDate } from '../backupNames.js';
 
 export interface LocalBackup {
   name: string;

@@ -34,6 +34,7 @@ export function readMounts(file = '/proc/self/mountinfo'): Mount[] {
   try {
     return parseMountinfo(readFileSync(file, 'utf8'));
   } catch {
+    // no mountinfo (not Linux): no drives found that way
     return [];
   }
 }

@@ -4,25 +4,27 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KEY_RESTORE_FILE, KEY_RESTORE_STREAM } from '../buteo/SyncProfile.js';
-import { ProgressDetail, SyncStatus, statusNames } from '../buteo/codes.js';
-import { parseTransferMessage } from '../buteo/pluginRun.js';
-import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
+import { SyncStatus, statusNames } from '../buteo/codes.js';
+import type { BytesTransferredEvent, MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { errorMessage } from '../errors.js';
 import { restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { CloudBackupLister, restoreTarget } from './cloudListings.js';
 import { checkBackupFile, NotEnoughSpace, writeBackupFile } from './fileBackup.js';
 import { fileWriteMessage } from './fileTargets.js';
-import { transferLine } from './progressText.js';
+import { transferLine } from '../progressText.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
 import { CloudRestores } from './cloudRestores.js';
-import { StreamEndpoints } from './streamEndpoints.js';
+import { StreamEndpoints } from '../transfer/streamEndpoints.js';
 import { VaultError } from './vaultTypes.js';
 import { describeLocation } from '../targets/mountinfo.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export class Vault extends CloudRestores {
   private readonly lister: CloudBackupLister;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly unsubscribe: Array<() => Promise<void>> = [];
 
   constructor(
     msyncd: MsyncdProxy,
@@ -45,7 +47,10 @@ export class Vault extends CloudRestores {
   /** `workDir` is this process's own (see workDirs.ts): what killed engines left is removed by the engine. */
   async start(): Promise<void> {
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
-    this.unsubscribe = await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event));
+    this.unsubscribe.push(
+      await this.msyncd.onSyncStatus((event) => this.onSyncStatus(event)),
+      await this.msyncd.onBytesTransferred((event) => this.onBytes(event)),
+    );
     // A restore a killed vault left halfway is finished (or undone) now; its log says "Interrupted".
     const interruptedRestore = await this.restores.recover();
     if (interruptedRestore)
@@ -54,7 +59,7 @@ export class Vault extends CloudRestores {
 
   async stop(): Promise<void> {
     this.current?.controller.abort();
-    await this.unsubscribe?.();
+    for (const off of this.unsubscribe.splice(0)) await off();
   }
 
   /**
@@ -125,7 +130,7 @@ export class Vault extends CloudRestores {
     op.controller.abort();
     // Local work sees the abort itself and finishes as Canceled.
     if (op.phase === 'unpacking' || op.kind === 'fileBackup' || op.kind === 'fileRestore') return;
-    await this.msyncd.abortSync(op.profile).catch(() => {});
+    await this.msyncd.abortSync(op.profile).catch((err: unknown) => log.warn(`could not abort ${op.profile}`, err));
   }
 
   /** Called by BackupQuery plugins with what they found: server paths (or bare names), newest kept first. */
@@ -152,19 +157,6 @@ export class Vault extends CloudRestores {
     this.lister.onSyncStatus(event);
     const op = this.current;
     if (!op || event.profile !== op.profile) return;
-    if (
-      event.status === SyncStatus.Progress &&
-      (event.moreDetails === ProgressDetail.Sending || event.moreDetails === ProgressDetail.Receiving)
-    ) {
-      const bytes = parseTransferMessage(event.message);
-      if (!bytes) return;
-      const verb = this.transferVerb(op);
-      this.setState({
-        statusText: transferLine(verb, { ...bytes, elapsedMs: Date.now() - (op.transferStarted ?? Date.now()) }),
-        ...(bytes.total ? { progress: Math.min(1, bytes.done / bytes.total) } : {}),
-      });
-      return;
-    }
     if (!finalStatuses.has(event.status)) return;
     if (event.status === SyncStatus.Done) {
       void (op.kind === 'cloudBackup' ? this.succeed(op) : this.unpack(op));
@@ -175,6 +167,17 @@ export class Vault extends CloudRestores {
     void (isCancelled(event)
       ? this.finishCanceled(op)
       : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
+  }
+
+  /** Bytes, rate and time left of the running operation's upload or download. */
+  private onBytes(event: BytesTransferredEvent): void {
+    const op = this.current;
+    if (!op || event.profile !== op.profile || op.phase !== 'transfer') return;
+    const elapsedMs = Date.now() - (op.transferStarted ?? Date.now());
+    this.setState({
+      statusText: transferLine(this.transferVerb(op), { done: event.done, total: event.total, elapsedMs }),
+      ...(event.total ? { progress: Math.min(1, event.done / event.total) } : {}),
+    });
   }
 
   /**

@@ -1,10 +1,34 @@
 // Typed client of org.sailfishos.backup, for the plugins, the CLI and the UI bridge.
-import type { DBusClient } from '../dbus/DBusClient.js';
-import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultService.js';
+import { DBusCallError, type DBusClient } from '../dbus/DBusClient.js';
+import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE, VaultError, vaultRefusalOf } from './vaultNames.js';
 import type { FileNote } from './notes.js';
-import type { VaultState } from './vaultTypes.js';
+import { isVaultErrorCode, type VaultErrorCode, type VaultState } from './vaultTypes.js';
 import { scalarText } from '../scalar.js';
+import { isVaultStatus, VAULT_MODES, type VaultMode, type VaultStatus } from '../vocabulary.js';
 import { waitingFor } from '../waits.js';
+
+/** A status this app does not know (another vault's words) is undefined: nothing here could act on it. */
+function statusFromWire(value: unknown): VaultStatus | undefined {
+  const text = scalarText(value);
+  return isVaultStatus(text) ? text : undefined;
+}
+
+/** Another vault's error codes may be its own words: those read as a plain error. */
+function errorCodeFromWire(value: unknown): VaultErrorCode {
+  const text = scalarText(value);
+  return isVaultErrorCode(text) ? text : 'Error';
+}
+
+function modeFromWire(value: unknown): VaultMode {
+  const text = scalarText(value);
+  return (VAULT_MODES as readonly string[]).includes(text) ? (text as VaultMode) : '';
+}
+
+/** The vault's refusals come back as VaultError, to be told apart by kind, never by their words. */
+function refusalOrError(err: unknown): unknown {
+  const refusal = err instanceof DBusCallError ? vaultRefusalOf(err.type) : undefined;
+  return refusal ? new VaultError(refusal, err instanceof Error ? err.message : String(err)) : err;
+}
 
 /** The vault's a(sss) warnings as notes; anything malformed is dropped, not trusted. */
 function warningsFromWire(value: unknown): FileNote[] {
@@ -17,20 +41,37 @@ function warningsFromWire(value: unknown): FileNote[] {
   });
 }
 
-/** `arrival`: where the signal stands among the messages received (DBusClient.arrivalOf). */
-export type AccountStatusHandler = (accountId: number, status: string, arrival: number) => void;
-export type AccountErrorHandler = (accountId: number, error: string, errorString: string, arrival: number) => void;
+/**
+ * `arrival`: where the signal stands among the messages received (DBusClient.arrivalOf). Statuses this
+ * app does not know (another vault's words) are not passed on: nothing could act on them.
+ */
+export type AccountStatusHandler = (accountId: number, status: VaultStatus, arrival: number) => void;
+export type AccountErrorHandler = (
+  accountId: number,
+  error: VaultErrorCode,
+  errorString: string,
+  arrival: number,
+) => void;
 
 export class VaultProxy {
   constructor(private readonly client: DBusClient) {}
 
-  private call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
-    return this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
+  private async call(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    try {
+      return await this.client.call(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body);
+    } catch (err) {
+      throw refusalOrError(err);
+    }
   }
 
   /** A call that starts an operation: resolves with where its answer stands among received messages. */
   private async start(member: string, signature: string, body: unknown[]): Promise<number> {
-    return (await this.client.callInOrder(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body)).arrival;
+    try {
+      return (await this.client.callInOrder(VAULT_SERVICE, VAULT_PATH, VAULT_INTERFACE, member, signature, body))
+        .arrival;
+    } catch (err) {
+      throw refusalOrError(err);
+    }
   }
 
   isRunning(): Promise<boolean> {
@@ -116,13 +157,13 @@ export class VaultProxy {
     ]);
     const props = all as Record<string, { value: unknown }>;
     return {
-      status: scalarText(props.status?.value, 'Idle') as VaultState['status'],
+      status: statusFromWire(props.status?.value) ?? 'Idle',
       statusText: scalarText(props.statusText?.value),
       progress: Number(props.progress?.value ?? 0),
       canCancel: props.canCancel?.value === true,
       error: scalarText(props.error?.value),
-      errorCode: scalarText(props.errorCode?.value),
-      mode: scalarText(props.mode?.value) as VaultState['mode'],
+      errorCode: scalarText(props.errorCode?.value) ? errorCodeFromWire(props.errorCode?.value) : '',
+      mode: modeFromWire(props.mode?.value),
       logFilePath: scalarText(props.logFilePath?.value),
       warnings: warningsFromWire(props.warnings?.value),
     };
@@ -134,8 +175,15 @@ export class VaultProxy {
       (body, message) => {
         if (body[0] !== VAULT_INTERFACE) return;
         const changed: Record<string, unknown> = {};
-        for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>))
-          changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
+        for (const [key, variant] of Object.entries(body[1] as Record<string, { value: unknown }>)) {
+          if (key === 'status') {
+            const status = statusFromWire(variant.value);
+            if (status) changed.status = status;
+          } else if (key === 'mode') changed.mode = modeFromWire(variant.value);
+          else if (key === 'errorCode')
+            changed.errorCode = scalarText(variant.value) ? errorCodeFromWire(variant.value) : '';
+          else changed[key] = key === 'warnings' ? warningsFromWire(variant.value) : variant.value;
+        }
         handler(changed, this.client.arrivalOf(message));
       },
     );
@@ -151,26 +199,35 @@ export class VaultProxy {
   }
 
   onCloudBackupStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudBackupStatusChanged', (b, at) => handler(Number(b[0]), scalarText(b[1]), at));
+    return this.onAccountSignal('cloudBackupStatusChanged', (b, at) => {
+      const status = statusFromWire(b[1]);
+      if (status) handler(Number(b[0]), status, at);
+    });
   }
 
   onCloudBackupError(handler: AccountErrorHandler) {
     return this.onAccountSignal('cloudBackupError', (b, at) =>
-      handler(Number(b[0]), scalarText(b[1]), scalarText(b[2]), at),
+      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2]), at),
     );
   }
 
   onCloudRestoreStatusChanged(handler: AccountStatusHandler) {
-    return this.onAccountSignal('cloudRestoreStatusChanged', (b, at) => handler(Number(b[0]), scalarText(b[1]), at));
+    return this.onAccountSignal('cloudRestoreStatusChanged', (b, at) => {
+      const status = statusFromWire(b[1]);
+      if (status) handler(Number(b[0]), status, at);
+    });
   }
 
   onCloudRestoreError(handler: AccountErrorHandler) {
     return this.onAccountSignal('cloudRestoreError', (b, at) =>
-      handler(Number(b[0]), scalarText(b[1]), scalarText(b[2]), at),
+      handler(Number(b[0]), errorCodeFromWire(b[1]), scalarText(b[2]), at),
     );
   }
 
-  onFileBackupStatusChanged(handler: (file: string, status: string, arrival: number) => void) {
-    return this.onAccountSignal('fileBackupStatusChanged', (b, at) => handler(scalarText(b[0]), scalarText(b[1]), at));
+  onFileBackupStatusChanged(handler: (file: string, status: VaultStatus, arrival: number) => void) {
+    return this.onAccountSignal('fileBackupStatusChanged', (b, at) => {
+      const status = statusFromWire(b[1]);
+      if (status) handler(scalarText(b[0]), status, at);
+    });
   }
 }

@@ -14,6 +14,9 @@ import { PlanStore } from './planStore.js';
 import { exclusionsFor, resolveUnits } from './sourceUnits.js';
 import type { BufferPool } from './tar/bufferPool.js';
 import { TarWriter, type Sink } from './tar/TarWriter.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export interface ArchiveUnit {
   name: string;
@@ -54,10 +57,7 @@ export interface ArchiveTarget {
   pool?: BufferPool;
 }
 
-/** Unit names as stored in units.json (kept as they always were; a backup refuses dot names itself). */
-export function isUnitName(name: string): boolean {
-  return /^[^/\\\0]{1,255}$/.test(name) && name !== '.' && name !== '..' && !/\p{Cc}/u.test(name);
-}
+export { isUnitName } from '../backupNames.js';
 
 /**
  * Plans and writes an archive of `units` into `target`. `scratch` is the path prefix of its work files
@@ -102,7 +102,7 @@ export async function writeArchive(
       throw err;
     }
   } finally {
-    await manifestFile?.close().catch(() => {});
+    await manifestFile?.close().catch(log.ignored('closing the manifest scratch file'));
     await rm(`${scratch}.manifest.part`, { force: true });
     store.remove();
   }
@@ -130,7 +130,7 @@ export async function createArchive(
     await writeFile(`${file}.sha256`, `${result.sha256}  ${path.basename(file)}\n`, { mode: 0o600 });
     return result;
   } catch (err) {
-    await out.close().catch(() => {});
+    await out.close().catch(log.ignored('closing a failed archive (it is removed next)'));
     await rm(part, { force: true });
     throw err;
   }

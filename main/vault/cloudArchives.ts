@@ -10,9 +10,9 @@ import { isAbortError } from '../errors.js';
 import { createArchive, type ArchiveResult, type ArchiveUnit } from './archive.js';
 import { diskMessage } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
-import { backupFileName } from './progressText.js';
+import { backupFileName } from '../backupNames.js';
 import { streamBackup } from './streamedBackup.js';
-import type { StreamEndpoints } from './streamEndpoints.js';
+import type { StreamEndpoints } from '../transfer/streamEndpoints.js';
 import { VaultOperations, type Operation } from './vaultOperations.js';
 import { VaultError } from './vaultTypes.js';
 

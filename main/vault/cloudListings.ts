@@ -5,7 +5,7 @@
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { SyncStatus } from '../buteo/codes.js';
 import { isBackupFileName } from './backupFiles.js';
-import { backupFileDate } from './progressText.js';
+import { backupFileDate } from '../backupNames.js';
 import { accountProfile, finalStatuses } from './syncOutcome.js';
 import { VaultError } from './vaultTypes.js';
 

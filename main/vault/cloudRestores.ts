@@ -4,16 +4,20 @@
 import path from 'node:path';
 import type { MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
 import { statusNames } from '../buteo/codes.js';
-import { FramedReader, isTransferEnd, parseRestoreHead } from './archiveStream.js';
+import { FramedReader, isTransferEnd, parseRestoreHead } from '../transfer/archiveStream.js';
 import { diskMessage } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { CloudArchives } from './cloudArchives.js';
 import { RestoreRunner, type RestoreRequest } from './restoreRunner.js';
-import type { StreamEndpoints } from './streamEndpoints.js';
+import type { StreamEndpoints } from '../transfer/streamEndpoints.js';
 import { isCancelled } from './syncOutcome.js';
-import type { TransferPipe } from './transferPipe.js';
+import type { TransferPipe } from '../transfer/transferPipe.js';
+import { TruncatedArchiveError } from './tar/TarReader.js';
 import type { Operation, StreamedRestore } from './vaultOperations.js';
 import { NeedsFolder } from './vaultTypes.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export class CloudRestores extends CloudArchives {
   protected readonly restores: RestoreRunner;
@@ -58,7 +62,8 @@ export class CloudRestores extends CloudArchives {
     if (this.current !== op || op.controller.signal.aborted) return connection.close();
     let downloaded!: StreamedRestore['downloaded'];
     const whole = new Promise<void>((resolve, reject) => (downloaded = { resolve, reject }));
-    whole.catch(() => {});
+    // Awaited by the unpack; a download that fails before the unpack waits for it is not unhandled.
+    whole.catch(log.ignored('a download that ended before the unpack waited for it'));
     const outcome = (async () => {
       const reader = new FramedReader(connection);
       const head = parseRestoreHead(await reader.line());
@@ -76,7 +81,7 @@ export class CloudRestores extends CloudArchives {
     outcome.then(
       () => connection.close(),
       (err: unknown) => {
-        op.restoreFailure ??= isTransferEnd(err) ? undefined : err;
+        op.restoreFailure ??= isTransferEnd(err) || err instanceof TruncatedArchiveError ? undefined : err;
         connection.close();
       },
     );
@@ -89,7 +94,7 @@ export class CloudRestores extends CloudArchives {
     const cancelled = isCancelled(event);
     if (cancelled) op.controller.abort();
     restore.downloaded.reject(new Error(event.message || 'The download failed.'));
-    await restore.outcome.catch(() => {});
+    await restore.outcome.catch(log.ignored('the streamed unpack (its failure is kept as restoreFailure)'));
     if (cancelled || op.controller.signal.aborted) return this.finishCanceled(op);
     const local = op.restoreFailure;
     if (local)

@@ -17,6 +17,9 @@ import {
 import { describeLocation } from '../targets/mountinfo.js';
 import { checksumFileOf, isBackupFileName } from './backupFiles.js';
 import { VaultError } from './vaultTypes.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export interface FileBackupProgress {
   unit: string;
@@ -64,9 +67,8 @@ export async function checkBackupFile(filePath: string, units: ArchiveUnit[]): P
 
 async function removeTemporaries(temporary: string): Promise<void> {
   for (const suffix of ['', '.part', '.manifest.part', '.sha256'])
-    await rm(temporary + suffix, { force: true }).catch(() => {
-      // Named after this writer: removeAbandonedTemporaries takes it at the next backup to this folder.
-    });
+    // Named after this writer: removeAbandonedTemporaries takes it at the next backup to this folder.
+    await rm(temporary + suffix, { force: true }).catch(log.ignored(`removing ${temporary + suffix}`));
 }
 
 /**
@@ -122,9 +124,8 @@ export async function writeBackupFile(options: {
   } catch (err) {
     await removeTemporaries(temporary);
     if (checksumPlaced)
-      await rm(checksumFileOf(filePath), { force: true }).catch(() => {
-        // A checksum without its archive is not listed, and is replaced by the next backup of that name.
-      });
+      // A checksum without its archive is not listed, and is replaced by the next backup of that name.
+      await rm(checksumFileOf(filePath), { force: true }).catch(log.ignored(`removing ${checksumFileOf(filePath)}`));
     throw err;
   }
 }

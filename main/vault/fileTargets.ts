@@ -6,7 +6,10 @@ import { link, lstat, open, opendir, readdir, rename, rm, stat, statfs, unlink }
 import path from 'node:path';
 import { errorMessage } from '../errors.js';
 import { bootTag, identityTag, isAlive, parseIdentityTag } from '../processIdentity.js';
-import { formatBytes } from './progressText.js';
+import { formatBytes } from '../progressText.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 const BLOCK = 512;
 
@@ -127,7 +130,8 @@ export async function commitBackupFile(temporary: string, finalPath: string): Pr
   } catch (err) {
     // Named but not known to be on the drive: the name goes again (only if it is still this file).
     const now = await stat(finalPath).catch(() => undefined);
-    if (now && now.ino === written.ino && now.dev === written.dev) await unlink(finalPath).catch(() => {});
+    if (now && now.ino === written.ino && now.dev === written.dev)
+      await unlink(finalPath).catch(log.ignored(`removing ${finalPath}, not known to be whole`));
     throw err;
   }
 }

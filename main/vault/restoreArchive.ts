@@ -24,6 +24,9 @@ import { joinRel, StagedUnit } from './stagedUnit.js';
 import { fileChunks, unpackArchive } from './unpack.js';
 import { parentOf } from './removeTree.js';
 import { NeedsFolder } from './vaultTypes.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export interface RestorePlan {
   /** The archive file, or the name it is known by when it comes as a stream (`source`). */
@@ -203,10 +206,13 @@ class Restore {
         }
         await this.restoreSpine(p);
       } catch (err) {
-        for (const rel of swapped.reverse()) await swapOut(p.journal, rel).catch(() => {});
+        for (const rel of swapped.reverse())
+          await swapOut(p.journal, rel).catch((e: unknown) =>
+            log.warn(`could not swap ${rel.toString()} back (the journal still lists it)`, e),
+          );
         this.state.units = this.state.units.filter((u) => u !== p.journal);
         this.plan.journal.write(this.state);
-        await cleanUnit(p.journal).catch(() => {});
+        await cleanUnit(p.journal).catch(log.ignored("removing a failed unit's staging folder (the next start does)"));
         const before = done.length > 0 ? `Restored ${done.join(', ')}; ` : '';
         throw new Error(
           `${before}"${p.unit.name}" could not be put in place, so its folder is unchanged: ${(err as Error).message}`,
@@ -239,7 +245,8 @@ class Restore {
   }
 
   async cleanUp(): Promise<void> {
-    for (const p of this.prepared.values()) await cleanUnit(p.journal).catch(() => {});
+    for (const p of this.prepared.values())
+      await cleanUnit(p.journal).catch(log.ignored('removing a staging folder (the next start does)'));
     this.plan.journal.remove();
   }
 }

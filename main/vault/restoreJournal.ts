@@ -94,11 +94,13 @@ export class RestoreJournal {
     try {
       raw = readFileSync(this.file, 'utf8');
     } catch {
+      // no journal: no restore was cut short
       return undefined;
     }
     try {
       return journalSchema.parse(JSON.parse(raw));
     } catch {
+      // a damaged journal cannot be finished; the next restore starts afresh
       return undefined;
     }
   }

@@ -5,6 +5,9 @@ import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { serializeResults } from '../buteo/syncLog.js';
 import type { FileNote } from './notes.js';
 import type { Journal } from './restoreJournal.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 /** "a.txt (it cannot be read); Left out: …" — every listed note, for a results log message. */
 export function describeNotes(notes: FileNote[]): string {
@@ -36,7 +39,9 @@ export async function logResults(
   outcome: { majorCode: MajorCode; minorCode: number; message: string },
 ): Promise<void> {
   const xml = serializeResults({ time: new Date().toISOString(), scheduled: false, targets: [], ...outcome });
-  await msyncd.saveSyncResults(profile, xml).catch(() => false);
+  await msyncd
+    .saveSyncResults(profile, xml)
+    .catch((err: unknown) => log.warn(`could not add the restore's outcome to the results log of ${profile}`, err));
 }
 
 export function interruptedMessage(journal: Journal, finished: boolean): string {

@@ -11,6 +11,9 @@ import { recoverRestore, removeLeftovers, RestoreJournal } from './restoreJourna
 import { interrupted, interruptedMessage, logResults, restoredMessage } from './restoreReport.js';
 import { archiveUnits } from './archiveUnits.js';
 import { NeedsFolder } from './vaultTypes.js';
+import { logger } from '../log.js';
+
+const log = logger('vault');
 
 export type RestoreRequest = Omit<RestorePlan, 'excluded' | 'journal'>;
 
@@ -51,9 +54,10 @@ export class RestoreRunner {
     if (!outcome) return undefined;
     const message = interruptedMessage(outcome.journal, outcome.finished);
     if (outcome.journal.profile) await logResults(this.msyncd, outcome.journal.profile, { ...interrupted, message });
-    this.housekeeping = removeLeftovers(this.journal, outcome.journal).catch(() => {
-      // Left for the next start: the journal still lists the folders.
-    });
+    // Left for the next start when it fails: the journal still lists the folders.
+    this.housekeeping = removeLeftovers(this.journal, outcome.journal).catch(
+      log.ignored('removing what an interrupted restore left'),
+    );
     return message;
   }
 

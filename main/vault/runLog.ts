@@ -2,6 +2,9 @@
 // (Sailfish.Vault: logFilePath while busy, logFileForBackup(fileName, accountId) for past backups).
 import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { logger } from '../log.js';
+
+const diagnostics = logger('vault');
 
 /** Logs kept; older ones are removed when a run starts. */
 const KEPT = 30;
@@ -24,6 +27,7 @@ export class RunLogs {
     try {
       return statSync(file).isFile() ? file : '';
     } catch {
+      // no log for this backup on this computer
       return '';
     }
   }
@@ -33,8 +37,9 @@ export class RunLogs {
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.prune();
-    } catch {
+    } catch (err) {
       // logged lines will be dropped below
+      diagnostics.warn(`cannot keep run logs in ${this.dir}`, err);
     }
     const log = new RunLog(file);
     log.line(firstLine);
@@ -60,8 +65,9 @@ export class RunLog {
     this.last = text;
     try {
       appendFileSync(this.file, `${new Date().toISOString()} ${text}\n`, { mode: 0o600 });
-    } catch {
+    } catch (err) {
       // A full disk must not turn a finished backup into a failed one.
+      diagnostics.debug(`could not add a line to ${this.file}`, err);
     }
   }
 }

@@ -2,10 +2,10 @@
 // is written, its exact length first (the plugin's upload announces it), its SHA-256 last. Nothing of
 // the size of the backup is written to this computer's disk.
 import { writeArchive, scratchIn, type ArchiveResult, type ArchiveUnit, type CreateOptions } from './archive.js';
-import { backupHead, backupTail } from './archiveStream.js';
-import type { StreamOffer } from './streamEndpoints.js';
+import { backupHead, backupTail } from '../transfer/archiveStream.js';
+import type { StreamOffer } from '../transfer/streamEndpoints.js';
 import { BufferPool } from './tar/bufferPool.js';
-import { StreamClosedError, type TransferPipe } from './transferPipe.js';
+import { StreamClosedError, type TransferPipe } from '../transfer/transferPipe.js';
 
 export interface StreamedBackup {
   offer: StreamOffer;

@@ -4,10 +4,17 @@ import { rmSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { checksumFileOf } from './backupFiles.js';
 import type { FileNote } from './notes.js';
-import type { StreamOffer } from './streamEndpoints.js';
+import type { StreamOffer } from '../transfer/streamEndpoints.js';
 import { finishedText } from './restoreReport.js';
 import { RunLogs, type RunLog } from './runLog.js';
-import { VaultError, type VaultEvents, type VaultMode, type VaultState } from './vaultTypes.js';
+import {
+  VaultError,
+  type VaultErrorCode,
+  type VaultEvents,
+  type VaultMode,
+  type VaultState,
+  type VaultStatus,
+} from './vaultTypes.js';
 
 export interface Operation {
   kind: 'cloudBackup' | 'cloudRestore' | 'fileBackup' | 'fileRestore';
@@ -140,7 +147,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
     return Promise.resolve(true);
   }
 
-  protected announce(op: Operation, status: string): void {
+  protected announce(op: Operation, status: VaultStatus): void {
     if (op.kind === 'cloudBackup') this.emit('cloudBackupStatusChanged', op.accountId, status);
     else if (op.kind === 'cloudRestore') this.emit('cloudRestoreStatusChanged', op.accountId, status);
     else this.emit('fileBackupStatusChanged', op.userFile ?? '', status);
@@ -171,7 +178,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
     this.announce(op, 'Canceled');
   }
 
-  protected async fail(op: Operation, code: string, message: string): Promise<void> {
+  protected async fail(op: Operation, code: VaultErrorCode, message: string): Promise<void> {
     op.controller.abort();
     if (!(await this.end(op))) return;
     op.log?.line(`Error: ${message}`);

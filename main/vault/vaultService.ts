@@ -13,11 +13,10 @@ export interface BackupUnitList {
   list(): Array<{ name: string }>;
 }
 import type { FileNote } from './notes.js';
-import { VaultError, type VaultState } from './vaultTypes.js';
+import { VAULT_INTERFACE, VaultError, vaultErrorName } from './vaultNames.js';
+import type { VaultState } from './vaultTypes.js';
 
-export const VAULT_SERVICE = 'org.sailfishos.backup';
-export const VAULT_PATH = '/sailfishbackup';
-export const VAULT_INTERFACE = 'org.sailfishos.backup';
+export { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from './vaultNames.js';
 
 const INT32_MAX = 2147483647;
 const MAX_LIST = 100_000;
@@ -29,12 +28,8 @@ function warningsOnWire(warnings: FileNote[]): string[][] {
 
 function asDBusError(err: unknown): dbus.DBusError {
   if (err instanceof dbus.DBusError) return err;
-  if (err instanceof VaultError) {
-    const name =
-      err.kind === 'InvalidArgs' ? 'org.freedesktop.DBus.Error.InvalidArgs' : `${VAULT_INTERFACE}.Error.${err.kind}`;
-    return new dbus.DBusError(name, err.message);
-  }
-  return new dbus.DBusError(`${VAULT_INTERFACE}.Error.Failed`, errorMessage(err));
+  if (err instanceof VaultError) return new dbus.DBusError(vaultErrorName(err.kind), err.message);
+  return new dbus.DBusError(vaultErrorName('Failed'), errorMessage(err));
 }
 
 async function guarded<T>(work: () => Promise<T> | T): Promise<T> {

@@ -1,11 +1,20 @@
 // What the backup service says about itself: its state, its events, its refusals.
+import { isSyncStatusName, type SyncStatusName } from '../buteo/codes.js';
+import type { VaultMode, VaultStatus } from '../vocabulary.js';
 import type { FileNote } from './notes.js';
 
-export type VaultStatus =
-  'Idle' | 'Preparing' | 'UploadingBackup' | 'DownloadingBackup' | 'Finished' | 'Error' | 'Canceled';
+export type { VaultMode, VaultStatus } from '../vocabulary.js';
 
-/** What the running (or last) operation is, in the Backup page's words (BackupRestoreProgressItem.qml). */
-export type VaultMode = '' | 'backupToCloud' | 'restoreFromCloud' | 'backupToFile' | 'restoreFromFile';
+/**
+ * Why an operation failed, as a code a client can act on: the name of the sync daemon's final status
+ * (the `error` of cloudBackupError/cloudRestoreError), or this vault's own "NeedsFolder" for a restore
+ * whose folders have no place here.
+ */
+export type VaultErrorCode = SyncStatusName | 'NeedsFolder';
+
+export function isVaultErrorCode(text: string): text is VaultErrorCode {
+  return text === 'NeedsFolder' || isSyncStatusName(text);
+}
 
 export interface VaultState {
   status: VaultStatus;
@@ -17,7 +26,7 @@ export interface VaultState {
    * Why the last operation failed, as a code a client can act on ("" unless it did): "NeedsFolder" when a
    * restore needs a folder to restore into; else the code of its cloud*Error signal.
    */
-  errorCode: string;
+  errorCode: VaultErrorCode | '';
   /** Starts with "backup" or "restore": the page shows progress only for its own kind of operation. */
   mode: VaultMode;
   /** The log of the running (or last) operation; "" when there is none. */
@@ -28,11 +37,11 @@ export interface VaultState {
 
 export interface VaultEvents {
   stateChanged: [changed: Partial<VaultState>];
-  cloudBackupStatusChanged: [accountId: number, status: string];
-  cloudBackupError: [accountId: number, error: string, errorString: string];
-  cloudRestoreStatusChanged: [accountId: number, status: string];
-  cloudRestoreError: [accountId: number, error: string, errorString: string];
-  fileBackupStatusChanged: [path: string, status: string];
+  cloudBackupStatusChanged: [accountId: number, status: VaultStatus];
+  cloudBackupError: [accountId: number, error: VaultErrorCode, errorString: string];
+  cloudRestoreStatusChanged: [accountId: number, status: VaultStatus];
+  cloudRestoreError: [accountId: number, error: VaultErrorCode, errorString: string];
+  fileBackupStatusChanged: [path: string, status: VaultStatus];
   cloudBackupsChanged: [accountId: number, backups: string[]];
   listCloudBackupsFinished: [accountId: number, fileNames: string[], success: boolean];
 }
@@ -49,13 +58,4 @@ export class NeedsFolder extends Error {
   }
 }
 
-/** Refused requests: the D-Bus layer turns these into named errors. */
-export class VaultError extends Error {
-  constructor(
-    readonly kind: 'Busy' | 'InvalidArgs' | 'NotFound' | 'Failed' | 'Canceled',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'VaultError';
-  }
-}
+export { VaultError } from './vaultNames.js';

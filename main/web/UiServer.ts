@@ -7,8 +7,11 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { dispatchCall, type UiBridge } from '../ipc/dispatch.js';
+import { dispatchCall, type UiBridge } from '../bridge/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { logger } from '../log.js';
+
+const log = logger('web');
 
 const MAX_BODY = 1 << 20;
 const COOKIE = 'sfb_token';
@@ -44,7 +47,8 @@ export class UiServer {
 
   private constructor(private readonly options: UiServerOptions) {
     this.server = http.createServer((req, res) => {
-      this.route(req, res).catch(() => {
+      this.route(req, res).catch((err: unknown) => {
+        log.error(`${req.method ?? ''} ${req.url?.split('?')[0] ?? ''} failed`, err);
         if (!res.headersSent) this.send(res, 500, 'text/plain', 'Internal error');
         else res.end();
       });
@@ -77,7 +81,7 @@ export class UiServer {
     for (const stream of this.streams) stream.end();
     this.server.closeAllConnections();
     this.server.close();
-    await once(this.server, 'close').catch(() => {});
+    await once(this.server, 'close').catch(log.ignored('closing the UI server'));
   }
 
   private send(

@@ -1,7 +1,14 @@
 // Settings → System → Backup, as on Sailfish: automatic backups, manual backup with live progress,
 // and the previous backups to restore from.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AutoBackup, BackupPage as PageData, ProblemField, VaultStateView } from '../../main/ipc/contract';
+import {
+  isBusyVaultStatus,
+  isFinalVaultStatus,
+  type AutoBackup,
+  type BackupPage as PageData,
+  type ProblemField,
+  type VaultStateView,
+} from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
 import { useDeviceState } from '../DeviceContext';
@@ -13,11 +20,10 @@ import { OperationProgress, type OperationView } from './backup/OperationProgres
 import { RestoreSection, type BackupListState } from './backup/RestoreSection';
 import { cloudTargets, folderTargets, type BackupTarget } from './backup/targets';
 import { UnitsEditor } from './backup/UnitsEditor';
+import { FileProblems } from './backup/FileProblems';
 import { DemoBanner, TryDemoButton } from './backup/DemoParts';
 import { useFolderBackups } from './backup/useFolderBackups';
 import { useFolderPicker } from '../components/useFolderPicker';
-
-const busyStatuses = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
@@ -69,7 +75,9 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   useEvent('vault.state', setVault);
   useEvent('accounts.changed', () => void load());
   useEvent('vault.operation', (e) => {
-    if (e.status === 'UploadingBackup' || e.status === 'Preparing') return;
+    // Only an outcome ends the run this page shows; "archive written, uploading" is a stage.
+    const status = e.status;
+    if (!isFinalVaultStatus(status)) return;
     setOperation((current) => {
       // While this page's run is going, an outcome for another account or kind is not its outcome.
       if (
@@ -80,7 +88,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       return {
         kind: e.kind,
         accountId: e.accountId,
-        status: e.status,
+        status,
         ...(e.file ? { file: e.file } : {}),
         ...(e.error ? { error: e.error } : {}),
         ...(e.problem ? { problem: e.problem } : {}),
@@ -117,7 +125,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   }
 
   const unitsText = page.units.map((u) => u.name).join(', ') || 'nothing yet';
-  const vaultBusy = busyStatuses.has(vault.status);
+  const vaultBusy = isBusyVaultStatus(vault.status);
   const busy = operation?.status === 'Running' || vaultBusy;
   // A backup already under way when the page opened (a scheduled one, or from the CLI) shows too.
   const shown: OperationView | undefined =
@@ -204,6 +212,7 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
       <Info>
         Create a backup to protect your personal data. Use it later to restore your device just the way it was.
       </Info>
+      <FileProblems problems={page.problems} onFixAccount={fixAccount} />
       {page.demo && <DemoBanner serverUrl={page.demo.serverUrl} />}
       <AutoBackupSection
         page={page}

@@ -1,30 +1,42 @@
 // For developers: every sync profile with its keys, schedule, raw XML and results log, a live feed of
 // the daemon's syncStatus and transferProgress signals, and run/abort.
 import { useCallback, useEffect, useState } from 'react';
-import type { CallResult, ProfileSummary } from '../../main/ipc/contract';
+import {
+  statusNames,
+  SyncStatus,
+  type CallResult,
+  type ProfileSummary,
+  type SyncStatusName,
+} from '../../main/ipc/contract';
 import { messageOf, useApi, useEvent } from '../ApiContext';
 import { ErrorText, Hint, PageHeader, Section } from '../components/layout';
-import { resultWords, weekdays } from '../format';
+import { resultWord, weekdays } from '../format';
 import type { Navigate } from '../navigation';
 
-const statusWords = [
-  'queued',
-  'started',
-  'progress',
-  'error',
-  'done',
-  'aborted',
-  'cancelled',
-  'stopping',
-  'not possible',
-  'authentication failure',
-  'database failure',
-  'connection error',
-  'server failure',
-  'bad request',
-  'plugin error',
-  'plugin timeout',
-];
+/** syncStatus values in words, one for each of Buteo's (a new one fails the build until it has its words). */
+const statusWords: Record<SyncStatusName, string> = {
+  Queued: 'queued',
+  Started: 'started',
+  Progress: 'progress',
+  Error: 'error',
+  Done: 'done',
+  Aborted: 'aborted',
+  Cancelled: 'cancelled',
+  Stopping: 'stopping',
+  NotPossible: 'not possible',
+  AuthenticationFailure: 'authentication failure',
+  DatabaseFailure: 'database failure',
+  ConnectionError: 'connection error',
+  ServerFailure: 'server failure',
+  BadRequest: 'bad request',
+  PluginError: 'plugin error',
+  PluginTimeout: 'plugin timeout',
+};
+
+function statusWord(status: number): string {
+  const name = statusNames[status];
+  return name ? statusWords[name] : String(status);
+}
 
 interface FeedLine {
   at: string;
@@ -62,9 +74,9 @@ export function ProfileInspector({
   useEvent('sync.status', (e) => {
     push({
       at: e.at,
-      text: `${e.profile}: ${statusWords[e.status] ?? e.status}${e.message ? ` — ${e.message}` : ''}${e.moreDetails ? ` (${e.moreDetails})` : ''}`,
+      text: `${e.profile}: ${statusWord(e.status)}${e.message ? ` — ${e.message}` : ''}${e.moreDetails ? ` (${e.moreDetails})` : ''}`,
     });
-    if (e.status !== 2) load();
+    if (e.status !== SyncStatus.Progress) load();
   });
   useEvent('sync.transfer', (e) => push({ at: e.at, text: `${e.profile}: transferProgress ${e.committed} KiB` }));
   useEvent('profiles.changed', load);
@@ -106,7 +118,7 @@ export function ProfileInspector({
                   <td>{scheduleText(p.schedule)}</td>
                   <td>
                     {p.lastResult
-                      ? `${resultWords[p.lastResult.majorCode] ?? p.lastResult.majorCode}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}`
+                      ? `${resultWord(p.lastResult.majorCode)}${p.lastResult.minorCode ? ` (${p.lastResult.minorCode})` : ''}`
                       : 'never run'}
                   </td>
                 </tr>
@@ -160,7 +172,7 @@ export function ProfileInspector({
             <ol className="log" aria-label="Results log">
               {detail.log.map((r) => (
                 <li key={r.time}>
-                  {new Date(r.time).toLocaleString()} · {resultWords[r.majorCode] ?? r.majorCode}
+                  {new Date(r.time).toLocaleString()} · {resultWord(r.majorCode)}
                   {r.minorCode ? ` (${r.minorCode})` : ''}
                   {r.scheduled ? ' · scheduled' : ''}
                   {r.message ? ` · ${r.message}` : ''}

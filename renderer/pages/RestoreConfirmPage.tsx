@@ -2,7 +2,6 @@
 // to expect, then Restore, the progress and "Finished". A backup whose folders this computer does not
 // back up asks first where to restore them (a folder picker); any backup can go to another folder.
 import { useEffect, useRef, useState } from 'react';
-import type { AccountView, FolderTargetView, VaultStateView } from '../../main/ipc/contract';
 import { callErrorOf } from '../api';
 import { messageOf, useApi, useEvent } from '../ApiContext';
 import { useDeviceState } from '../DeviceContext';
@@ -13,7 +12,13 @@ import { backupDate } from '../format';
 import type { Navigate } from '../navigation';
 import { OperationProgress, type OperationView } from './backup/OperationProgress';
 import { folderLabel } from './backup/targets';
-import { backupFileDateIso } from './restoreNames';
+import {
+  backupFileDate,
+  isFinalVaultStatus,
+  type AccountView,
+  type FolderTargetView,
+  type VaultStateView,
+} from '../../main/ipc/contract';
 
 export type RestoreSource = { kind: 'cloud'; accountId: number } | { kind: 'folder'; folder: string };
 
@@ -70,10 +75,13 @@ export function RestoreConfirmPage(props: {
   useEvent('vault.operation', (e) => {
     const ours = source.kind === 'cloud' ? e.accountId === accountId && !e.file : e.file === filePath;
     if (e.kind !== 'restore' || !ours) return;
+    // A file restore says Preparing when it begins; every other status but an outcome is a stage.
+    const status = e.status === 'Preparing' ? 'Running' : e.status;
+    if (status !== 'Running' && !isFinalVaultStatus(status)) return;
     setOperation((current) => ({
       kind: 'restore',
       accountId,
-      status: e.status === 'Preparing' ? 'Running' : e.status,
+      status,
       startedHere: current?.startedHere ?? false,
       ...(e.error ? { error: e.error } : {}),
       ...(e.problem ? { problem: e.problem } : {}),
@@ -136,7 +144,7 @@ export function RestoreConfirmPage(props: {
       <div className="backup-row static">
         <span className="row-main">
           <FadingText className="file-name" text={file} />
-          <span className="date">{backupDate(backupFileDateIso(file))}</span>
+          <span className="date">{backupDate(backupFileDate(file)?.toISOString() ?? null)}</span>
         </span>
         <span className="row-sub">{storageName}</span>
       </div>

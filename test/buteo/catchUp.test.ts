@@ -7,7 +7,7 @@ import { connectionGate } from '../../main/buteo/connectionRule.js';
 import { ProfileManager } from '../../main/buteo/ProfileManager.js';
 import { buteoTime } from '../../main/buteo/syncLog.js';
 import { SyncDaemon } from '../../main/buteo/SyncDaemon.js';
-import type { PluginContext, PluginFactory } from '../../main/plugins/ClientPlugin.js';
+import type { PluginContext, PluginFactory } from '../../main/buteo/ClientPlugin.js';
 import { findAssetsDir } from '../../main/paths.js';
 import { tempDir } from '../helpers/processes.js';
 

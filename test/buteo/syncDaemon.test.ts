@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MinorCode, SyncStatus } from '../../main/buteo/codes.js';
+import type { Clock } from '../../main/buteo/pluginRun.js';
 import { ProfileManager } from '../../main/buteo/ProfileManager.js';
 import { SyncDaemon } from '../../main/buteo/SyncDaemon.js';
 import { BackupError } from '../../main/errors.js';
-import type { ClientPlugin, PluginContext, PluginFactory, PluginOutcome } from '../../main/plugins/ClientPlugin.js';
+import type { ClientPlugin, PluginContext, PluginFactory, PluginOutcome } from '../../main/buteo/ClientPlugin.js';
 import { findAssetsDir } from '../../main/paths.js';
 import { tempDir } from '../helpers/processes.js';
 
@@ -16,6 +17,12 @@ class GatedPlugin implements ClientPlugin {
   static running = new Map<string, { release: () => void; ctx: PluginContext }>();
   static concurrent = 0;
   static maxConcurrent = 0;
+  /** Resolves when the profile's plugin has started (and waits to be released). */
+  static started(name: string): Promise<void> {
+    if (GatedPlugin.running.has(name)) return Promise.resolve();
+    return new Promise((resolve) => GatedPlugin.waiting.set(name, resolve));
+  }
+  private static readonly waiting = new Map<string, () => void>();
   constructor(private readonly failWith?: BackupError) {}
   async run(ctx: PluginContext): Promise<PluginOutcome> {
     if (this.failWith) throw this.failWith;
@@ -24,6 +31,8 @@ class GatedPlugin implements ClientPlugin {
     try {
       await new Promise<void>((resolve, reject) => {
         GatedPlugin.running.set(ctx.profile.name, { release: resolve, ctx });
+        GatedPlugin.waiting.get(ctx.profile.name)?.();
+        GatedPlugin.waiting.delete(ctx.profile.name);
         ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error));
       });
       return { local: none, remote: none };
@@ -39,12 +48,12 @@ const factory = (failures: Record<string, BackupError> = {}): PluginFactory => (
   isExclusive: (client) => !client.endsWith('-backupquery'),
 });
 
-function setup(options: { failures?: Record<string, BackupError>; now?: () => Date; timeoutMs?: number } = {}) {
+function setup(options: { failures?: Record<string, BackupError>; clock?: Partial<Clock>; timeoutMs?: number } = {}) {
   const profiles = new ProfileManager(tempDir(), path.join(findAssetsDir(), 'buteo', 'sync'));
   for (const id of [1, 2]) profiles.createForAccount({ id, provider: 'webdav', name: `A${id}` });
   const daemon = new SyncDaemon(profiles, factory(options.failures), {
     scheduleCheckMs: 0,
-    ...(options.now ? { clock: { now: options.now } } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeoutMs ? { pluginTimeoutMs: options.timeoutMs } : {}),
   });
   const statuses: Array<[string, number, number]> = [];
@@ -52,7 +61,42 @@ function setup(options: { failures?: Record<string, BackupError>; now?: () => Da
   return { daemon, profiles, statuses };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 20));
+const final = new Set<number>([SyncStatus.Done, SyncStatus.Error, SyncStatus.Cancelled, SyncStatus.NotPossible]);
+
+/** Resolves when the daemon says the profile's run ended (its results are written by then). */
+function ended(daemon: SyncDaemon, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (profile: string, status: number) => {
+      if (profile !== name || !final.has(status)) return;
+      daemon.off('syncStatus', listener);
+      resolve();
+    };
+    daemon.on('syncStatus', listener);
+  });
+}
+
+/** Time that moves only when the test says, and a watchdog tick the test fires. */
+function handClock(start = new Date(2026, 10, 26, 1, 0)) {
+  let now = start;
+  const ticks = new Set<() => void>();
+  return {
+    now: () => now,
+    every: (_ms: number, tick: () => void) => {
+      ticks.add(tick);
+      return () => ticks.delete(tick);
+    },
+    set(date: Date) {
+      now = date;
+    },
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+      for (const tick of [...ticks]) tick();
+    },
+    get watchdogs() {
+      return ticks.size;
+    },
+  };
+}
 
 describe('the sync daemon', () => {
   it('answers a second start of a running or queued profile with true, as msyncd, and queues other exclusive runs', async () => {
@@ -61,7 +105,7 @@ describe('the sync daemon', () => {
     expect(daemon.startSync('webdav.Backup-1')).toBe(true);
     expect(daemon.startSync('webdav.BackupRestore-2')).toBe(true);
     expect(daemon.startSync('webdav.BackupQuery-2')).toBe(true); // listing does not wait for the backup
-    await tick();
+    await Promise.all([GatedPlugin.started('webdav.Backup-1'), GatedPlugin.started('webdav.BackupQuery-2')]);
     // synchronizer.cpp:417-424: running → true and nothing else; queued → QUEUED again and true.
     const before = statuses.length;
     expect(daemon.startSync('webdav.Backup-1')).toBe(true);
@@ -70,13 +114,19 @@ describe('the sync daemon', () => {
     expect(statuses.slice(before)).toEqual([['webdav.BackupRestore-2', SyncStatus.Queued, 0]]);
     expect(daemon.runningSyncs().sort()).toEqual(['webdav.Backup-1', 'webdav.BackupQuery-2']);
     expect(daemon.queuedSyncs()).toEqual(['webdav.BackupRestore-2']);
+    const backupEnded = ended(daemon, 'webdav.Backup-1');
     GatedPlugin.running.get('webdav.Backup-1')!.release();
-    await tick();
+    await backupEnded;
+    await GatedPlugin.started('webdav.BackupRestore-2');
     expect(daemon.runningSyncs().sort()).toEqual(['webdav.BackupQuery-2', 'webdav.BackupRestore-2']);
+    const restoreEnded = ended(daemon, 'webdav.BackupRestore-2');
+    const queryEnded = ended(daemon, 'webdav.BackupQuery-2');
     GatedPlugin.running.get('webdav.BackupRestore-2')!.release();
     GatedPlugin.running.get('webdav.BackupQuery-2')!.release();
-    await tick();
+    await Promise.all([restoreEnded, queryEnded]);
     expect(daemon.runningSyncs()).toEqual([]);
+    // Never more than one exclusive run at a time: the listing ran beside one of them.
+    expect(GatedPlugin.maxConcurrent).toBe(2);
     const backup = statuses.filter(([p]) => p === 'webdav.Backup-1').map(([, s]) => s);
     expect(backup).toEqual([SyncStatus.Queued, SyncStatus.Started, SyncStatus.Done]);
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 0, minorCode: 0, scheduled: false });
@@ -102,8 +152,9 @@ describe('the sync daemon', () => {
     const { daemon, statuses } = setup({
       failures: { 'webdav-backup': new BackupError(MinorCode.AuthenticationFailure, 'wrong password') },
     });
+    const end = ended(daemon, 'webdav.Backup-1');
     daemon.startSync('webdav.Backup-1');
-    await tick();
+    await end;
     // msyncd sends 3 for every plugin failure, the minor code in moreDetails (SyncSession.cpp:298-322).
     expect(statuses.at(-1)).toEqual(['webdav.Backup-1', SyncStatus.Error, 402]);
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({
@@ -118,10 +169,11 @@ describe('the sync daemon', () => {
     const { daemon, statuses } = setup();
     daemon.startSync('webdav.Backup-1');
     daemon.startSync('webdav.Backup-2');
-    await tick();
+    await GatedPlugin.started('webdav.Backup-1');
     daemon.abortSync('webdav.Backup-2');
+    const end = ended(daemon, 'webdav.Backup-1');
     daemon.abortSync('webdav.Backup-1');
-    await tick();
+    await end;
     expect(statuses.filter(([p]) => p === 'webdav.Backup-2').map(([, s]) => s)).toEqual([
       SyncStatus.Queued,
       SyncStatus.Cancelled,
@@ -135,12 +187,22 @@ describe('the sync daemon', () => {
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 2, minorCode: 501 });
   });
 
-  it('stops a run that reports nothing for too long with the plugin-timeout code', async () => {
-    const { daemon, statuses } = setup({ timeoutMs: 100 });
+  it('stops a run that reports nothing for too long with the plugin-timeout code, by its clock', async () => {
+    const clock = handClock();
+    const { daemon, statuses } = setup({ timeoutMs: 60_000, clock });
     daemon.startSync('webdav.Backup-1');
-    await new Promise((r) => setTimeout(r, 1500));
+    await GatedPlugin.started('webdav.Backup-1');
+    const { ctx } = GatedPlugin.running.get('webdav.Backup-1')!;
+    clock.advance(59_000);
+    ctx.progress(202, 'Uploading'); // activity resets the watchdog
+    clock.advance(59_000);
+    expect(daemon.runningSyncs()).toEqual(['webdav.Backup-1']);
+    const end = ended(daemon, 'webdav.Backup-1');
+    clock.advance(2_000);
+    await end;
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 1, minorCode: 405 });
     expect(statuses.at(-1)).toEqual(['webdav.Backup-1', SyncStatus.Error, 405]);
+    expect(clock.watchdogs).toBe(0); // the run's watchdog stopped with it
   });
 
   it('keeps the last success in the log beyond the last five entries, as SyncLog does', async () => {
@@ -156,8 +218,9 @@ describe('the sync daemon', () => {
       targets: [],
     });
     for (let i = 0; i < 7; i++) {
+      const end = ended(daemon, p.name);
       daemon.startSync(p.name);
-      await tick();
+      await end;
     }
     const log = profiles.results(p.name);
     expect(log).toHaveLength(6);
@@ -170,7 +233,7 @@ describe('the sync daemon', () => {
     const events: string[] = [];
     daemon.on('backupRestore', (e) => events.push(e));
     daemon.startSync('webdav.Backup-1');
-    await tick();
+    await GatedPlugin.started('webdav.Backup-1');
     await daemon.beginBackupRestore('backup');
     expect(daemon.runningSyncs()).toEqual([]);
     expect(daemon.startSync('webdav.Backup-2')).toBe(false);
@@ -178,25 +241,26 @@ describe('the sync daemon', () => {
     daemon.endBackupRestore('backup');
     expect(events).toEqual(['backupInProgress', 'backupDone']);
     expect(daemon.startSync('webdav.Backup-2')).toBe(true);
-    await tick();
+    await GatedPlugin.started('webdav.Backup-2');
     await daemon.stop();
   });
 
   it('runs enabled schedules when they come due, by its clock', async () => {
-    let now = new Date(2026, 10, 26, 1, 0);
-    const { daemon, profiles } = setup({ now: () => now });
+    const clock = handClock(new Date(2026, 10, 26, 1, 0));
+    const { daemon, profiles } = setup({ clock });
     const p = profiles.load('webdav.Backup-1')!;
     p.setSchedule({ enabled: true, time: '02:00:00', interval: 0, days: [1, 2, 3, 4, 5, 6, 7] });
     profiles.save(p);
     expect(daemon.checkSchedules()).toEqual([]);
-    now = new Date(2026, 10, 26, 2, 0, 30);
+    clock.set(new Date(2026, 10, 26, 2, 0, 30));
     expect(daemon.checkSchedules()).toEqual(['webdav.Backup-1']);
-    await tick();
+    await GatedPlugin.started('webdav.Backup-1');
+    const end = ended(daemon, 'webdav.Backup-1');
     GatedPlugin.running.get('webdav.Backup-1')!.release();
-    await tick();
+    await end;
     expect(daemon.lastResults('webdav.Backup-1')).toMatchObject({ majorCode: 0, scheduled: true });
     expect(daemon.checkSchedules()).toEqual([]);
-    now = new Date(2026, 10, 27, 2, 1);
+    clock.set(new Date(2026, 10, 27, 2, 1));
     expect(daemon.checkSchedules()).toEqual(['webdav.Backup-1']);
     await daemon.stop();
   });

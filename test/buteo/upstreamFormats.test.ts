@@ -5,9 +5,10 @@ import path from 'node:path';
 import { x as untar } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseService } from '../../main/accounts/descriptions.js';
-import { applyAutoBackup, autoBackupOf } from '../../main/bridge/autoBackup.js';
+import { applyAutoBackup, autoBackupOf } from '../../main/buteo/autoBackup.js';
 import { ProfileManager } from '../../main/buteo/ProfileManager.js';
 import { SyncProfile } from '../../main/buteo/SyncProfile.js';
+import { parseSyncLog, serializeResults } from '../../main/buteo/syncLog.js';
 import { elements, parseXml } from '../../main/buteo/xmlTree.js';
 import { findAssetsDir } from '../../main/paths.js';
 import { tempDir } from '../helpers/processes.js';
@@ -163,5 +164,39 @@ describe('schedules as the real Backup page writes and reads them', () => {
     expect(at('1,2,3,4,5,6,7')).toMatchObject({ frequency: 'daily', time: '22:00' });
     expect(at('5')).toMatchObject({ frequency: 'weekly', day: 5 });
     expect(at('1,7')).toMatchObject({ frequency: 'weekly', day: 7 });
+  });
+});
+
+describe('results logs', () => {
+  it('carry the items a run added as Buteo writes them (TargetResults.cpp: <addedItem uid>), both ways', () => {
+    // As buteo-syncfw's TargetResults::toXml writes an item detail (a failed one carries status="failed").
+    const theirs = `<?xml version="1.0" encoding="UTF-8"?>
+<synclog name="nextcloud.Backup-1">
+  <syncresults time="2026-11-26T04:57:49Z" majorcode="0" minorcode="0" scheduled="false">
+    <target name="nextcloud-backup">
+      <local added="0" deleted="0" modified="0"/>
+      <remote added="1" deleted="0" modified="0">
+        <addedItem uid="sailfish_backup_2026-11-26T04-57-49Z.tar"/>
+        <deletedItem uid="old.tar" status="failed"><![CDATA[locked]]></deletedItem>
+      </remote>
+    </target>
+  </syncresults>
+</synclog>`;
+    const [results] = parseSyncLog(theirs).results;
+    expect(results!.targets[0]!.remote).toEqual({
+      added: 1,
+      deleted: 0,
+      modified: 0,
+      items: [
+        { uid: 'sailfish_backup_2026-11-26T04-57-49Z.tar', operation: 'added' },
+        { uid: 'old.tar', operation: 'deleted', failed: true },
+      ],
+    });
+    const ours = serializeResults(results!);
+    expect(ours).toContain('<addedItem uid="sailfish_backup_2026-11-26T04-57-49Z.tar"');
+    expect(ours).toContain('<deletedItem uid="old.tar" status="failed"');
+    expect(parseSyncLog(`<synclog name="x">${ours.replace(/^<\?xml[^>]*>/, '')}</synclog>`).results[0]).toEqual(
+      results,
+    );
   });
 });

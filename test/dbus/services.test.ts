@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateBusDaemon, connectBus, waitConnected, type MessageBus } from '../../main/dbus/bus.js';
 import { DBusClient } from '../../main/dbus/DBusClient.js';
+import { MsyncdProxy } from '../../main/buteo/MsyncdProxy.js';
+import { ProfileChange } from '../../main/buteo/ProfileManager.js';
 import { Engine } from '../../main/engine.js';
 import { resolvePaths } from '../../main/paths.js';
 import { openStores, type Stores } from '../../main/stores.js';
@@ -243,6 +245,14 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
   });
 
   it('stores, lists and removes profiles sent over the bus, with change signals', async () => {
+    // Another client on the bus, listening as the Settings UI does.
+    const changes: Array<[string, number, boolean]> = [];
+    let removedSaid!: () => void;
+    const signalled = new Promise<void>((resolve) => (removedSaid = resolve));
+    const off = await new MsyncdProxy(new DBusClient(conn)).onProfileChanged((profile, change, xml) => {
+      changes.push([profile, change, xml.includes('x-unknown')]);
+      if (profile === 'nextcloud.Backup-7' && change === ProfileChange.Removed) removedSaid();
+    });
     const xml =
       '<profile name="nextcloud.Backup-7" type="sync"><key name="accountid" value="7"/><key name="x-unknown" value="kept"/><profile name="nextcloud-backup" type="client"/></profile>';
     const updated = await gdbus(
@@ -283,6 +293,13 @@ describe('com.meego.msyncd and org.sailfishos.backup on the session bus', () => 
     );
     expect(removed.trim()).toBe('(true,)');
     expect(stores.profiles.load('nextcloud.Backup-7')).toBeUndefined();
+    await signalled;
+    await off();
+    // signalProfileChanged(name, 0 added, its XML), then (name, 2 removed, ""): synchronizer.cpp's own.
+    expect(changes.filter(([p]) => p === 'nextcloud.Backup-7')).toEqual([
+      ['nextcloud.Backup-7', ProfileChange.Added, true],
+      ['nextcloud.Backup-7', ProfileChange.Removed, false],
+    ]);
   });
 
   it('answers msyncd’s other calls as msyncd does: names by type, results saved with the profile XML, account status', async () => {

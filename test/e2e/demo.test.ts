@@ -93,7 +93,8 @@ describe.each(viewports)('the demo at $width×$height', (viewport) => {
     expect([...stages]).toContain('Finished');
     expect([...stages].some((s) => s.startsWith('Uploading'))).toBe(true);
     const row = page.getByRole('list', { name: 'Backups on Demo server' }).getByRole('button');
-    await expect.poll(() => row.count()).toBe(1);
+    // The listing runs BackupQuery against the demo server: seconds on a loaded machine, not one.
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
     expect(await row.locator('.row-sub').textContent()).toBe('Demo server');
 
     // Restore it: the sample folders come back as they were (a file changed and one deleted since).

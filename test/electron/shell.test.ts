@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_PREFIX, registerIpcHandlers, type IpcMainLike } from '../../electron/ipcHandlers.js';
 import { isTrustedSender, mainWindowOptions } from '../../electron/windowOptions.js';
 import { calls, type CallName } from '../../main/ipc/contract.js';
-import type { CallOutcome } from '../../main/ipc/dispatch.js';
+import type { CallOutcome } from '../../main/bridge/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/web/csp.js';
 import { startWorld, type World } from '../helpers/world.js';
 

@@ -158,9 +158,9 @@ describe('HTTP faults', () => {
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     const port = (silent.address() as net.AddressInfo).port;
-    await stores.accounts.set(accountId, [['server_address', `http://127.0.0.1:${port}`]]);
+    await stores.accounts.update(accountId, { serverAddress: `http://127.0.0.1:${port}` });
     const result = await run('BackupQuery');
-    await stores.accounts.set(accountId, [['server_address', proxy.url]]);
+    await stores.accounts.update(accountId, { serverAddress: proxy.url });
     silent.close();
     expect(result.status).toBe(SyncStatus.Error);
     expect(result.details).toBe(MinorCode.ConnectionError);

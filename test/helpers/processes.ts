@@ -6,6 +6,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSy
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ownListeningPort } from './listening.js';
 
 export function tempDir(prefix = 'sfb-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -13,6 +14,10 @@ export function tempDir(prefix = 'sfb-test-'): string {
   return dir;
 }
 
+/**
+ * A port nothing listens on as this returns: for addresses that must refuse connections. Servers of
+ * the tests bind their own port instead (port 0, or checked to be theirs: ownListeningPort).
+ */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   server.listen(0, '127.0.0.1');
@@ -21,23 +26,6 @@ export async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what} did not listen on ${port}`);
 }
 
 export interface WebDavServer {
@@ -72,8 +60,8 @@ export async function startRclone(options: {
   tls?: { cert: string; key: string };
 }): Promise<WebDavServer> {
   const root = options.root ?? tempDir('sfb-rclone-');
-  const port = options.port ?? (await freePort());
-  const args = ['serve', 'webdav', root, '--addr', `127.0.0.1:${port}`];
+  // Port 0: rclone binds a port of its own, read back from the kernel (no window for another process).
+  const args = ['serve', 'webdav', root, '--addr', `127.0.0.1:${options.port ?? 0}`];
   if (options.users) {
     const htpasswd = path.join(tempDir('sfb-htpasswd-'), 'htpasswd');
     const line = ([user, password]: [string, string]) =>
@@ -84,7 +72,9 @@ export async function startRclone(options: {
   if (options.bwlimit) args.push('--bwlimit', options.bwlimit);
   if (options.tls) args.push('--cert', options.tls.cert, '--key', options.tls.key);
   let child = spawn('rclone', args, { stdio: 'ignore' });
-  await waitForPort(port, child, 'rclone');
+  const port = await ownListeningPort(child, 'rclone', options.port);
+  // A restart comes back on the same port, as a restarted server would.
+  args[args.indexOf('--addr') + 1] = `127.0.0.1:${port}`;
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     root,
@@ -94,7 +84,7 @@ export async function startRclone(options: {
     async restart() {
       await stopChild(child);
       child = spawn('rclone', args, { stdio: 'ignore' });
-      await waitForPort(port, child, 'rclone');
+      await ownListeningPort(child, 'rclone', port);
     },
   };
 }
@@ -106,7 +96,8 @@ export async function startApache(options: { user: string; password: string }): 
   const runDir = path.join(dir, 'run');
   mkdirSync(root);
   mkdirSync(runDir);
-  const port = await freePort();
+  // Apache cannot bind port 0: a free port is picked, and taken again if another process won it first.
+  let port = await freePort();
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     // Apache drops to www-data: it must own what it writes.
@@ -120,7 +111,7 @@ export async function startApache(options: { user: string; password: string }): 
   const webdavPath = `/remote.php/dav/files/${options.user}`;
   const conf = [
     'ServerName 127.0.0.1',
-    `Listen 127.0.0.1:${port}`,
+    'Listen 127.0.0.1:PORT',
     `PidFile ${runDir}/httpd.pid`,
     `ErrorLog ${dir}/error.log`,
     `DefaultRuntimeDir ${runDir}`,
@@ -143,13 +134,23 @@ export async function startApache(options: { user: string; password: string }): 
     '</Directory>',
   ].join('\n');
   const confFile = path.join(dir, 'httpd.conf');
-  writeFileSync(confFile, conf + '\n');
   const start = async () => {
+    writeFileSync(confFile, conf.replace('PORT', String(port)) + '\n');
     const child = spawn('apache2', ['-f', confFile, '-DFOREGROUND'], { stdio: 'ignore' });
-    await waitForPort(port, child, 'apache2');
+    await ownListeningPort(child, 'apache2', port);
     return child;
   };
-  let child = await start();
+  const firstStart = async (): Promise<ChildProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await start();
+      } catch (err) {
+        if (attempt === 5) throw err;
+        port = await freePort();
+      }
+    }
+  };
+  let child = await firstStart();
   return {
     url: `http://127.0.0.1:${port}`,
     root,

@@ -83,7 +83,7 @@ describe('values written by ag-tool', () => {
     requests.length = 0;
     const listing = await cli(['backups', String(id)]);
     expect(listing.code).not.toBe(0);
-    expect(listing.stderr).toMatch(/no valid backups_path/);
+    expect(listing.stderr).toMatch(/damaged backups_path setting .*nothing is sent anywhere/);
     expect(requests.filter((r) => r.includes('/etc'))).toEqual([]);
   });
 
@@ -106,6 +106,6 @@ describe('values written by ag-tool', () => {
     const shown = JSON.parse(outputs[2]!.stdout) as { server_address: string };
     expect(shown.server_address).toBe('');
     expect(outputs[2]!.stderr).toMatch(/stored server_address is not used/);
-    expect(outputs[3]!.stderr).toMatch(/no valid server_address/);
+    expect(outputs[3]!.stderr).toMatch(/damaged server_address setting .*nothing is sent anywhere/);
   });
 });

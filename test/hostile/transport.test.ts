@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebDavConnection, type TransferLimits } from '../../main/plugins/webdav/WebDavConnection.js';
-import { transferLine } from '../../main/vault/progressText.js';
+import { transferLine } from '../../main/progressText.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/processes.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, waitConnected, type MessageBus } from '../../main/dbus/bus.js';
 import { DBusClient } from '../../main/dbus/DBusClient.js';
 import { ensureAccountProfiles } from '../../main/operations.js';
-import { backupFileName } from '../../main/vault/progressText.js';
+import { backupFileName } from '../../main/backupNames.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { makeUnitTree, readTree } from '../helpers/tree.js';
 import { startWorld, type World } from '../helpers/world.js';

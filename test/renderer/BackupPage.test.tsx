@@ -34,6 +34,32 @@ describe('Backup page', () => {
     expect(await screen.findByText('No previous backups found')).toBeTruthy();
   });
 
+  it('names every damaged file, and leads to the field that fixes a damaged account setting', async () => {
+    const navigate = vi.fn();
+    const { render } = fakeApi({
+      'backup.list': () => [],
+      'backup.page': () =>
+        backupPage({
+          problems: [
+            {
+              kind: 'account-setting',
+              file: '/data/accounts/accounts.db',
+              accountId: 1,
+              key: 'webdav_path',
+              message: 'Account 1 (alice): the stored webdav_path is damaged and not used (not a string).',
+            },
+            { kind: 'units', file: '/data/units.json', message: 'The backup units file /data/units.json is damaged.' },
+          ],
+        }),
+    });
+    render(<BackupPage navigate={navigate} onBack={noop} />);
+    const section = await screen.findByRole('region', { name: 'Damaged files' });
+    expect(within(section).getByText(/the stored webdav_path is damaged/)).toBeTruthy();
+    expect(within(section).getByText(/units\.json is damaged/)).toBeTruthy();
+    await userEvent.click(within(section).getByRole('button', { name: 'Fix in the account’s settings' }));
+    expect(navigate).toHaveBeenCalledWith({ page: 'account', accountId: 1, focus: 'webdavPath' });
+  });
+
   it('shows why it cannot load', async () => {
     const { render } = fakeApi({
       'backup.page': () => Promise.reject(new Error('The backup service is not answering')),

@@ -88,6 +88,7 @@ export function backupPage(overrides: Partial<CallResult<'backup.page'>> = {}): 
     vault: idle,
     units: [{ name: 'Documents', path: '/home/alice/Documents' }],
     deviceId: 'Desktop_abcdefabcdef',
+    problems: [],
     demo: null,
     ...overrides,
   };

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatchCall } from '../../main/ipc/dispatch.js';
+import { dispatchCall } from '../../main/bridge/dispatch.js';
 import { cliEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { startRclone, tempDir, type WebDavServer } from '../helpers/processes.js';
 import { makeUnitTree } from '../helpers/tree.js';

@@ -1,7 +1,7 @@
 // Adding or editing an account signs in first, against real servers that are wrong in each way a
 // user meets: the cause comes back naming the field to fix, and nothing is saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatchCall } from '../../main/ipc/dispatch.js';
+import { dispatchCall } from '../../main/bridge/dispatch.js';
 import type { AccountSave, CallError, SignInStatus } from '../../main/ipc/contract.js';
 import { startApache, startRclone, type WebDavServer } from '../helpers/processes.js';
 import { startWorld, type World } from '../helpers/world.js';

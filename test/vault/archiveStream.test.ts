@@ -21,8 +21,8 @@ import {
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeArchive } from '../../main/vault/archive.js';
-import { FramedReader, TransferCutError, backupHead, parseBackupHead } from '../../main/vault/archiveStream.js';
-import { MemoryPipe } from '../../main/vault/transferPipe.js';
+import { FramedReader, TransferCutError, backupHead, parseBackupHead } from '../../main/transfer/archiveStream.js';
+import { MemoryPipe } from '../../main/transfer/transferPipe.js';
 import { listingDifferences, listTree } from '../helpers/listing.js';
 import { tempDir } from '../helpers/processes.js';
 import { restoreInto } from '../helpers/restore.js';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bootTag, identityTag } from '../../main/processIdentity.js';
 import { commitBackupFile } from '../../main/vault/fileTargets.js';
-import { backupFileName } from '../../main/vault/progressText.js';
+import { backupFileName } from '../../main/backupNames.js';
 import type { Vault } from '../../main/vault/Vault.js';
 import type { VaultState } from '../../main/vault/vaultTypes.js';
 import { tempDir } from '../helpers/processes.js';

@@ -1,5 +1,6 @@
 // Browser mode's gatekeeping over real HTTP: loopback only, the per-launch token, our own Host and
 // Origin, validated arguments; and events streaming as they happen.
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -104,10 +105,25 @@ describe('sfbackup ui (browser mode)', () => {
 
   it('streams events as the engine reports them', async () => {
     const events: string[] = [];
+    const arrived = new EventEmitter();
+    /** Resolves once the stream has said all of these (the server's first frame is ": connected"). */
+    const said = (...texts: string[]) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!texts.every((t) => events.join('').includes(t))) return;
+          arrived.off('data', check);
+          resolve();
+        };
+        arrived.on('data', check);
+        check();
+      });
     const req = http.get(`${server.origin}/api/events`, { headers: { Cookie: cookie } }, (res) =>
-      res.on('data', (d: Buffer) => events.push(d.toString())),
+      res.on('data', (d: Buffer) => {
+        events.push(d.toString());
+        arrived.emit('data');
+      }),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await said(': connected');
     const added = await call('accounts.add', [
       {
         provider: 'webdav',
@@ -122,8 +138,7 @@ describe('sfbackup ui (browser mode)', () => {
       result: { account: { id: 1, provider: 'webdav', hasPassword: true }, signIn: { state: 'unchecked' } },
     });
     expect(added.body).not.toContain('secret-pass');
-    for (let i = 0; i < 40 && !events.join('').includes('accounts.changed'); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await said('"name":"accounts.changed"', '"name":"profiles.changed"');
     req.destroy();
     expect(events.join('')).toContain('"name":"accounts.changed"');
     expect(events.join('')).toContain('"name":"profiles.changed"');

@@ -2,14 +2,16 @@
 // place, verify its size on the server, put its SHA-256 beside it, and leave nothing local behind.
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
-import { CHECKSUM_FOLDER } from '../../vault/backupFiles.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
+import { backupFileDate, backupFileName, CHECKSUM_FOLDER } from '../../backupNames.js';
 import type { FileNote } from '../../vault/notes.js';
-import { backupFileDate, backupFileName } from '../../vault/progressText.js';
 import { archiveFromVault, type ArchiveToUpload } from './backupArchive.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
+import { logger } from '../../log.js';
+
+const log = logger('plugins');
 
 /**
  * MOVEs the upload into place without replacing another backup: names carry the time to the second, so
@@ -66,7 +68,9 @@ async function storeChecksum(
     return undefined;
   } catch (err) {
     // A checksum cut short would fail every restore of a good backup: none is better.
-    await connection.remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000)).catch(() => {});
+    await connection
+      .remove(`${folder}/${name}.sha256`, AbortSignal.timeout(30_000))
+      .catch((e: unknown) => log.warn(`could not remove a partial checksum ${folder}/${name}.sha256`, e));
     if (signal.aborted) throw err;
     return errorMessage(err);
   }
@@ -127,7 +131,8 @@ export class BackupPlugin implements ClientPlugin {
       await connection.ensureFolder(deviceFolder, ctx.signal);
       // Housekeeping, alongside the backup: a folder of thousands of backups takes a while to list.
       const housekeeping = removeAbandonedUploads(connection, deviceFolder, ctx.signal);
-      housekeeping.catch(() => {}); // awaited below: a backup that fails first must not leave it unhandled
+      // Awaited below; a backup that fails first must not leave its failure unhandled.
+      housekeeping.catch(log.ignored('removing abandoned uploads, for a backup that failed first'));
       archive = await archiveFromVault(this.env, account.id, ctx.profile.name, ctx.signal);
       tempName = partialUploadName(archive.name);
       tempRemote = `${deviceFolder}/${tempName}`;
@@ -145,7 +150,9 @@ export class BackupPlugin implements ClientPlugin {
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
       if (remoteSize !== undefined && remoteSize !== size) {
-        await connection.remove(finalRemote, AbortSignal.timeout(30_000)).catch(() => {});
+        await connection
+          .remove(finalRemote, AbortSignal.timeout(30_000))
+          .catch((err: unknown) => log.warn(`could not remove the incomplete backup ${finalRemote}`, err));
         throw new BackupError(
           MinorCode.InternalError,
           `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
@@ -155,12 +162,16 @@ export class BackupPlugin implements ClientPlugin {
       if (!tidy) await removeAbandonedUploads(connection, deviceFolder, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
-        remote: { added: 1, deleted: 0, modified: 0 },
+        // The file's name travels as data (Buteo's item details), for the CLI and the UI to show.
+        remote: { added: 1, deleted: 0, modified: 0, items: [{ uid: name, operation: 'added' }] },
         message: uploadedMessage(name, warnings, checksumProblem),
       };
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
-      if (tempRemote) await removeUnfinished(connection, tempRemote).catch(() => {});
+      if (tempRemote)
+        await removeUnfinished(connection, tempRemote).catch((err: unknown) =>
+          log.warn(`could not remove the partial upload ${tempRemote}`, err),
+        );
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
       await archive?.discard();

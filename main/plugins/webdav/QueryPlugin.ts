@@ -1,9 +1,10 @@
 // BackupQuery: PROPFIND the device folder and report the backups found to the vault.
 import { ProgressDetail } from '../../buteo/codes.js';
-import type { ClientPlugin, PluginContext, PluginOutcome } from '../ClientPlugin.js';
+import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
+import type { WebDavConnection } from './WebDavConnection.js';
 import { toBackupError } from './errors.js';
-import { isBackupFileName } from '../../vault/backupFiles.js';
+import { isBackupFileName } from '../../backupNames.js';
 
 export class QueryPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
@@ -11,12 +12,15 @@ export class QueryPlugin implements ClientPlugin {
   async run(ctx: PluginContext): Promise<PluginOutcome> {
     ctx.progress(ProgressDetail.Initialising, 'Listing backups');
     const { connection, deviceFolder } = await openSession(this.env, ctx.profile);
-    let entries;
     try {
-      entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
+      return await this.report(ctx, connection, deviceFolder);
     } finally {
       connection.close();
     }
+  }
+
+  private async report(ctx: PluginContext, connection: WebDavConnection, deviceFolder: string): Promise<PluginOutcome> {
+    const entries = (await connection.list(deviceFolder, ctx.signal)) ?? []; // a missing folder holds no backups
     // As the Nextcloud plugin (syncer.cpp:292-296): every file of the folder, by its full server path.
     // Only names that are safe as file names (and D-Bus strings) ever reach the vault.
     const names = entries.filter((e) => !e.isCollection && isBackupFileName(e.name)).map((e) => e.name);

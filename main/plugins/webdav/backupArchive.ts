@@ -10,9 +10,11 @@ import { pipeline } from 'node:stream/promises';
 import { MinorCode } from '../../buteo/codes.js';
 import { DBusCallError } from '../../dbus/DBusClient.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import { FramedReader, isTransferEnd, parseBackupHead, parseBackupTail } from '../../vault/archiveStream.js';
-import { checksumFileOf } from '../../vault/backupFiles.js';
-import type { TransferPipe } from '../../vault/transferPipe.js';
+import { FramedReader, isTransferEnd, parseBackupHead, parseBackupTail } from '../../transfer/archiveStream.js';
+import { checksumFileOf } from '../../backupNames.js';
+import type { TransferPipe } from '../../transfer/transferPipe.js';
+import { VaultError } from '../../vault/vaultNames.js';
+import type { VaultStatus } from '../../vocabulary.js';
 import type { PluginEnv } from './pluginEnv.js';
 
 /** What the upload reads: exactly `size` bytes, then the archive's SHA-256. */
@@ -31,12 +33,9 @@ export interface ArchiveToUpload {
 export const DEFAULT_SPOOL_MAX_BYTES = 32 << 20;
 
 function vaultRefusal(err: unknown): BackupError {
-  if (err instanceof DBusCallError && err.type.endsWith('.Error.Canceled')) return BackupError.aborted();
-  const text = errorMessage(err);
-  return new BackupError(
-    /Busy|already running/.test(text) ? MinorCode.BackupInProgress : MinorCode.InternalError,
-    text,
-  );
+  if (err instanceof VaultError && err.kind === 'Canceled') return BackupError.aborted();
+  const busy = err instanceof VaultError && err.kind === 'Busy';
+  return new BackupError(busy ? MinorCode.BackupInProgress : MinorCode.InternalError, errorMessage(err));
 }
 
 /** Why the vault stopped sending: what its state says, once it has said it. */
@@ -152,8 +151,8 @@ async function written(env: PluginEnv, accountId: number, profileName: string, s
   } catch (err) {
     throw vaultRefusal(err);
   }
-  let settle!: (status: string, detail?: string) => void;
-  const outcome = new Promise<{ status: string; detail?: string }>((resolve) => {
+  let settle!: (status: VaultStatus, detail?: string) => void;
+  const outcome = new Promise<{ status: VaultStatus; detail?: string }>((resolve) => {
     settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
   });
   let lastError: string | undefined;

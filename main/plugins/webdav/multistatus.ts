@@ -177,6 +177,7 @@ export function parseMultistatus(xml: string, folder: string): RemoteEntry[] {
     try {
       hrefPath = decodeURIComponent(new URL(r.href, 'http://x').pathname).replace(/\/+$/, '');
     } catch {
+      // an href that does not decode names no file we could use
       continue;
     }
     if (hrefPath === self || hrefPath === '') continue;

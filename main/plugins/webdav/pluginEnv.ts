@@ -1,28 +1,30 @@
 // What the WebDAV backup plugins share: the account behind a profile, its server, and the vault.
 import type { BackupAccount, BackupAccounts } from '../../accounts/BackupAccounts.js';
+import { LOCATION_KEYS } from '../../accounts/readAccount.js';
 import { MinorCode } from '../../buteo/codes.js';
 import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
-import type { SignInStatusStore } from '../../signin/SignInStatusStore.js';
-import type { StreamEndpoints } from '../../vault/streamEndpoints.js';
+import type { StreamEndpoints } from '../../transfer/streamEndpoints.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
 import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 
-export interface PluginEnv {
+/** What opening an account's session needs (openSession). */
+export interface SessionEnv {
   accounts: BackupAccounts;
   vault: VaultProxy;
   /** The vault's own download folder: the only place BackupRestore writes a backup to. */
   restoreDir: string;
+  idleTimeoutMs?: number;
+  transferLimits?: Partial<TransferLimits>;
+}
+
+export interface PluginEnv extends SessionEnv {
   /** Where this app's vault and plugins meet to stream archives (streamEndpoints.ts). */
   streams: StreamEndpoints;
   /** A folder for small archives kept locally before their upload (backupArchive.ts). */
   spoolDir: string;
   /** Archives up to this size are kept in `spoolDir` first; larger ones stream straight up. */
   spoolMaxBytes: number;
-  idleTimeoutMs?: number;
-  /** Where each run's outcome at the server is recorded for the Accounts page (optional). */
-  signInStatus?: SignInStatusStore;
-  transferLimits?: Partial<TransferLimits>;
 }
 
 export interface AccountSession {
@@ -32,7 +34,7 @@ export interface AccountSession {
   deviceFolder: string;
 }
 
-export async function openSession(env: PluginEnv, profile: SyncProfile): Promise<AccountSession> {
+export async function openSession(env: SessionEnv, profile: SyncProfile): Promise<AccountSession> {
   const accountId = profile.accountId;
   if (accountId === undefined)
     throw new BackupError(MinorCode.PluginError, `Profile ${profile.name} names no account.`);
@@ -42,6 +44,14 @@ export async function openSession(env: PluginEnv, profile: SyncProfile): Promise
   } catch (err) {
     throw new BackupError(MinorCode.PluginError, errorMessage(err));
   }
+  // A damaged place setting is never replaced by a default: the backup would go somewhere else unasked.
+  const damaged = account.problems.find((p) => LOCATION_KEYS.includes(p.key));
+  if (damaged)
+    throw new BackupError(
+      MinorCode.PluginError,
+      `The account "${account.name}" has a damaged ${damaged.key} setting (${damaged.message}), so nothing is sent anywhere; set it again with "sfbackup account set ${account.id} ${damaged.key}=…" or in the account's settings.`,
+      { kind: 'damaged' },
+    );
   if (!account.serverAddress || !account.backupsPath) {
     const key = account.serverAddress ? 'backups_path' : 'server_address';
     throw new BackupError(

@@ -2,7 +2,7 @@
 // (a byte every few seconds) ends the request with a sentence saying which, instead of hanging forever.
 import { MinorCode } from '../../buteo/codes.js';
 import { BackupError } from '../../errors.js';
-import { formatBytes } from '../../vault/progressText.js';
+import { formatBytes } from '../../progressText.js';
 
 export interface TransferLimits {
   /** From sending the request to the first sign of an answer: a silent server fails this fast. */

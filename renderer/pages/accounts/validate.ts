@@ -1,5 +1,5 @@
 // Checks as the user types: the very rules the main process applies when it saves (it checks again).
-import { resolveBackupsPath, validateServerAddress, validateServerPath } from '../../../main/accounts/validation';
+import { resolveBackupsPath, validateServerAddress, validateServerPath } from '../../../main/ipc/contract';
 
 function problemOf(check: () => unknown): string | undefined {
   try {

@@ -3,17 +3,23 @@
 // and at the end "Finished", "Cancelled" or the cause of the failure. A polite live region says the
 // stage as it changes and the progress every few seconds.
 import { useEffect, useRef } from 'react';
-import type { Problem, ProblemField, VaultStateView } from '../../../main/ipc/contract';
+import {
+  isBusyVaultStatus,
+  type FinalVaultStatus,
+  type OperationKind,
+  type Problem,
+  type ProblemField,
+  type VaultStateView,
+} from '../../../main/ipc/contract';
 import { ProgressBar } from '../../components/layout';
 import { ProblemText } from '../../components/ProblemText';
 import { useAnnouncement } from '../../components/useAnnouncement';
 import type { AccountFacts } from '../../problems';
 
 export interface OperationView {
-  kind: 'backup' | 'restore';
+  kind: OperationKind;
   accountId: number;
-  /** Running, Finished, Error or Canceled. */
-  status: string;
+  status: 'Running' | FinalVaultStatus;
   error?: string;
   problem?: Problem;
   /** The backup file, for a backup to or restore from a drive or folder. */
@@ -21,8 +27,6 @@ export interface OperationView {
   /** Started by the user on this page (focus follows it), not found running. */
   startedHere?: boolean;
 }
-
-const busy = new Set<VaultStateView['status']>(['Preparing', 'UploadingBackup', 'DownloadingBackup']);
 
 const stageWords: Partial<Record<VaultStateView['status'], string>> = {
   Preparing: 'Preparing',
@@ -34,10 +38,12 @@ const stageWords: Partial<Record<VaultStateView['status'], string>> = {
 export function statusLine(vault: VaultStateView, operation: OperationView): string {
   switch (operation.status) {
     case 'Running':
-      return busy.has(vault.status) ? vault.statusText || stageWords[vault.status] || 'Preparing' : 'Preparing';
+      return isBusyVaultStatus(vault.status)
+        ? vault.statusText || stageWords[vault.status] || 'Preparing'
+        : 'Preparing';
     case 'Finished':
       // "Finished with 3 files skipped": the vault's own words when the run left something out.
-      return vault.status === 'Finished' && vault.statusText.startsWith('Finished') ? vault.statusText : 'Finished';
+      return vault.status === 'Finished' && vault.statusText ? vault.statusText : 'Finished';
     case 'Canceled':
       return 'Cancelled';
     default:
@@ -57,14 +63,13 @@ export function OperationProgress(props: {
   const { vault, operation } = props;
   const running = operation?.status === 'Running';
   const line = operation ? statusLine(vault, operation) : '';
-  // A backup to a file has no upload: its bar follows the bytes written.
-  const progress =
-    running &&
-    (vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup' || vault.mode === 'backupToFile')
-      ? vault.progress
-      : 0;
+  // Uploads, downloads and backups to a file carry their bytes in the line; their bar follows them.
+  const measured =
+    vault.status === 'UploadingBackup' || vault.status === 'DownloadingBackup' || vault.mode === 'backupToFile';
+  const progress = running && measured ? vault.progress : 0;
+  // A new stage is said at once; bytes, rate and time left change within one stage (said every few seconds).
   const stage = running
-    ? `${busy.has(vault.status) ? vault.status : 'Preparing'} ${line.replace(/\s[\d.]+\s?[kMGT]?B\b.*$/, '')}`
+    ? `${isBusyVaultStatus(vault.status) ? vault.status : 'Preparing'} ${measured ? vault.mode : line}`
     : (operation?.status ?? '');
   const failed = operation?.status === 'Error';
   const announced = useAnnouncement(failed ? 'Failed' : line, stage);

@@ -1,7 +1,7 @@
 // What the sync daemon asks of a client plugin: Buteo's startSync() → success()/error(), as a promise.
-import type { SyncProfile } from '../buteo/SyncProfile.js';
-import type { ProgressDetail } from '../buteo/codes.js';
-import type { ItemCounts } from '../buteo/syncLog.js';
+import type { SyncProfile } from './SyncProfile.js';
+import type { ProgressDetail } from './codes.js';
+import type { ItemCounts } from './syncLog.js';
 
 export interface TransferProgress {
   direction: 'upload' | 'download';

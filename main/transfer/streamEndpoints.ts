@@ -4,6 +4,9 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { MemoryPipe, SocketPipe, type TransferPipe } from './transferPipe.js';
+import { logger } from '../log.js';
+
+const log = logger('transfer');
 
 /** How long an offer waits for its plugin: the plugin connects right after it is told the endpoint. */
 const ACCEPT_MS = 60_000;
@@ -27,7 +30,7 @@ export class StreamEndpoints {
     let settle!: { resolve: (s: TransferPipe) => void; reject: (e: Error) => void };
     const accepted = new Promise<TransferPipe>((resolve, reject) => (settle = { resolve, reject }));
     // Handled by whoever awaits it; an offer nobody takes up must not become an unhandled rejection.
-    accepted.catch(() => {});
+    accepted.catch(log.ignored('an offer of a stream nobody took up'));
     const timer = setTimeout(() => {
       close();
       settle.reject(new Error('The backup plugin did not connect to the backup service'));

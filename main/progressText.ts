@@ -41,16 +41,3 @@ export function transferLine(verb: string, sample: RateSample): string {
   }
   return parts.join(' · ');
 }
-
-/** sailfish_backup_YYYY-MM-DDTHH-MM-SSZ.tar, in UTC. */
-export function backupFileName(date: Date): string {
-  return `sailfish_backup_${date.toISOString().slice(0, 19).replace(/:/g, '-')}Z.tar`;
-}
-
-/** The time a backup file name carries, or undefined for names of another shape. */
-export function backupFileDate(name: string): Date | undefined {
-  const m = /^sailfish_backup_(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z\.tar(?:\.gz)?$/.exec(name);
-  if (!m) return undefined;
-  const date = new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}

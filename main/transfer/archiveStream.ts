@@ -4,7 +4,6 @@
 //   restore (plugin → vault): "SFBACKUP-RESTORE 1 <sha256 or -> <size or -> <file name>\n" <bytes until the end>
 
 import { StreamClosedError } from './transferPipe.js';
-import { TruncatedArchiveError } from './tar/TarReader.js';
 
 const BACKUP_HEAD = /^SFBACKUP-ARCHIVE 1 (\d{1,16}) (sailfish_backup_[^/\s]{1,200})$/;
 const BACKUP_TAIL = /^SHA256 ([0-9a-f]{64})$/;
@@ -109,7 +108,6 @@ export function parseRestoreHead(
 export function isTransferEnd(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return (
-    err instanceof TruncatedArchiveError ||
     err instanceof TransferCutError ||
     err instanceof StreamClosedError ||
     code === 'ECONNRESET' ||

@@ -8,8 +8,8 @@ import {
   KEY_CONNECTION_TYPES,
   type Schedule,
   type SyncProfile,
-} from '../buteo/SyncProfile.js';
-import { buteoTime } from '../buteo/syncLog.js';
+} from './SyncProfile.js';
+import { buteoTime } from './syncLog.js';
 import type { AutoBackup } from '../ipc/contract.js';
 
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];

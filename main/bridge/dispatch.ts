@@ -10,7 +10,7 @@ import {
   type CallName,
   type CallResult,
   type EventName,
-} from './contract.js';
+} from '../ipc/contract.js';
 
 /** What the UI transports talk to: this computer's SettingsBridge, or the router that switches devices. */
 export interface UiBridge {
