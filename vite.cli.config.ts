@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
 // rather than dozens saves as much again.
 
 /** The entry's own modules: what `sfbackup --help` loads, kept out of the big chunk. */
-const entry = /main[\\/](cli[\\/](index|stuckGuard|args)|errors|waits|buteo[\\/]codes)\.ts$/;
+const entry = /main[\\/](cli[\\/](index|stuckGuard|args)|errors|waits|vocabulary|buteo[\\/]codes)\.ts$/;
 /** The UI server and its command: loaded only by `sfbackup ui`. */
 const ui = /main[\\/](web[\\/]|cli[\\/]uiCommand)/;
 export default defineConfig({
