@@ -162,8 +162,10 @@ export class Engine {
     };
     try {
       await offClients;
-      if (serveMsyncd) await requestName(bus, MSYNCD_SERVICE);
+      // The vault's name first: a command that sees the sync daemon's name finds the vault beside it
+      // (stop() gives the names back in the opposite order).
       if (serveVault) await requestName(bus, VAULT_SERVICE);
+      if (serveMsyncd) await requestName(bus, MSYNCD_SERVICE);
       // With the lock held, every other engine-<pid> folder in vault/ belongs to a process that is gone.
       await removeAbandonedWork(stores.paths.vaultDir);
       if (serveVault) await vault.start();

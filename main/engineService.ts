@@ -2,7 +2,7 @@
 // which data dir it serves, and which commands use it, so a command for another data dir refuses
 // instead of acting on this one, and the process hosting the engine stays until its users are done.
 import dbus from 'dbus-next';
-import { isDisconnected, type DBusClient } from './dbus/DBusClient.js';
+import { isDisconnected, isNameGone, type DBusClient } from './dbus/DBusClient.js';
 import type { MessageBus } from './dbus/bus.js';
 import { MSYNCD_SERVICE } from './buteo/msyncdNames.js';
 import { scalarText } from './scalar.js';
@@ -135,7 +135,9 @@ export class EngineProxy {
         processId: Number(values.ProcessId?.value ?? 0),
       };
     } catch (err) {
-      if (isDisconnected(err)) throw err; // the bus went away: nothing on it can be described
+      // The bus went away, or the daemon left it between being seen and being asked: nothing to
+      // describe yet, and not a foreign daemon either (the caller looks again).
+      if (isDisconnected(err) || isNameGone(err)) throw err;
       return undefined;
     }
   }

@@ -29,6 +29,8 @@ const env = cliEnv();
 interface Cue {
   member: 'GetAll' | 'restoreFromCloudToFolder';
   answered?: boolean;
+  /** Gives its names back first, so the call meets the bus's own "no such name" error, and ends a moment later. */
+  nameGone?: boolean;
 }
 
 /**
@@ -58,6 +60,22 @@ class StandInEngine {
     };
     const describe = (msg: dbus.Message) => bus.send(Message.newMethodReturn(msg, 'a{sv}', [described]));
     bus.addMethodHandler((msg: dbus.Message) => {
+      if (msg.member === cue.member && cue.nameGone) {
+        void Promise.all([bus.releaseName(MSYNCD_SERVICE), bus.releaseName(VAULT_SERVICE)]).then(() => {
+          // What dbus-daemon answers a call to a name nobody owns (dbus-next's types take a string for
+          // the call newError answers; it takes the call's message).
+          const call = msg as unknown as string;
+          bus.send(
+            Message.newError(
+              call,
+              'org.freedesktop.DBus.Error.ServiceUnknown',
+              `The name ${MSYNCD_SERVICE} was not provided by any .service files`,
+            ),
+          );
+          setTimeout(() => void engine.end(), 500);
+        });
+        return true;
+      }
       if (msg.member === cue.member && cue.answered) {
         void Promise.all([bus.releaseName(MSYNCD_SERVICE), bus.releaseName(VAULT_SERVICE)]).then(() => {
           describe(msg);
@@ -153,6 +171,16 @@ describe('the engine’s process ends while a command waits on its bus', () => {
     const target = tempDir();
     const r = await restoreInto(target);
     expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'Finished' });
+    expect(readTree(path.join(target, 'Documents'))).toEqual(readTree(unit));
+  });
+
+  it('its daemon gone between being seen and being described: the restore does not take it for a foreign daemon, waits, and is whole', async () => {
+    standIn = await StandInEngine.start(dataDir, { member: 'GetAll', nameGone: true });
+    const target = tempDir();
+    const r = await restoreInto(target);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/not this app’s engine/);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'Finished' });
     expect(readTree(path.join(target, 'Documents'))).toEqual(readTree(unit));
   });
