@@ -1,8 +1,9 @@
 // How the vault and this app's own plugins hand an archive to each other without a file in between: the
 // vault offers an endpoint (a path in one of its owner-only work folders) and the plugin connects to it
 // — inside this process through memory, from another process through a Unix socket at that path.
-import { rmSync } from 'node:fs';
+import { closeSync, constants, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { MemoryPipe, SocketPipe, type TransferPipe } from './transferPipe.js';
 import { logger } from '../log.js';
 
@@ -21,11 +22,36 @@ export interface StreamOffer {
   close(): void;
 }
 
+/**
+ * The path a socket at `file` is reached by: `file` itself, or, when that is too long for a socket
+ * (a data dir in its default place already is), the same file through the magic link of an open
+ * descriptor of its folder, `/proc/<pid>/fd/<n>/<name>`: short, the folder's owner-only mode still
+ * guards it, and its real path is still `file` (the restore plugin checks where a stream goes).
+ */
+function socketAddress(file: string): { address: string; folder?: number } | undefined {
+  if (Buffer.byteLength(file) <= SOCKET_PATH_MAX) return { address: file };
+  let folder: number | undefined;
+  try {
+    folder = openSync(path.dirname(file), constants.O_RDONLY | constants.O_DIRECTORY);
+    const address = `/proc/${process.pid}/fd/${folder}/${path.basename(file)}`;
+    if (Buffer.byteLength(address) <= SOCKET_PATH_MAX) return { address, folder };
+  } catch (err) {
+    log.warn(`no socket for ${file}: only this process can take the stream`, err);
+  }
+  if (folder !== undefined) closeSync(folder);
+  return undefined;
+}
+
 export class StreamEndpoints {
   private readonly local = new Map<string, (pipe: TransferPipe) => void>();
 
-  /** Offers `endpoint` (a path in an owner-only folder of the vault's) until a plugin connects. */
-  offer(endpoint: string, acceptMs = ACCEPT_MS): StreamOffer {
+  /**
+   * Offers a stream at `file` (a path in an owner-only folder of the vault's) until a plugin connects;
+   * the offer's endpoint is what the plugin connects to (see socketAddress).
+   */
+  offer(file: string, acceptMs = ACCEPT_MS): StreamOffer {
+    const socket = socketAddress(file);
+    const endpoint = socket?.address ?? file;
     let server: net.Server | undefined;
     let settle!: { resolve: (s: TransferPipe) => void; reject: (e: Error) => void };
     const accepted = new Promise<TransferPipe>((resolve, reject) => (settle = { resolve, reject }));
@@ -42,7 +68,11 @@ export class StreamEndpoints {
       if (server) {
         server.close();
         server = undefined;
-        rmSync(endpoint, { force: true });
+        rmSync(file, { force: true });
+      }
+      if (socket?.folder !== undefined) {
+        closeSync(socket.folder);
+        socket.folder = undefined;
       }
     };
     const take = (pipe: TransferPipe) => {
@@ -50,12 +80,15 @@ export class StreamEndpoints {
       settle.resolve(pipe);
     };
     this.local.set(endpoint, take);
-    if (Buffer.byteLength(endpoint) <= SOCKET_PATH_MAX) {
-      server = net.createServer({ pauseOnConnect: true }, (socket) =>
-        server ? take(new SocketPipe(socket)) : socket.destroy(),
+    if (socket) {
+      server = net.createServer({ pauseOnConnect: true }, (connection) =>
+        server ? take(new SocketPipe(connection)) : connection.destroy(),
       );
-      server.on('error', () => close());
-      server.listen(endpoint);
+      server.on('error', (err) => {
+        log.warn(`could not offer a stream at ${file}`, err);
+        close();
+      });
+      server.listen(socket.address);
     }
     return {
       endpoint,

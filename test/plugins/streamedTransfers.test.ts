@@ -277,7 +277,13 @@ describe('streams between two processes', () => {
     const env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address, SFBACKUP_SPOOL_MAX_BYTES: '0' });
     // The sync daemon (accounts, profiles, plugins) and the vault (units, archives) on data dirs of their own.
     const daemonDir = tempDir();
-    const vaultDir = tempDir();
+    // As long as a data dir in its default place: the socket's own path is then too long for a socket
+    // (sockaddr_un holds 108 bytes), and the vault offers it by a shorter name (streamEndpoints.ts).
+    const vaultDir = path.join(tempDir(), 'home', 'alice', '.local', 'share', 'sailfish-backup-settings');
+    mkdirSync(vaultDir, { recursive: true });
+    expect(
+      Buffer.byteLength(path.join(vaultDir, 'vault/engine-12345-1234567/cloud-0123456789ab/archive.sock')),
+    ).toBeGreaterThan(108);
     const unit = path.join(tempDir(), 'Photos');
     makeUnit(unit, 24);
     expect((await runCli(['--data-dir', vaultDir, 'units', 'add', unit], { env })).code).toBe(0);
