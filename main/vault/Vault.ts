@@ -159,7 +159,7 @@ export class Vault extends CloudRestores {
     if (!op || event.profile !== op.profile) return;
     if (!finalStatuses.has(event.status)) return;
     if (event.status === SyncStatus.Done) {
-      void (op.kind === 'cloudBackup' ? this.succeed(op) : this.unpack(op));
+      void (op.kind === 'cloudBackup' ? this.backupDone(op) : this.unpack(op));
       return;
     }
     op.log?.line(`The sync daemon reported ${statusNames[event.status] ?? event.status} (${event.moreDetails})`);

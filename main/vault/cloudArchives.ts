@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SyncProfile } from '../buteo/SyncProfile.js';
 import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
 import { isAbortError } from '../errors.js';
@@ -15,6 +16,9 @@ import { streamBackup } from './streamedBackup.js';
 import type { StreamEndpoints } from '../transfer/streamEndpoints.js';
 import { VaultOperations, type Operation } from './vaultOperations.js';
 import { VaultError } from './vaultTypes.js';
+
+/** How long a streamed backup's end may lag behind the plugin's word that it is stored. */
+const SENT_WAIT_MS = 30_000;
 
 export class CloudArchives extends VaultOperations {
   constructor(
@@ -104,7 +108,7 @@ export class CloudArchives extends VaultOperations {
     const offer = this.endpoints.offer(path.join(op.runDir!, 'archive.sock'));
     op.streamed = true;
     op.log?.line(`Streaming ${name}`);
-    void streamBackup({
+    const sending = streamBackup({
       offer,
       units,
       name,
@@ -121,7 +125,9 @@ export class CloudArchives extends VaultOperations {
         if (byPlugin || op.controller.signal.aborted || isAbortError(err)) return;
         await this.fail(op, 'Error', `Could not create the backup: ${diskMessage(err, this.workDir)}`);
       },
-    }).then((done) => {
+    });
+    op.archiveSent = sending.then((done) => done !== undefined);
+    void sending.then((done) => {
       if (!done || this.current !== op) return;
       this.noteArchive(op, done);
       op.unit = undefined;
@@ -130,6 +136,23 @@ export class CloudArchives extends VaultOperations {
       this.setState({ statusText: 'Uploading' });
     });
     return offer.endpoint;
+  }
+
+  /**
+   * The Backup plugin says the backup is stored. A streamed one is Finished only if this vault sent
+   * the whole archive too: a plugin (or a server) that ended early must not make a "Finished".
+   */
+  protected async backupDone(op: Operation): Promise<void> {
+    const sent =
+      op.archiveSent &&
+      (await Promise.race([op.archiveSent, delay(SENT_WAIT_MS, false, { ref: false }).then(() => false)]));
+    if (op.archiveSent && !sent)
+      return this.fail(
+        op,
+        'Error',
+        'The backup plugin said the upload was done before the backup service had sent the whole archive; the backup is not complete.',
+      );
+    return this.succeed(op);
   }
 
   /** The archive is ready to go (a file), or its first bytes are on their way (a stream). */

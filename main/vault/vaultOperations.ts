@@ -33,6 +33,8 @@ export interface Operation {
   log?: RunLog;
   /** A cloud backup streamed to its plugin as it is written (cloudArchives.ts). */
   streamed?: boolean;
+  /** Of a streamed backup: whether the whole archive, its checksum last, went to the plugin. */
+  archiveSent?: Promise<boolean>;
   /** The unit the archive is reading now. */
   unit?: string | undefined;
   /** A stream endpoint offered to the plugin, withdrawn when the operation ends. */

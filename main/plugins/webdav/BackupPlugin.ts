@@ -116,6 +116,16 @@ async function removeAbandonedUploads(connection: WebDavConnection, folder: stri
   return complete;
 }
 
+/** A backup the server does not show whole: what it stored, or that it says nothing of its size. */
+function storedSizeError(stored: number | undefined, size: number, what: 'upload' | 'backup'): BackupError {
+  return new BackupError(
+    MinorCode.InternalError,
+    stored === undefined
+      ? `The server does not say how large the stored ${what} is, so it cannot be checked; it was removed.`
+      : `The server stored ${stored} of ${size} bytes; the incomplete ${what} was removed.`,
+  );
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -145,18 +155,19 @@ export class BackupPlugin implements ClientPlugin {
       // The vault has said all it will about the archive: what it left out goes into the results log.
       const warnings = (await this.env.vault.state()).warnings;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');
+      // Only a whole upload gets a backup's name: its size is checked under the temporary name first
+      // (the finally below removes it), and again once moved (a server may lie about either).
+      const partSize = await connection.size(tempRemote, ctx.signal);
+      if (partSize !== size) throw storedSizeError(partSize, size, 'upload');
       const name = await moveToFreeName(connection, tempRemote, deviceFolder, archive.name, ctx.signal);
       const finalRemote = `${deviceFolder}/${name}`;
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
-      if (remoteSize !== undefined && remoteSize !== size) {
+      if (remoteSize !== size) {
         await connection
           .remove(finalRemote, AbortSignal.timeout(30_000))
           .catch((err: unknown) => log.warn(`could not remove the incomplete backup ${finalRemote}`, err));
-        throw new BackupError(
-          MinorCode.InternalError,
-          `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
-        );
+        throw storedSizeError(remoteSize, size, 'backup');
       }
       const checksumProblem = await storeChecksum(connection, sha256, deviceFolder, name, ctx.signal);
       if (!tidy) await removeAbandonedUploads(connection, deviceFolder, ctx.signal);

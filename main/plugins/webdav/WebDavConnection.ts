@@ -192,6 +192,12 @@ export class WebDavConnection {
           watch.bodyDone();
         },
       });
+      // A server that answers (even "201 Created") before it has read the whole body did not store it.
+      if (done !== size)
+        throw new BackupError(
+          MinorCode.InternalError,
+          `The server ${this.server} answered the upload after ${done} of its ${size} bytes, so it cannot hold the whole backup; it was not kept.`,
+        );
     });
     return size;
   }

@@ -99,7 +99,12 @@ async function streamed(
     close();
     return Promise.resolve();
   };
-  const tail = async () => parseBackupTail(await reader.line());
+  // The tail is how the vault says it sent the whole archive: a stream without it is not a backup.
+  const tail = async () => {
+    const sha256 = parseBackupTail(await reader.line().catch(() => undefined));
+    if (!sha256) throw await vaultStopped(env, signal);
+    return sha256;
+  };
   if (head.size > env.spoolMaxBytes)
     return {
       ...head,
