@@ -62,8 +62,21 @@ class ContentDigest {
   }
 }
 
-function hashZeros(hash: ContentDigest, n: number): void {
-  for (let left = n; left > 0; left -= CHUNK) hash.update(zeros.subarray(0, Math.min(CHUNK, left)));
+/** Zeros hashed between two looks at the event loop: a hole of gigabytes must not stop the bus or a cancel. */
+const ZEROS_PER_TURN = 64 << 20;
+
+async function hashZeros(hash: ContentDigest, n: number, signal?: AbortSignal): Promise<void> {
+  let sinceTurn = 0;
+  for (let left = n; left > 0; left -= CHUNK) {
+    const piece = Math.min(CHUNK, left);
+    hash.update(zeros.subarray(0, piece));
+    sinceTurn += piece;
+    if (sinceTurn >= ZEROS_PER_TURN) {
+      sinceTurn = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
+  }
 }
 
 /** Data regions at 4 KiB grain: what a sparse file really holds, holes left out. */
@@ -140,11 +153,11 @@ export async function storeFile(
   let at = 0;
   let shrankBy = 0;
   for (const r of e.regions) {
-    hashZeros(hash, r.offset - at);
+    await hashZeros(hash, r.offset - at, options.signal);
     shrankBy += await copyRange(readAt, writer, hash, r.offset, r.length, options);
     at = r.offset + r.length;
   }
-  hashZeros(hash, e.size - at);
+  await hashZeros(hash, e.size - at, options.signal);
   await writer.pad(data);
   return { sha256: hash.digest(), shrankBy };
 }

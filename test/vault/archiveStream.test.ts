@@ -135,4 +135,30 @@ describe('streamed archives', () => {
     };
     await expect(read()).rejects.toBeInstanceOf(TransferCutError);
   });
+
+  it('still hear a cancel while they go through a large hole of a sparse file', async () => {
+    // A disk image: 4 KiB of data, then a 1 GiB hole whose zeros the file's SHA-256 still covers.
+    const unit = path.join(tempDir(), 'Unit');
+    mkdirSync(unit);
+    const fd = openSync(path.join(unit, 'disk.img'), 'w');
+    writeSync(fd, Buffer.alloc(4096, 1), 0, 4096, 0);
+    ftruncateSync(fd, 2 ** 30 + 4096);
+    closeSync(fd);
+    const cancel = new AbortController();
+    const written = writeArchive(
+      [{ name: 'Unit', path: unit }],
+      {
+        exact: true,
+        // Cancelled as the first bytes go out: heard while the hole is hashed, not after it.
+        begin: () => {
+          setTimeout(() => cancel.abort(), 0);
+          return Promise.resolve();
+        },
+        sink: () => Promise.resolve(),
+      },
+      path.join(tempDir(), 'scratch'),
+      { signal: cancel.signal },
+    );
+    await expect(written).rejects.toThrow(/abort/i);
+  });
 });
