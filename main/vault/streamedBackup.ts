@@ -27,9 +27,14 @@ export interface StreamedBackup {
 
 /** Waits for the plugin, then writes the archive into its connection; undefined when it failed. */
 export async function streamBackup(run: StreamedBackup): Promise<ArchiveResult | undefined> {
-  const withdraw = () => run.offer.close();
-  run.signal.addEventListener('abort', withdraw, { once: true });
   let connection: TransferPipe | undefined;
+  // A cancel withdraws the offer, and ends a connection already made: a writer waiting for a stalled
+  // plugin to read is woken by it, not only by the plugin.
+  const withdraw = () => {
+    run.offer.close();
+    connection?.close();
+  };
+  run.signal.addEventListener('abort', withdraw, { once: true });
   try {
     connection = await run.offer.accepted;
     const to = connection;

@@ -74,6 +74,7 @@ export class OffThreadHash implements ArchiveHash {
   private readyWaiters: Array<() => void> = [];
   private digested: ((digest: string) => void) | undefined;
   private failure: Error | undefined;
+  private closing = false;
 
   constructor() {
     // A backup never waits on this thread to end, only on its answers.
@@ -89,10 +90,16 @@ export class OffThreadHash implements ArchiveHash {
       }
       if (this.inFlight < IN_FLIGHT) for (const wake of this.readyWaiters.splice(0)) wake();
     });
-    this.worker.on('error', (err) => {
-      this.failure = err;
+    const fail = (err: Error) => {
+      this.failure ??= err;
       this.digested?.('');
       for (const wake of this.readyWaiters.splice(0)) wake();
+    };
+    this.worker.on('error', fail);
+    // A thread that ends without a word (killed, out of memory) must not leave a digest waiting forever;
+    // after close() nobody waits any more.
+    this.worker.on('exit', (code) => {
+      if (!this.closing) fail(new Error(`The thread hashing the backup ended unexpectedly (exit code ${code}).`));
     });
   }
 
@@ -152,6 +159,7 @@ export class OffThreadHash implements ArchiveHash {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     orphans.unregister(this);
     await this.worker.terminate();
   }
