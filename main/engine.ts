@@ -16,12 +16,14 @@ import { EngineClients, EngineInterface, ENGINE_PATH, trackCallers } from './eng
 import { InputError } from './errors.js';
 import type { TransferLimits } from './plugins/webdav/WebDavConnection.js';
 import { BackupPluginFactory } from './plugins/registry.js';
+import { DEFAULT_SPOOL_MAX_BYTES } from './plugins/webdav/backupArchive.js';
 import { recordingRunOutcomes } from './signin/runOutcomes.js';
 import { SignInStatusStore } from './signin/SignInStatusStore.js';
 import type { Stores } from './stores.js';
 import { restoreDirOf } from './vault/backupFiles.js';
 import { localDeviceId } from './vault/deviceId.js';
 import { ownDataPaths } from './vault/ownData.js';
+import { StreamEndpoints } from './transfer/streamEndpoints.js';
 import { Vault } from './vault/Vault.js';
 import { VaultInterface, VAULT_PATH, VAULT_SERVICE } from './vault/vaultService.js';
 import { VaultProxy } from './vault/VaultProxy.js';
@@ -39,12 +41,22 @@ export interface EngineOptions extends SyncDaemonOptions {
    * can own com.meego.msyncd while this vault serves org.sailfishos.backup, or the other way round.
    */
   only?: 'vault' | 'msyncd';
+  /**
+   * Backups up to this size are kept in a local file before their upload, larger ones stream straight
+   * up (backupArchive.ts); $SFBACKUP_SPOOL_MAX_BYTES sets it too.
+   */
+  spoolMaxBytes?: number;
   /** Timeouts and the minimum rate of WebDAV transfers (defaults in WebDavConnection.ts). */
   transferLimits?: Partial<TransferLimits>;
   /** The data dir's engine lock, when the caller took it already. */
   lock?: EngineLock;
   /** The bus address published for other processes on this data dir. */
   busAddress?: string;
+}
+
+function spoolFromEnvironment(): number | undefined {
+  const value = Number(process.env.SFBACKUP_SPOOL_MAX_BYTES);
+  return process.env.SFBACKUP_SPOOL_MAX_BYTES && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 /** Another process runs the engine for this data dir. */
@@ -84,11 +96,15 @@ export class Engine {
     const msyncd = new MsyncdProxy(client);
     const vaultProxy = new VaultProxy(client);
     const workDir = ownWorkDir(stores.paths.vaultDir);
+    const streams = new StreamEndpoints();
     const webdavPlugins = new BackupPluginFactory(stores.catalog, {
       accounts: stores.accounts,
       vault: vaultProxy,
       // BackupRestore writes only where this engine's vault has it download backups.
       restoreDir: restoreDirOf(workDir),
+      streams,
+      spoolDir: path.join(workDir, 'upload'),
+      spoolMaxBytes: options.spoolMaxBytes ?? spoolFromEnvironment() ?? DEFAULT_SPOOL_MAX_BYTES,
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.transferLimits ? { transferLimits: options.transferLimits } : {}),
     });
@@ -106,6 +122,7 @@ export class Engine {
       options.deviceId ?? localDeviceId(),
       path.join(stores.paths.dataDir, 'logs'),
       ownDataPaths(stores.paths),
+      streams,
     );
     const serveMsyncd = options.only !== 'vault';
     const serveVault = options.only !== 'msyncd';

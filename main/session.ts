@@ -5,7 +5,7 @@ import { emitAccountChanged } from './accounts/accountChangedSignal.js';
 import { MsyncdProxy } from './buteo/MsyncdProxy.js';
 import { onBusClosed, openSessionBus, type BusConnection } from './dbus/bus.js';
 import { DBusClient, isDisconnected, isNameGone } from './dbus/DBusClient.js';
-import { Engine, type EngineOptions } from './engine.js';
+import type { Engine, EngineOptions } from './engine.js';
 import { canonicalDir, EngineLock } from './engineLock.js';
 import { EngineProxy } from './engineService.js';
 import { InputError } from './errors.js';
@@ -167,6 +167,8 @@ export class DaemonSession {
     serviceInstalled: () => boolean = () => false,
   ): Promise<DaemonSession> {
     try {
+      // The engine (vault, plugins, WebDAV) is loaded only by the process that runs it.
+      const { Engine } = await import('./engine.js');
       const engine = await Engine.start(stores, connection.bus, { ...options, lock, busAddress: connection.address });
       const client = new DBusClient(connection.bus);
       const session = new DaemonSession(

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(dbus dbus-bin libglib2.0-bin libaccounts-glib-tools rclone apache2 gnome-keyring chromium ca-certificates
-  python3-dbusmock systemd openssh-client openssh-server)
+  python3-dbusmock systemd openssh-client openssh-server curl time)
 # The real upstream msyncd and Nextcloud backup plugins that test/interop runs against (test/peers/real-buteo).
 packages+=(g++ make pkg-config qtbase5-dev qtbase5-dev-tools qt5-qmake libqt5sql5-sqlite libaccounts-qt5-dev
   libsignon-qt5-dev libdbus-1-dev libglib2.0-dev dbus-daemon python3-gi)

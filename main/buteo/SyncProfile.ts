@@ -9,6 +9,8 @@ export const KEY_ACCOUNT_ID = 'accountid';
 export const KEY_USE_ACCOUNTS = 'use_accounts';
 export const KEY_DESTINATION_TYPE = 'destinationtype';
 export const KEY_RESTORE_FILE = 'sfos-backuprestore-file';
+/** This app's own key: where its BackupRestore plugin may stream the download to the vault instead. */
+export const KEY_RESTORE_STREAM = 'sfbackup-restore-stream';
 export const KEY_CONNECTION_TYPES = 'internet_connection_types';
 
 /** Buteo's special schedule intervals, in minutes. */

@@ -1,15 +1,12 @@
 // What every command gets: parsed global options, output helpers, the stores, and (on demand) a
 // session with the sync daemon and vault: the ones on the bus, or an engine started for this run.
-import { emitAccountChanged } from '../accounts/accountChangedSignal.js';
-import { openSessionBus } from '../dbus/bus.js';
-import { DBusClient } from '../dbus/DBusClient.js';
+// The bus, the session, the engine and the device's connection are loaded when a command asks for them
+// (index.ts says why).
 import { resolvePaths, type AppPaths } from '../paths.js';
-import { connectionGate } from '../buteo/connectionRule.js';
-import { DaemonSession } from '../session.js';
+import type { DaemonSession } from '../session.js';
 import { parseDeviceAddress, type DeviceAddress } from '../device/deviceAddress.js';
-import { DeviceSession } from '../device/DeviceSession.js';
+import type { DeviceSession } from '../device/DeviceSession.js';
 import type { ServiceSession } from '../serviceSession.js';
-import { NetworkMonitor } from '../system/networkManager.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface Output {
@@ -44,6 +41,7 @@ export class Cli {
   async deviceServices(): Promise<DeviceSession> {
     if (this.deviceSession) return this.deviceSession;
     if (!this.device) throw new Error('no --device given');
+    const { DeviceSession } = await import('../device/DeviceSession.js');
     const session = await DeviceSession.open(this.device, {
       env: this.env,
       // ssh may ask for a passphrase or a new host key on the terminal, as it does for the user's own commands.
@@ -82,7 +80,10 @@ export class Cli {
   async daemon(options: { schedules?: boolean } = {}): Promise<DaemonSession> {
     if (this.session) return this.session;
     const note = (text: string) => this.out.note(text);
+    const { DaemonSession } = await import('../session.js');
     // Scheduled runs keep the profiles' connection rule, as in the daemon.
+    const { NetworkMonitor } = await import('../system/networkManager.js');
+    const { connectionGate } = await import('../buteo/connectionRule.js');
     const network = options.schedules ? await NetworkMonitor.start(this.env, note) : undefined;
     if (network) this.cleanups.push(() => network.close());
     const session = await DaemonSession.open(
@@ -101,6 +102,11 @@ export class Cli {
   async announceAccountChanges(): Promise<void> {
     if (!this.env.DBUS_SESSION_BUS_ADDRESS || this.session) return;
     try {
+      const [{ openSessionBus }, { DBusClient }, { emitAccountChanged }] = await Promise.all([
+        import('../dbus/bus.js'),
+        import('../dbus/DBusClient.js'),
+        import('../accounts/accountChangedSignal.js'),
+      ]);
       const connection = await openSessionBus(this.env);
       this.cleanups.push(() => connection.close());
       const client = new DBusClient(connection.bus);

@@ -1,18 +1,11 @@
 // sfbackup: everything the Backup settings page does, as commands with --json output.
+// Each command's code is loaded when that command runs: `sfbackup --help` loads none of it, and a
+// command loads only what it uses (the engine, WebDAV and the UI server are most of the start-up time).
 import { parseArgs } from 'node:util';
 import { BackupError, InputError, errorMessage } from '../errors.js';
-import { account, providers } from './accountCommands.js';
 import type { CommandArgs } from './args.js';
-import { Cli, type Output } from './Cli.js';
-import { daemon } from './daemonCommand.js';
-import { onDevice } from './deviceCommands.js';
-import { backup, backups, OperationFailed, restore, status, sync } from './operationCommands.js';
-import { profiles, units } from './profileCommands.js';
-import { service } from './serviceCommand.js';
+import type { Cli, Output } from './Cli.js';
 import { guardStuckWaits } from './stuckGuard.js';
-import { ui } from './uiCommand.js';
-import { targets } from './targetsCommand.js';
-import { demo } from './demoCommand.js';
 
 const usage = `Usage: sfbackup [--json] [--data-dir DIR] [--device [USER@]HOST[:PORT] [--device-bus ADDRESS]] COMMAND
 
@@ -88,39 +81,31 @@ function makeOutput(json: boolean): Output {
   };
 }
 
-async function dispatch(cli: Cli, command: string | undefined, args: CommandArgs): Promise<void> {
-  switch (command) {
-    case 'daemon':
-      return daemon(cli, args);
-    case 'service':
-      return service(cli, args);
-    case 'providers':
-      return providers(cli);
-    case 'account':
-      return account(cli, args);
-    case 'units':
-      return units(cli, args);
-    case 'profiles':
-      return profiles(cli, args);
-    case 'backup':
-      return backup(cli, args);
-    case 'backups':
-      return backups(cli, args);
-    case 'restore':
-      return restore(cli, args);
-    case 'sync':
-      return sync(cli, args);
-    case 'status':
-      return status(cli);
-    case 'ui':
-      return ui(cli, args);
-    case 'targets':
-      return targets(cli, args);
-    case 'demo':
-      return demo(cli, args);
-    default:
-      throw new InputError(command ? `Unknown command "${command}"\n${usage}` : usage);
-  }
+const commands: Record<string, (cli: Cli, args: CommandArgs) => Promise<void>> = {
+  daemon: async (cli, args) => (await import('./daemonCommand.js')).daemon(cli, args),
+  service: async (cli, args) => (await import('./serviceCommand.js')).service(cli, args),
+  providers: async (cli) => (await import('./accountCommands.js')).providers(cli),
+  account: async (cli, args) => (await import('./accountCommands.js')).account(cli, args),
+  units: async (cli, args) => (await import('./profileCommands.js')).units(cli, args),
+  profiles: async (cli, args) => (await import('./profileCommands.js')).profiles(cli, args),
+  backup: async (cli, args) => (await import('./operationCommands.js')).backup(cli, args),
+  backups: async (cli, args) => (await import('./operationCommands.js')).backups(cli, args),
+  restore: async (cli, args) => (await import('./operationCommands.js')).restore(cli, args),
+  sync: async (cli, args) => (await import('./operationCommands.js')).sync(cli, args),
+  status: async (cli) => (await import('./operationCommands.js')).status(cli),
+  ui: async (cli, args) => (await import('./uiCommand.js')).ui(cli, args),
+  targets: async (cli, args) => (await import('./targetsCommand.js')).targets(cli, args),
+  demo: async (cli, args) => (await import('./demoCommand.js')).demo(cli, args),
+};
+
+/** A failed operation's own exit code and Buteo code (operationCommands.ts OperationFailed). */
+function operationFailure(err: unknown): { exitCode: number; code: number | string | undefined } | undefined {
+  const failed = err as { name?: unknown; exitCode?: unknown; code?: unknown } | undefined;
+  if (failed?.name !== 'OperationFailed' || typeof failed.exitCode !== 'number') return undefined;
+  return {
+    exitCode: failed.exitCode,
+    code: typeof failed.code === 'number' || typeof failed.code === 'string' ? failed.code : undefined,
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -143,10 +128,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sfbackup: ${message}\n`);
   });
   const [command, ...rest] = positionals;
+  const run = command === undefined ? undefined : commands[command];
+  if (!run && values.device === undefined) {
+    // Said without loading any command's code, as a command's InputError would be said below.
+    const message = command ? `Unknown command "${command}"` : usage.split('\n')[0]!;
+    if (out.json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
+    process.stderr.write(`sfbackup: ${message}\n`);
+    if (command === undefined) process.stderr.write(usage.split('\n').slice(1).join('\n') + '\n');
+    return 2;
+  }
   let cli: Cli;
   try {
     if (values['device-bus'] !== undefined && values.device === undefined)
       throw new InputError('--device-bus needs --device');
+    const { Cli } = await import('./Cli.js');
     cli = new Cli(out, values['data-dir'], process.env, { address: values.device, bus: values['device-bus'] });
   } catch (err) {
     disarm();
@@ -159,12 +154,14 @@ export async function main(argv: string[]): Promise<number> {
     flag: (name) => (values as Record<string, unknown>)[name] === true,
   };
   try {
-    await (cli.device ? onDevice(cli, command, args) : dispatch(cli, command, args));
+    if (cli.device) await (await import('./deviceCommands.js')).onDevice(cli, command, args);
+    else await run!(cli, args);
     return 0;
   } catch (err) {
     const message = errorMessage(err).split('\n')[0] ?? 'failed';
-    const exitCode = err instanceof OperationFailed ? err.exitCode : err instanceof InputError ? 2 : 1;
-    const code = err instanceof OperationFailed ? err.code : err instanceof BackupError ? err.minorCode : undefined;
+    const failed = operationFailure(err);
+    const exitCode = failed ? failed.exitCode : err instanceof InputError ? 2 : 1;
+    const code = failed ? failed.code : err instanceof BackupError ? err.minorCode : undefined;
     if (out.json)
       process.stdout.write(JSON.stringify({ error: message, ...(code !== undefined ? { code } : {}) }) + '\n');
     process.stderr.write(`sfbackup: ${message}\n`);

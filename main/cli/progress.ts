@@ -2,6 +2,14 @@
 import type { VaultState } from '../vault/vaultTypes.js';
 import type { VaultProxy } from '../vault/VaultProxy.js';
 
+/** "Uploading 12 MB of 40 MB · 3 MB/s" → "Uploading"; "Backing up: Music · 1 MB of …" → "Backing up: Music". */
+function stageOf(line: string): string {
+  return line
+    .split(' · ')[0]!
+    .replace(/ [\d.]+ (?:B|kB|MB|GB|TB)\b.*$/, '')
+    .replace(/ \d+%$/, '');
+}
+
 export async function showVaultProgress(
   vault: VaultProxy,
   stream: NodeJS.WriteStream = process.stderr,
@@ -11,6 +19,7 @@ export async function showVaultProgress(
   let lastAt = 0;
   const tty = stream.isTTY === true;
   let trailing: NodeJS.Timeout | undefined;
+  let lastStage = '';
   const print = (force: boolean) => {
     const pct =
       state.progress !== undefined && state.progress > 0 && state.progress < 1
@@ -19,6 +28,10 @@ export async function showVaultProgress(
     const line = `${state.statusText || state.status || ''}${pct}`;
     const now = Date.now();
     if (!line || line === lastLine) return;
+    // A new stage ("Backing up: Music", "Uploading") always shows; its byte counts at most every 250 ms.
+    const stage = stageOf(line);
+    if (stage !== lastStage) force = true;
+    lastStage = stage;
     if (!force && now - lastAt < 250) {
       // Throttled, not dropped: the latest line still shows once the window has passed.
       trailing ??= setTimeout(

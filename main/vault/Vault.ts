@@ -1,47 +1,44 @@
 // The backup/restore service (Sailfish's jolla-vault): makes archives for the Backup plugin, drives
 // cloud backup and restore through the sync daemon, unpacks restores. D-Bus face: vaultService.ts.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SyncProfile, KEY_RESTORE_FILE } from '../buteo/SyncProfile.js';
+import { KEY_RESTORE_FILE, KEY_RESTORE_STREAM } from '../buteo/SyncProfile.js';
 import { SyncStatus, statusNames } from '../buteo/codes.js';
 import type { BytesTransferredEvent, MsyncdProxy, SyncStatusEvent } from '../buteo/MsyncdProxy.js';
-import { errorMessage, isAbortError } from '../errors.js';
-import { createArchive, type ArchiveResult } from './archive.js';
-import { diskMessage, restoreDirOf } from './backupFiles.js';
+import { errorMessage } from '../errors.js';
+import { restoreDirOf } from './backupFiles.js';
 import type { BackupUnits } from './BackupUnits.js';
 import { CloudBackupLister, restoreTarget } from './cloudListings.js';
 import { checkBackupFile, NotEnoughSpace, writeBackupFile } from './fileBackup.js';
 import { fileWriteMessage } from './fileTargets.js';
-import { backupFileName } from '../backupNames.js';
 import { transferLine } from '../progressText.js';
-import { RestoreRunner } from './restoreRunner.js';
 import { accountProfile, finalStatuses, isCancelled } from './syncOutcome.js';
-import { VaultOperations, type Operation } from './vaultOperations.js';
-import { NeedsFolder, VaultError } from './vaultTypes.js';
+import { CloudRestores } from './cloudRestores.js';
+import { StreamEndpoints } from '../transfer/streamEndpoints.js';
+import { VaultError } from './vaultTypes.js';
 import { describeLocation } from '../targets/mountinfo.js';
 import { logger } from '../log.js';
 
 const log = logger('vault');
 
-export class Vault extends VaultOperations {
+export class Vault extends CloudRestores {
   private readonly lister: CloudBackupLister;
-  private readonly restores: RestoreRunner;
   private readonly unsubscribe: Array<() => Promise<void>> = [];
 
   constructor(
-    private readonly msyncd: MsyncdProxy,
-    private readonly units: BackupUnits,
-    private readonly workDir: string,
+    msyncd: MsyncdProxy,
+    units: BackupUnits,
+    workDir: string,
     readonly deviceId: string,
     /** Where run logs are kept: beside the work folder, which is empty between runs. */
     logDir = path.join(path.dirname(workDir), 'logs'),
     /** The app's own folders: never in a backup, never replaced by a restore (ownData.ts). */
-    private readonly ownData: string[] = [path.dirname(workDir)],
+    ownData: string[] = [path.dirname(workDir)],
+    /** Where this app's plugins and the vault hand archives to each other (streamEndpoints.ts). */
+    endpoints = new StreamEndpoints(),
   ) {
-    super(logDir);
-    // The journal sits beside the per-process work folders: the next engine must find it.
-    this.restores = new RestoreRunner(msyncd, path.dirname(workDir), ownData);
+    super(msyncd, units, workDir, ownData, endpoints, logDir);
     this.lister = new CloudBackupLister(msyncd, (id, files, ok) =>
       this.emit('listCloudBackupsFinished', id, files, ok),
     );
@@ -90,69 +87,6 @@ export class Vault extends VaultOperations {
     }
   }
 
-  /** Called by the Backup plugin: starts writing the archive and returns its path at once. */
-  async createBackupForSyncProfile(profileId: string): Promise<string> {
-    const xml = await this.msyncd.syncProfile(profileId);
-    if (!xml) throw new VaultError('NotFound', `No sync profile ${profileId}`);
-    const accountId = SyncProfile.parse(xml).accountId;
-    if (accountId === undefined) throw new VaultError('InvalidArgs', `Profile ${profileId} has no account id`);
-    let op = this.current;
-    if (op && (op.profile !== profileId || op.phase !== 'starting'))
-      throw new VaultError('Busy', 'A backup or restore is already running.');
-    op ??= this.begin('cloudBackup', accountId, profileId); // a scheduled run, started by the daemon
-    // Cancelled before the daemon had queued the run: its abort missed the plugin, so say it here.
-    if (op.controller.signal.aborted) throw new VaultError('Canceled', 'The backup was cancelled.');
-    const units = this.units.list();
-    if (units.length === 0) {
-      throw new VaultError('Failed', 'Nothing to back up: no folders are chosen (sfbackup units add PATH).');
-    }
-    // A folder of its own per run: the Nextcloud plugin deletes the file and rmdirs its folder after
-    // every run, which must never take the vault's work folder (or another run's file) with it.
-    const runDir = path.join(this.workDir, `cloud-${randomBytes(6).toString('hex')}`);
-    await mkdir(runDir, { recursive: true, mode: 0o700 });
-    const name = backupFileName(new Date());
-    const file = path.join(runDir, name);
-    op.runDir = runDir;
-    op.phase = 'archiving';
-    op.archive = file;
-    op.log = this.openLog(op, name);
-    this.setState({ logFilePath: op.log.file });
-    op.log.line(`Writing ${name}`);
-    void createArchive(units, file, {
-      signal: op.controller.signal,
-      onProgress: (p) => {
-        this.setState({ statusText: `Backing up: ${p.unit}` });
-        op.log?.line(`Backing up: ${p.unit}`);
-      },
-      excluded: this.ownData,
-    }).then(
-      (done) => {
-        if (this.current !== op) return;
-        this.noteArchive(op, done);
-        op.phase = 'transfer';
-        op.transferStarted = Date.now();
-        op.log?.line(`Archive written: ${done.files} files, ${done.bytes} bytes. Uploading`);
-        this.setState({ status: 'UploadingBackup', statusText: 'Uploading', progress: 0 });
-        this.emit('cloudBackupStatusChanged', accountId, 'UploadingBackup');
-      },
-      async (err: unknown) => {
-        await rm(file, { force: true });
-        // A cancel also aborts the plugin's run, whose end finishes the operation; a failure ends it here,
-        // and the plugin hears of it from the status signal.
-        if (!op.controller.signal.aborted && !isAbortError(err))
-          await this.fail(op, 'Error', `Could not create the backup file: ${diskMessage(err, this.workDir)}`);
-      },
-    );
-    return file;
-  }
-
-  /** The archive's notes are known before the upload: the Backup plugin reads them for its log. */
-  private noteArchive(op: Operation, result: ArchiveResult): void {
-    op.notes = result.notes.list;
-    op.summary = result.notes.summary();
-    this.setState({ warnings: op.notes });
-  }
-
   /**
    * Restores a cloud backup: `filePath` is "<dir>/<file>" as the page builds it from a listing
    * (RestorePage.qml:89), or a bare file name. The plugin looks the file up in this device's folder.
@@ -171,6 +105,13 @@ export class Vault extends VaultOperations {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       op.download = path.join(dir, fileName);
       profile.setKey(KEY_RESTORE_FILE, op.download);
+      // This app's plugin streams the download here instead (a Buteo plugin writes the file).
+      op.offer = this.endpoints.offer(path.join(dir, `.${randomBytes(6).toString('hex')}.sock`));
+      profile.setKey(KEY_RESTORE_STREAM, op.offer.endpoint);
+      op.offer.accepted.then(
+        (connection) => this.receiveRestore(op, connection),
+        () => {},
+      );
       await this.msyncd.updateProfile(profile.toXml());
       op.phase = 'transfer';
       op.transferStarted = Date.now();
@@ -218,10 +159,11 @@ export class Vault extends VaultOperations {
     if (!op || event.profile !== op.profile) return;
     if (!finalStatuses.has(event.status)) return;
     if (event.status === SyncStatus.Done) {
-      void (op.kind === 'cloudBackup' ? this.succeed(op) : this.unpack(op));
+      void (op.kind === 'cloudBackup' ? this.backupDone(op) : this.unpack(op));
       return;
     }
     op.log?.line(`The sync daemon reported ${statusNames[event.status] ?? event.status} (${event.moreDetails})`);
+    if (op.streamedRestore) return void this.endStreamedRestore(op, event);
     void (isCancelled(event)
       ? this.finishCanceled(op)
       : this.fail(op, statusNames[event.status] ?? 'Error', event.message || 'The operation failed.'));
@@ -231,42 +173,11 @@ export class Vault extends VaultOperations {
   private onBytes(event: BytesTransferredEvent): void {
     const op = this.current;
     if (!op || event.profile !== op.profile || op.phase !== 'transfer') return;
-    const verb = op.kind === 'cloudBackup' ? 'Uploading' : 'Downloading';
     const elapsedMs = Date.now() - (op.transferStarted ?? Date.now());
     this.setState({
-      statusText: transferLine(verb, { done: event.done, total: event.total, elapsedMs }),
+      statusText: transferLine(this.transferVerb(op), { done: event.done, total: event.total, elapsedMs }),
       ...(event.total ? { progress: Math.min(1, event.done / event.total) } : {}),
     });
-  }
-
-  private async unpack(op: Operation): Promise<void> {
-    op.phase = 'unpacking';
-    this.setState({ status: 'Preparing', statusText: 'Unpacking', progress: 1 });
-    const configured = new Map(this.units.list().map((u) => [u.name, u.path]));
-    try {
-      const outcome = await this.restores.run({
-        archive: op.download!,
-        targetOf: (unit) => (op.targetDir ? path.join(op.targetDir, unit) : configured.get(unit)),
-        ...(op.kind === 'cloudRestore' ? { profile: op.profile } : {}),
-        signal: op.controller.signal,
-        onUnit: (unit) => this.setState({ statusText: `Restoring: ${unit}` }),
-        beforeApply: () => {
-          op.phase = 'applying';
-          this.setState({ canCancel: false, statusText: 'Restoring files' });
-        },
-      });
-      op.notes = outcome.notes;
-      op.summary = outcome.summary;
-      await this.succeed(op);
-    } catch (err) {
-      if (op.controller.signal.aborted) await this.finishCanceled(op);
-      else
-        await this.fail(
-          op,
-          err instanceof NeedsFolder ? 'NeedsFolder' : 'Error',
-          `Could not restore the backup: ${diskMessage(err, op.targetDir ?? this.workDir)}`,
-        );
-    }
   }
 
   /**

@@ -86,6 +86,11 @@ export class VaultProxy {
     return scalarText((await this.call('createBackupForSyncProfile', 's', [profileId]))[0]);
   }
 
+  /** The endpoint this app's vault streams a new backup archive to (streamEndpoints.ts, archiveStream.ts). */
+  async createBackupStreamForSyncProfile(profileId: string): Promise<string> {
+    return scalarText((await this.call('createBackupStreamForSyncProfile', 's', [profileId]))[0]);
+  }
+
   async setCloudBackups(profileId: string, backups: string[]): Promise<void> {
     await this.call('setCloudBackups', 'sas', [profileId, backups]);
   }

@@ -1,11 +1,13 @@
-// One regular file into the archive: its bytes hashed as they are read, a sparse file stored as its
-// data regions (GNU pax 1.0), and a file that shrinks while it is read padded with zeros to the size
-// its header already promised (as GNU tar does), so the archive is never corrupt; the note says so.
-import { createHash, type Hash } from 'node:crypto';
-import { read, readSync, type BigIntStats } from 'node:fs';
+// One regular file into the archive, as planned: its bytes hashed as they are read, a sparse file stored
+// as its data regions (GNU pax 1.0), and exactly the size the plan counted (GNU tar's rule): a file that
+// shrank is padded with zeros, one that grew is cut at the planned size, so the archive is never
+// corrupt; the caller's note says so.
+import { createHash, hash as digestOf, type Hash } from 'node:crypto';
+import { read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { encodeHeader, TypeFlag } from './tar/header.js';
-import { encodeSparseMap, type SparseRegion } from './tar/sparse.js';
+import type { PlannedEntry } from './planStore.js';
+import { sparseLayout } from './archiveEntries.js';
+import type { SparseRegion } from './tar/sparse.js';
 import type { TarWriter } from './tar/TarWriter.js';
 
 const CHUNK = 1 << 20;
@@ -30,28 +32,57 @@ export interface StoreOptions {
   signal?: AbortSignal | undefined;
   /** After each chunk: long files report progress while they are read. */
   onChunk?: () => void;
-  /** A read buffer of 1 MiB to reuse from file to file. */
-  buffer?: Buffer;
 }
 
 export interface StoredFile {
   sha256: string;
-  sparse: boolean;
   /** Bytes the file lost while it was read (stored as zeros). */
   shrankBy: number;
 }
 
-function hashZeros(hash: Hash, n: number): void {
-  for (let left = n; left > 0; left -= CHUNK) hash.update(zeros.subarray(0, Math.min(CHUNK, left)));
+/**
+ * A file's SHA-256 from the pieces read: a small file comes in one piece, hashed in one call (cheaper
+ * than a hash object for each of tens of thousands of files).
+ */
+class ContentDigest {
+  private hash: Hash | undefined;
+  private whole: string | undefined;
+
+  constructor(private readonly size: number) {}
+
+  update(piece: Buffer): void {
+    // The whole content at once: digested now (the piece is a view of a buffer that moves on).
+    if (!this.hash && this.whole === undefined && piece.length === this.size)
+      this.whole = digestOf('sha256', piece, 'hex');
+    else (this.hash ??= createHash('sha256')).update(piece);
+  }
+
+  digest(): string {
+    return this.whole ?? (this.hash ?? createHash('sha256')).digest('hex');
+  }
+}
+
+/** Zeros hashed between two looks at the event loop: a hole of gigabytes must not stop the bus or a cancel. */
+const ZEROS_PER_TURN = 64 << 20;
+
+async function hashZeros(hash: ContentDigest, n: number, signal?: AbortSignal): Promise<void> {
+  let sinceTurn = 0;
+  for (let left = n; left > 0; left -= CHUNK) {
+    const piece = Math.min(CHUNK, left);
+    hash.update(zeros.subarray(0, piece));
+    sinceTurn += piece;
+    if (sinceTurn >= ZEROS_PER_TURN) {
+      sinceTurn = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
+  }
 }
 
 /** Data regions at 4 KiB grain: what a sparse file really holds, holes left out. */
-async function scanRegions(
-  readAt: ReadAt,
-  size: number,
-  buffer: Buffer,
-  signal?: AbortSignal,
-): Promise<SparseRegion[]> {
+export async function scanRegions(fd: number, size: number, signal?: AbortSignal): Promise<SparseRegion[]> {
+  const readAt = readerFor(fd, size);
+  const buffer = Buffer.allocUnsafe(CHUNK);
   const regions: SparseRegion[] = [];
   let pos = 0;
   while (pos < size) {
@@ -70,81 +101,63 @@ async function scanRegions(
   return regions;
 }
 
-/** Copies `length` bytes from `offset` into the archive; zeros for whatever the file no longer has. */
+/**
+ * Copies `length` bytes from `offset` into the archive, read straight into the writer's buffer; zeros
+ * for whatever the file no longer has.
+ */
 async function copyRange(
   readAt: ReadAt,
   writer: TarWriter,
-  hash: Hash,
+  hash: ContentDigest,
   offset: number,
   length: number,
-  buffer: Buffer,
   options: StoreOptions,
 ): Promise<number> {
   let done = 0;
   let missing = 0;
   while (done < length) {
     options.signal?.throwIfAborted();
-    const want = Math.min(CHUNK, length - done);
-    const bytesRead = missing > 0 ? 0 : await readAt(buffer, want, offset + done);
-    const chunk = bytesRead > 0 ? buffer.subarray(0, bytesRead) : zeros.subarray(0, want);
-    if (bytesRead === 0) missing += want;
-    hash.update(chunk);
-    await writer.write(chunk);
-    done += chunk.length;
+    const room = await writer.room(Math.min(CHUNK, length - done));
+    let n = missing > 0 ? 0 : await readAt(room, room.length, offset + done);
+    if (n === 0) {
+      n = room.length;
+      room.fill(0, 0, n);
+      missing += n;
+    }
+    hash.update(room.subarray(0, n));
+    writer.commit(n);
+    done += n;
     options.onChunk?.();
   }
   return missing;
 }
 
-/** Writes the header and data of one regular file; `path` is its archive path. */
+/** Writes the header (as planned) and the data of one regular file from the open `fd`. */
 export async function storeFile(
   writer: TarWriter,
-  path: Buffer,
+  e: PlannedEntry,
+  header: Buffer,
   fd: number,
-  st: BigIntStats,
-  mtime: number,
   options: StoreOptions = {},
 ): Promise<StoredFile> {
-  const size = Number(st.size);
-  const buffer = options.buffer ?? Buffer.allocUnsafe(CHUNK);
-  const readAt = readerFor(fd, size);
-  const hash = createHash('sha256');
-  const fields = {
-    path,
-    mode: Number(st.mode),
-    uid: Number(st.uid),
-    gid: Number(st.gid),
-    mtime,
-    linkpath: Buffer.alloc(0),
-    uname: '',
-    gname: '',
-    typeflag: TypeFlag.File,
-  };
-  // Fewer blocks on disk than the size needs: the file has holes worth finding.
-  let regions =
-    size > 0 && Number(st.blocks) * 512 < size ? await scanRegions(readAt, size, buffer, options.signal) : undefined;
-  if (regions?.length === 1 && regions[0]!.offset === 0 && regions[0]!.length === size) regions = undefined;
-  if (!regions) {
-    await writer.write(encodeHeader({ ...fields, size }));
-    const shrankBy = await copyRange(readAt, writer, hash, 0, size, buffer, options);
-    await writer.pad(size);
-    return { sha256: hash.digest('hex'), sparse: false, shrankBy };
+  const readAt = readerFor(fd, e.size);
+  const hash = new ContentDigest(e.size);
+  await writer.write(header);
+  if (!e.regions) {
+    const shrankBy = await copyRange(readAt, writer, hash, 0, e.size, options);
+    await writer.pad(e.size);
+    return { sha256: hash.digest(), shrankBy };
   }
-  const last = regions[regions.length - 1];
-  // GNU tar ends the map with a zero-length region at the end of a file that ends in a hole.
-  if (!last || last.offset + last.length < size) regions.push({ offset: size, length: 0 });
-  const map = encodeSparseMap(regions);
-  const data = regions.reduce((sum, r) => sum + r.length, 0);
-  await writer.write(encodeHeader({ ...fields, size: map.length + data }, { sparseRealSize: size }));
+  const { map, data } = sparseLayout(e.regions);
   await writer.write(map);
   let at = 0;
   let shrankBy = 0;
-  for (const r of regions) {
-    hashZeros(hash, r.offset - at);
-    shrankBy += await copyRange(readAt, writer, hash, r.offset, r.length, buffer, options);
+  for (const r of e.regions) {
+    await hashZeros(hash, r.offset - at, options.signal);
+    shrankBy += await copyRange(readAt, writer, hash, r.offset, r.length, options);
     at = r.offset + r.length;
   }
-  hashZeros(hash, size - at);
+  await hashZeros(hash, e.size - at, options.signal);
   await writer.pad(data);
-  return { sha256: hash.digest('hex'), sparse: true, shrankBy };
+  return { sha256: hash.digest(), shrankBy };
 }

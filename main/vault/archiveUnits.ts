@@ -37,9 +37,13 @@ async function isGzip(handle: FileHandle): Promise<boolean> {
 async function gzipUnits(file: string): Promise<string[]> {
   const units = new Set<string>();
   const reader = new TarReader(createReadStream(file).pipe(createGunzip()) as AsyncIterable<Buffer>);
-  for (let entry = await reader.next(); entry; entry = await reader.next()) {
-    const unit = unitOf(entry.path, entry.kind === 'directory');
-    if (unit) units.add(unit);
+  try {
+    for (let entry = await reader.next(); entry; entry = await reader.next()) {
+      const unit = unitOf(entry.path, entry.kind === 'directory');
+      if (unit) units.add(unit);
+    }
+  } finally {
+    await reader.abandon(); // read for its names only: its hashing thread ends here
   }
   return [...units];
 }

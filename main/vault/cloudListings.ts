@@ -39,10 +39,11 @@ export function restoreTarget(filePath: string): CloudBackup {
   return { path: filePath, name };
 }
 
-function newestFirst(a: CloudBackup, b: CloudBackup): number {
-  return (
-    (backupFileDate(b.name)?.getTime() ?? 0) - (backupFileDate(a.name)?.getTime() ?? 0) || b.name.localeCompare(a.name)
-  );
+/** Newest first by the time in the name, then by name; each name's time is read once. */
+function newestFirst(list: CloudBackup[]): CloudBackup[] {
+  const keyed = list.map((b) => ({ b, time: backupFileDate(b.name)?.getTime() ?? 0 }));
+  keyed.sort((x, y) => y.time - x.time || (x.b.name < y.b.name ? 1 : x.b.name > y.b.name ? -1 : 0));
+  return keyed.map((k) => k.b);
 }
 
 export class CloudListings {
@@ -59,9 +60,9 @@ export class CloudListings {
       seen.add(entry);
       list.push({ path: entry, name });
     }
-    list.sort(newestFirst);
-    this.lists.set(accountId, list);
-    return list;
+    const sorted = newestFirst(list);
+    this.lists.set(accountId, sorted);
+    return sorted;
   }
 
   get(accountId: number): CloudBackup[] | undefined {

@@ -3,6 +3,7 @@
 // JSON Lines: a head line, one line per archive member in archive order (path, type, size, mode, mtime,
 // link target, SHA-256 of the content), an end line. Written as the archive is written and checked as
 // it is read, so neither side needs the whole archive at once.
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { FileNote } from './notes.js';
 
@@ -36,13 +37,11 @@ export interface ManifestHead {
   units: string[];
 }
 
-function isUtf8(bytes: Buffer): boolean {
-  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
-}
-
 /** Names go in as text when they are UTF-8, as base64 bytes when not: JSON cannot hold raw bytes. */
-function bytesField(key: string, value: Buffer): Record<string, string> {
-  return isUtf8(value) ? { [key]: value.toString('utf8') } : { [`${key}Base64`]: value.toString('base64') };
+function bytesField(key: string, value: Buffer): string {
+  return isUtf8(value)
+    ? `"${key}":${JSON.stringify(value.toString('utf8'))}`
+    : `"${key}Base64":"${value.toString('base64')}"`;
 }
 
 export function headLine(units: string[], created = new Date()): string {
@@ -50,20 +49,14 @@ export function headLine(units: string[], created = new Date()): string {
   return JSON.stringify(head) + '\n';
 }
 
+/** One member's line, the same JSON as stringifying it would give, built as text: a backup writes one per file. */
 export function entryLine(e: ManifestEntry): string {
-  return (
-    JSON.stringify({
-      ...bytesField('path', e.path),
-      type: e.type,
-      size: e.size,
-      mode: e.mode,
-      mtime: e.mtime,
-      ...(e.sha256 ? { sha256: e.sha256 } : {}),
-      ...(e.link ? bytesField('link', e.link) : {}),
-      ...(e.sparse ? { sparse: true } : {}),
-      ...(e.note ? { note: e.note } : {}),
-    }) + '\n'
-  );
+  let line = `{${bytesField('path', e.path)},"type":"${e.type}","size":${e.size},"mode":${e.mode},"mtime":"${e.mtime}"`;
+  if (e.sha256) line += `,"sha256":"${e.sha256}"`;
+  if (e.link) line += `,${bytesField('link', e.link)}`;
+  if (e.sparse) line += ',"sparse":true';
+  if (e.note) line += `,"note":${JSON.stringify(e.note)}`;
+  return line + '}\n';
 }
 
 export function endLine(entries: number, notes: FileNote[]): string {

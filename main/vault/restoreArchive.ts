@@ -21,7 +21,7 @@ import { applyFolders, mergeLocal, swapPoints } from './restoreMerge.js';
 import { modePolicy } from './restoreModes.js';
 import { exclusionsFor, insideExcluded, type Exclusions } from './sourceUnits.js';
 import { joinRel, StagedUnit } from './stagedUnit.js';
-import { unpackArchive } from './unpack.js';
+import { fileChunks, unpackArchive } from './unpack.js';
 import { parentOf } from './removeTree.js';
 import { NeedsFolder } from './vaultTypes.js';
 import { logger } from '../log.js';
@@ -29,7 +29,16 @@ import { logger } from '../log.js';
 const log = logger('vault');
 
 export interface RestorePlan {
+  /** The archive file, or the name it is known by when it comes as a stream (`source`). */
   archive: string;
+  /** The archive's bytes as they arrive (a download), instead of the file. */
+  source?: AsyncIterable<Buffer>;
+  /** With `source`: the archive's SHA-256 as recorded when it was made, if it was. */
+  checksum?: string;
+  /** With `source`: its length, when known. */
+  size?: number;
+  /** With `source`: settled when the source is known to be whole; files change only after it resolves. */
+  whole?: Promise<void>;
   /** The folder each unit goes to, or undefined when this computer has none for it. */
   targetOf(unit: string): string | undefined;
   /** Folders a restore never replaces: the app's own data folder and work folders. */
@@ -251,9 +260,11 @@ export async function restoreArchive(plan: RestorePlan): Promise<RestoreOutcome>
   }
   const restore = new Restore(plan, excluded, excludedReal);
   try {
-    const checksum = await readChecksum(plan.archive);
+    const checksum = plan.source ? plan.checksum : await readChecksum(plan.archive);
+    const size = plan.source ? plan.size : (await stat(plan.archive).catch(() => undefined))?.size;
     const result = await unpackArchive({
-      archive: plan.archive,
+      source: plan.source ?? fileChunks(plan.archive),
+      ...(size !== undefined ? { size } : {}),
       stageFor: (unit) => restore.stageFor(unit),
       ...(checksum ? { checksum } : {}),
       signal: plan.signal,
@@ -262,6 +273,7 @@ export async function restoreArchive(plan: RestorePlan): Promise<RestoreOutcome>
     const order = [...restore.prepared.values()];
     const points = new Map<string, Buffer[][]>();
     for (const p of order) points.set(p.unit.name, await restore.merge(p));
+    await plan.whole;
     plan.signal.throwIfAborted();
     await restore.apply(order, points);
     plan.journal.remove();

@@ -1,21 +1,27 @@
-// Unpacks an archive into staging folders and verifies it on the way: every member is hashed as it is
-// written, compared with the manifest (the archive's last member) when it arrives, the end-of-archive
-// marker must be there, and the archive's own SHA-256 must match its `.sha256` when it has one. Any
-// mismatch is an error before a single file of the user's changes. An archive without a manifest (an
-// older one, or a device's) is unpacked with the same safety checks and a note that it was not verified.
+// Unpacks an archive into staging folders and verifies it on the way: every member is compared with the
+// manifest (the archive's last member) when it arrives, the end-of-archive marker must be there, and the
+// archive's own SHA-256 must match its `.sha256` when it has one — then that checksum vouches for every
+// byte, and files are not hashed one by one; without one, each file's content is hashed and compared
+// with the manifest. Any mismatch is an error before a single file of the user's changes. An archive
+// without a manifest (an older one, or a device's) is unpacked with the same safety checks and a note
+// that it was not verified. The archive may be a file or a stream (a download as it arrives).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lutimesSync, utimesSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { MANIFEST_NAME } from './manifest.js';
 import { displayPath, UNVERIFIED_NOTE, type Notes } from './notes.js';
 import { isArchiveUnitName } from './sourceUnits.js';
-import { joinRel, placeData, type StagedUnit } from './stagedUnit.js';
+import { joinRel, NO_HASH, placeData, type StagedUnit } from './stagedUnit.js';
 import { TarReader, type TarEntry } from './tar/TarReader.js';
 import { ManifestCheck, VerificationError, type MemberRecord } from './verifyManifest.js';
 
 export interface UnpackOptions {
-  archive: string;
+  /** The archive's bytes, plain or gzip-compressed. */
+  source: AsyncIterable<Buffer>;
+  /** Their length, when known. */
+  size?: number;
   /** The staging of a unit, made on first sight; throws for a unit this restore has no place for. */
   stageFor(unit: string): Promise<StagedUnit>;
   /** The archive's SHA-256 as recorded beside it, when it was. */
@@ -48,25 +54,46 @@ function parts(path: Buffer): { parts: Buffer[] } | { refused: string } {
   return { parts: out };
 }
 
-async function* gunzipped(file: string): AsyncGenerator<Buffer> {
-  yield* createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
-    createGunzip({ chunkSize: 1 << 20 }),
-  ) as AsyncIterable<Buffer>;
+/** A file's bytes, 1 MiB at a time. */
+export function fileChunks(file: string): AsyncIterable<Buffer> {
+  return createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
 }
 
-async function isGzip(file: string): Promise<boolean> {
-  for await (const chunk of createReadStream(file, { start: 0, end: 1 }))
-    return (chunk as Buffer)[0] === 0x1f && (chunk as Buffer)[1] === 0x8b;
-  return false;
+/** The source as it is, or decompressed when it starts as gzip does (older cloud backups are .tar.gz). */
+async function sniffed(source: AsyncIterable<Buffer>): Promise<{ gzip: boolean; chunks: AsyncIterable<Buffer> }> {
+  const it = source[Symbol.asyncIterator]();
+  let first: Buffer = Buffer.alloc(0);
+  let done = false;
+  while (first.length < 2 && !done) {
+    const next = await it.next();
+    if (next.done) done = true;
+    else first = first.length === 0 ? next.value : Buffer.concat([first, next.value]);
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    if (first.length > 0) yield first;
+    if (done) return;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  }
+  const gzip = first[0] === 0x1f && first[1] === 0x8b;
+  if (!gzip) return { gzip, chunks: all() };
+  return { gzip, chunks: Readable.from(all()).pipe(createGunzip({ chunkSize: 1 << 20 })) as AsyncIterable<Buffer> };
 }
 
 export async function unpackArchive(options: UnpackOptions): Promise<UnpackResult> {
+  const { gzip, chunks } = await sniffed(options.source);
+  const reader = new TarReader(chunks, gzip ? undefined : options.size);
+  try {
+    return await unpackFrom(reader, gzip, options);
+  } catch (err) {
+    await reader.abandon();
+    throw err;
+  }
+}
+
+async function unpackFrom(reader: TarReader, gzip: boolean, options: UnpackOptions): Promise<UnpackResult> {
   const { notes, signal } = options;
-  const gzip = await isGzip(options.archive);
-  const source = gzip
-    ? gunzipped(options.archive)
-    : (createReadStream(options.archive, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>);
-  const reader = new TarReader(source);
+  // The archive's checksum vouches for every byte: hashing each file again would only repeat it.
+  const hashFiles = gzip || !options.checksum;
   const units = new Map<string, StagedUnit>();
   const records: MemberRecord[] = [];
   const check = new ManifestCheck();
@@ -113,10 +140,10 @@ export async function unpackArchive(options: UnpackOptions): Promise<UnpackResul
     records.push(record);
     if (unit.isExcluded(rel)) {
       notes.note("not restored: the app's own data is never replaced by a backup", displayPath(joinRel([top, ...rel])));
-      if (entry.kind === 'file') record.sha256 = await hashOnly(reader.data(), entry);
+      if (entry.kind === 'file') record.sha256 = await hashOnly(reader.data(), entry, hashFiles);
       continue;
     }
-    record.refused = await write(unit, rel, entry, reader, record);
+    record.refused = await write(unit, rel, entry, reader, record, hashFiles);
     if (entry.kind === 'file' && !record.refused) files++;
     options.onEntry?.(unitName, files);
   }
@@ -136,10 +163,10 @@ export async function unpackArchive(options: UnpackOptions): Promise<UnpackResul
   return { units: staged, files, verified };
 }
 
-async function hashOnly(data: AsyncIterable<Buffer>, entry: TarEntry): Promise<string> {
-  const hash = createHash('sha256');
-  await placeData(entry.size, entry.sparse, data, hash);
-  return hash.digest('hex');
+async function hashOnly(data: AsyncIterable<Buffer>, entry: TarEntry, hashFiles: boolean): Promise<string | undefined> {
+  const hash = hashFiles ? createHash('sha256') : undefined;
+  await placeData(entry.size, entry.sparse, data, hash ?? NO_HASH);
+  return hash?.digest('hex');
 }
 
 async function write(
@@ -148,6 +175,7 @@ async function write(
   entry: TarEntry,
   reader: TarReader,
   record: MemberRecord,
+  hashFiles: boolean,
 ): Promise<string | undefined> {
   switch (entry.kind) {
     case 'directory':
@@ -163,9 +191,17 @@ async function write(
       return unit.hardlink(rel, targetRel);
     }
     case 'file': {
-      const hash = createHash('sha256');
-      const refused = await unit.file(rel, entry.mode, entry.uid, entry.size, entry.sparse, reader.data(), hash);
-      record.sha256 = hash.digest('hex');
+      const hash = hashFiles ? createHash('sha256') : undefined;
+      const refused = await unit.file(
+        rel,
+        entry.mode,
+        entry.uid,
+        entry.size,
+        entry.sparse,
+        reader.data(),
+        hash ?? NO_HASH,
+      );
+      record.sha256 = hash?.digest('hex');
       return refused;
     }
     default:

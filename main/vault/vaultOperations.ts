@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { checksumFileOf } from './backupFiles.js';
 import type { FileNote } from './notes.js';
+import type { StreamOffer } from '../transfer/streamEndpoints.js';
 import { finishedText } from './restoreReport.js';
 import { RunLogs, type RunLog } from './runLog.js';
 import {
@@ -30,9 +31,28 @@ export interface Operation {
   /** The folder a cloud backup's archive is written in; the Backup plugin may delete it (syncer.cpp cleanUp). */
   runDir?: string;
   log?: RunLog;
+  /** A cloud backup streamed to its plugin as it is written (cloudArchives.ts). */
+  streamed?: boolean;
+  /** Of a streamed backup: whether the whole archive, its checksum last, went to the plugin. */
+  archiveSent?: Promise<boolean>;
+  /** The unit the archive is reading now. */
+  unit?: string | undefined;
+  /** A stream endpoint offered to the plugin, withdrawn when the operation ends. */
+  offer?: StreamOffer;
+  /** A cloud restore unpacking from its plugin's stream as the download arrives (Vault.receiveRestore). */
+  streamedRestore?: StreamedRestore;
+  /** What failed here while a streamed restore was still downloading (said instead of the plugin's error). */
+  restoreFailure?: unknown;
   /** Files the run skipped or changed, and notes about it: said with "Finished" (notes.ts). */
   notes?: FileNote[];
   summary?: string;
+}
+
+export interface StreamedRestore {
+  /** The restore's outcome; it applies the files only once `downloaded` is settled. */
+  outcome: Promise<{ notes: FileNote[]; summary: string }>;
+  /** Settled by the plugin's end: resolved when the whole download arrived, rejected otherwise. */
+  downloaded: { resolve(): void; reject(err: Error): void };
 }
 
 const modes: Record<Operation['kind'], VaultMode> = {
@@ -109,6 +129,7 @@ export class VaultOperations extends EventEmitter<VaultEvents> {
         rmSync(checksumFileOf(file), { force: true });
       }
     }
+    op.offer?.close();
     if (op.runDir) rmSync(op.runDir, { recursive: true, force: true });
   }
 

@@ -1,6 +1,7 @@
 // org.sailfishos.backup at /sailfishbackup: the backup/restore service's D-Bus interface. Its members are
 // what Sailfish's clients call: the backup plugins (nextcloud syncer.cpp) and the Settings → Backup page
-// (Sailfish.Vault QML); restoreFromCloudToFolder and restoreFromFileToFolder are this app's own extensions.
+// (Sailfish.Vault QML); restoreFromCloudToFolder, restoreFromFileToFolder and
+// createBackupStreamForSyncProfile are this app's own extensions.
 import dbus from 'dbus-next';
 import { SyncProfile } from '../buteo/SyncProfile.js';
 import type { MsyncdProxy } from '../buteo/MsyncdProxy.js';
@@ -131,6 +132,11 @@ export class VaultInterface extends dbus.interface.Interface {
     return guarded(() => this.vault.createBackupForSyncProfile(profileId));
   }
 
+  /** This app's extension, for its own Backup plugin: the archive as a stream (archiveStream.ts). */
+  createBackupStreamForSyncProfile(profileId: string): Promise<string> {
+    return guarded(() => this.vault.createBackupStreamForSyncProfile(checkText(profileId, 'profile name')));
+  }
+
   /** From BackupQuery plugins: full server paths (real plugins) or bare names. */
   setCloudBackups(profileId: string, backups: string[]): Promise<void> {
     return guarded(async () => {
@@ -229,6 +235,7 @@ VaultInterface.configureMembers({
   methods: {
     backupFileDeviceId: { inSignature: '', outSignature: 's' },
     createBackupForSyncProfile: { inSignature: 's', outSignature: 's' },
+    createBackupStreamForSyncProfile: { inSignature: 's', outSignature: 's' },
     setCloudBackups: { inSignature: 'sas', outSignature: '' },
     listCloudBackups: { inSignature: 'ib', outSignature: '' },
     logFileForBackup: { inSignature: 'si', outSignature: 's' },

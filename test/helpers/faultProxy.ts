@@ -9,7 +9,14 @@ export type Fault =
   | { method: string; garbage: true }
   | { method: string; hang: true }
   /** The real answer, without Content-Length, cleanly ended after `bytes` bytes: a cut the client cannot see. */
-  | { method: string; truncate: { bytes: number; path: RegExp } };
+  | { method: string; truncate: { bytes: number; path: RegExp } }
+  /**
+   * A PUT of which only the first `bytes` reach the server: answered "201 Created" at once (`early`),
+   * or after the rest was read and thrown away.
+   */
+  | { method: 'PUT'; storeOnly: { bytes: number; path: RegExp; early: boolean } }
+  /** The real answer of a Depth 0 PROPFIND, without the file's size. */
+  | { method: 'PROPFIND'; hideSize: true };
 
 export class FaultProxy {
   fault: Fault | undefined;
@@ -47,7 +54,23 @@ export class FaultProxy {
       this.forward(req, res, fault.truncate.bytes);
       return;
     }
-    if (fault && fault.method === req.method && !('truncate' in fault)) {
+    if (fault && 'storeOnly' in fault && req.method === 'PUT' && fault.storeOnly.path.test(req.url ?? '')) {
+      this.storeOnly(req, res, fault.storeOnly);
+      return;
+    }
+    if (fault && 'hideSize' in fault && req.method === 'PROPFIND' && req.headers.depth === '0') {
+      this.forward(req, res, undefined, (xml) =>
+        xml.replace(/<(\w+:)?getcontentlength>[^<]*<\/(\w+:)?getcontentlength>/gi, ''),
+      );
+      return;
+    }
+    if (
+      fault &&
+      fault.method === req.method &&
+      !('truncate' in fault) &&
+      !('storeOnly' in fault) &&
+      !('hideSize' in fault)
+    ) {
       if ('hang' in fault) return; // accept, read nothing back, never answer
       req.resume();
       if ('garbage' in fault) {
@@ -62,11 +85,65 @@ export class FaultProxy {
     this.forward(req, res);
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, cutAfter?: number): void {
+  private storeOnly(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    { bytes, early }: { bytes: number; early: boolean },
+  ): void {
+    const headers = { ...req.headers, 'content-length': String(bytes) };
+    const upstream = http.request({
+      host: this.target.hostname,
+      port: this.target.port,
+      method: 'PUT',
+      path: req.url,
+      headers,
+    });
+    upstream.on('error', () => res.destroy());
+    const stored = new Promise<void>((resolve) =>
+      upstream.once('response', (up) => {
+        up.resume();
+        resolve();
+      }),
+    );
+    // Read to its end (and thrown away) unless the answer comes early.
+    const read = early ? Promise.resolve() : once(req, 'end');
+    let sent = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (sent >= bytes) return;
+      const part = chunk.subarray(0, bytes - sent);
+      sent += part.length;
+      upstream.write(part);
+      if (sent < bytes) return;
+      upstream.end();
+      if (early) req.pause();
+    });
+    void Promise.all([stored, read]).then(() => {
+      res.writeHead(201, { 'Content-Length': '0' });
+      res.end();
+    });
+  }
+
+  private forward(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    cutAfter?: number,
+    rewrite?: (body: string) => string,
+  ): void {
     const upstream = http.request(
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
         up.on('error', () => res.destroy());
+        if (rewrite) {
+          const parts: Buffer[] = [];
+          up.on('data', (chunk: Buffer) => parts.push(chunk));
+          up.on('end', () => {
+            const headers = { ...up.headers };
+            delete headers['content-length'];
+            res.writeHead(up.statusCode ?? 502, headers);
+            res.end(rewrite(Buffer.concat(parts).toString()));
+          });
+          return;
+        }
         if (cutAfter === undefined) {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);

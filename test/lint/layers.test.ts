@@ -66,6 +66,21 @@ describe('import rules', () => {
     ]);
   });
 
+  it('keep the stream between the vault and the plugins apart from both', () => {
+    expect(lint('main/transfer/Probe.ts', "import { Vault } from '../vault/Vault.js';")).toEqual([
+      expect.stringContaining('main/vault/ is not for this layer'),
+    ]);
+    expect(
+      lint('main/transfer/Probe.ts', "import { RestorePlugin } from '../plugins/webdav/RestorePlugin.js';"),
+    ).toEqual([expect.stringContaining('main/plugins/ is not for this layer')]);
+    expect(
+      lint('main/plugins/webdav/Probe.ts', "import { restoreHead } from '../../transfer/archiveStream.js';"),
+    ).toEqual([]);
+    expect(lint('main/vault/Probe.ts', "import { StreamEndpoints } from '../transfer/streamEndpoints.js';")).toEqual(
+      [],
+    );
+  });
+
   it('let the vault reach the sync daemon over D-Bus only', () => {
     expect(lint('main/vault/Probe.ts', "import { SyncDaemon } from '../buteo/SyncDaemon.js';")).toEqual([
       expect.stringContaining('over D-Bus only (buteo/MsyncdProxy.ts)'),

@@ -1,62 +1,17 @@
-// Backup: ask the vault for an archive, wait until it is written, stream it up under a temporary
-// name, MOVE it into place, verify its size on the server, put its SHA-256 beside it, delete the local copy.
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// Backup: ask the vault for an archive, stream it up under a temporary name as it comes, MOVE it into
+// place, verify its size on the server, put its SHA-256 beside it, and leave nothing local behind.
 import { MinorCode, ProgressDetail } from '../../buteo/codes.js';
 import { BackupError, errorMessage } from '../../errors.js';
 import type { ClientPlugin, PluginContext, PluginOutcome } from '../../buteo/ClientPlugin.js';
-import { backupFileDate, backupFileName, CHECKSUM_FOLDER, checksumFileOf } from '../../backupNames.js';
-import { VaultError } from '../../vault/vaultNames.js';
-import type { VaultStatus } from '../../vocabulary.js';
+import { backupFileDate, backupFileName, CHECKSUM_FOLDER } from '../../backupNames.js';
 import type { FileNote } from '../../vault/notes.js';
+import { archiveFromVault, type ArchiveToUpload } from './backupArchive.js';
 import { isAbandonedUpload, partialUploadName, uploadEnded } from './partialUploads.js';
 import { openSession, type PluginEnv } from './pluginEnv.js';
 import type { WebDavConnection } from './WebDavConnection.js';
 import { logger } from '../../log.js';
 
 const log = logger('plugins');
-
-/**
- * Asks the vault for an archive and waits until it says it is written (or failed, or was cancelled).
- * The vault says how its previous operation ended before it answers (Vault.createBackupForSyncProfile),
- * so this listens only once it has answered, and reads its state for what it said in between: the end
- * of an earlier backup is never taken for news of this one.
- */
-async function archiveReady(
-  env: PluginEnv,
-  accountId: number,
-  signal: AbortSignal,
-  start: () => Promise<string>,
-): Promise<string> {
-  const file = await start();
-  let settle!: (status: VaultStatus, detail?: string) => void;
-  const outcome = new Promise<{ status: VaultStatus; detail?: string }>((resolve) => {
-    settle = (status, detail) => resolve({ status, ...(detail ? { detail } : {}) });
-  });
-  let lastError: string | undefined;
-  const offError = await env.vault.onCloudBackupError((id, _code, text) => {
-    if (id === accountId) lastError = text;
-  });
-  const offStatus = await env.vault.onCloudBackupStatusChanged((id, status) => {
-    if (id === accountId && status !== 'Preparing') settle(status, lastError);
-  });
-  const onAbort = () => settle('Canceled');
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    if (signal.aborted) onAbort();
-    const now = await env.vault.state();
-    if (now.status === 'UploadingBackup' || now.status === 'Error' || now.status === 'Canceled')
-      settle(now.status, now.error || lastError);
-    const { status, detail } = await outcome;
-    if (status === 'UploadingBackup') return file;
-    if (status === 'Canceled') throw BackupError.aborted();
-    throw new BackupError(MinorCode.InternalError, detail ?? 'The backup file could not be created.');
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    await offStatus();
-    await offError();
-  }
-}
 
 /**
  * MOVEs the upload into place without replacing another backup: names carry the time to the second, so
@@ -98,20 +53,18 @@ function uploadedMessage(name: string, warnings: FileNote[], checksumProblem: st
  */
 async function storeChecksum(
   connection: WebDavConnection,
-  localFile: string,
+  sha256: string | undefined,
   deviceFolder: string,
   name: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
+  if (!sha256) return 'the backup service gave none';
   const folder = `${deviceFolder}/${CHECKSUM_FOLDER}`;
   try {
     await connection.ensureFolder(folder, signal);
-    // Under the archive's final name, which may differ from the local one by a few seconds.
-    const text = (await readFile(checksumFileOf(localFile), 'utf8')).replace(/ {2}.*$/m, `  ${name}`);
-    const local = `${checksumFileOf(localFile)}.final`;
-    await writeFile(local, text, { mode: 0o600 });
-    await connection.upload(local, `${folder}/${name}.sha256`, signal, () => {});
-    await rm(local, { force: true });
+    // Under the archive's final name, which may differ from the one it was made with by a few seconds.
+    const text = Buffer.from(`${sha256}  ${name}\n`);
+    await connection.uploadStream(`${folder}/${name}.sha256`, { size: text.length, chunks: [text] }, signal, () => {});
     return undefined;
   } catch (err) {
     // A checksum cut short would fail every restore of a good backup: none is better.
@@ -123,6 +76,56 @@ async function storeChecksum(
   }
 }
 
+/**
+ * Removes an upload that did not finish. A server may still be writing what was already on its way
+ * when the upload was cut (the network buffers megabytes), and refuses with 423 Locked until then:
+ * it is asked again until it lets go, for as long as a stalled transfer is given.
+ */
+async function removeUnfinished(connection: WebDavConnection, remote: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await connection.remove(remote, AbortSignal.timeout(30_000));
+    } catch (err) {
+      if (!(err instanceof BackupError) || err.httpStatus !== 423 || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/**
+ * Uploads a killed run left behind; another live process's upload is never touched. Housekeeping only:
+ * a server that cannot list or remove them now does not stop the backup. Resolves true when it looked
+ * at every one; false when the server was still writing one (rclone finishes an upload whose sender
+ * died, answering listings with an error and removals with 423 meanwhile), worth a second look later.
+ */
+async function removeAbandonedUploads(connection: WebDavConnection, folder: string, signal: AbortSignal) {
+  let complete = true;
+  try {
+    for (const entry of (await connection.list(folder, signal)) ?? []) {
+      if (!isAbandonedUpload(entry.name, entry.modified)) continue;
+      await connection.remove(`${folder}/${entry.name}`, signal).catch((err: unknown) => {
+        if (signal.aborted) throw err;
+        complete = false;
+      });
+    }
+  } catch (err) {
+    if (signal.aborted) throw err;
+    complete = false;
+  }
+  return complete;
+}
+
+/** A backup the server does not show whole: what it stored, or that it says nothing of its size. */
+function storedSizeError(stored: number | undefined, size: number, what: 'upload' | 'backup'): BackupError {
+  return new BackupError(
+    MinorCode.InternalError,
+    stored === undefined
+      ? `The server does not say how large the stored ${what} is, so it cannot be checked; it was removed.`
+      : `The server stored ${stored} of ${size} bytes; the incomplete ${what} was removed.`,
+  );
+}
+
 export class BackupPlugin implements ClientPlugin {
   constructor(private readonly env: PluginEnv) {}
 
@@ -130,49 +133,44 @@ export class BackupPlugin implements ClientPlugin {
     ctx.progress(ProgressDetail.Initialising, 'Preparing');
     const session = await openSession(this.env, ctx.profile);
     const { connection, deviceFolder, account } = session;
-    let localFile: string | undefined;
+    let archive: ArchiveToUpload | undefined;
     let tempName: string | undefined;
     let tempRemote: string | undefined;
     try {
       // Reach the server first: a wrong password or a dead server fails in a second, not after archiving.
       await connection.ensureFolder(deviceFolder, ctx.signal);
-      // Uploads a killed run left behind; another live process's upload is never touched.
-      for (const entry of (await connection.list(deviceFolder, ctx.signal)) ?? []) {
-        if (isAbandonedUpload(entry.name, entry.modified))
-          await connection.remove(`${deviceFolder}/${entry.name}`, ctx.signal);
-      }
-      localFile = await archiveReady(this.env, account.id, ctx.signal, async () => {
-        try {
-          return await this.env.vault.createBackupForSyncProfile(ctx.profile.name);
-        } catch (err) {
-          if (err instanceof VaultError && err.kind === 'Canceled') throw BackupError.aborted();
-          const busy = err instanceof VaultError && err.kind === 'Busy';
-          throw new BackupError(busy ? MinorCode.BackupInProgress : MinorCode.InternalError, errorMessage(err));
-        }
-      });
-      let name = path.basename(localFile);
-      const warnings = (await this.env.vault.state()).warnings;
-      tempName = partialUploadName(name);
+      // Housekeeping, alongside the backup: a folder of thousands of backups takes a while to list.
+      const housekeeping = removeAbandonedUploads(connection, deviceFolder, ctx.signal);
+      // Awaited below; a backup that fails first must not leave its failure unhandled.
+      housekeeping.catch(log.ignored('removing abandoned uploads, for a backup that failed first'));
+      archive = await archiveFromVault(this.env, account.id, ctx.profile.name, ctx.signal);
+      tempName = partialUploadName(archive.name);
       tempRemote = `${deviceFolder}/${tempName}`;
       ctx.progress(ProgressDetail.Sending, 'Uploading');
-      const size = await connection.upload(localFile, tempRemote, ctx.signal, (done, total) =>
+      const size = await connection.uploadStream(tempRemote, archive, ctx.signal, (done, total) =>
         ctx.transfer({ direction: 'upload', done, total }),
       );
+      const sha256 = await archive.sha256();
+      const tidy = await housekeeping;
+      // The vault has said all it will about the archive: what it left out goes into the results log.
+      const warnings = (await this.env.vault.state()).warnings;
       ctx.progress(ProgressDetail.Finalising, 'Verifying');
-      name = await moveToFreeName(connection, tempRemote, deviceFolder, name, ctx.signal);
+      // Only a whole upload gets a backup's name: its size is checked under the temporary name first
+      // (the finally below removes it), and again once moved (a server may lie about either).
+      const partSize = await connection.size(tempRemote, ctx.signal);
+      if (partSize !== size) throw storedSizeError(partSize, size, 'upload');
+      const name = await moveToFreeName(connection, tempRemote, deviceFolder, archive.name, ctx.signal);
       const finalRemote = `${deviceFolder}/${name}`;
       tempRemote = undefined;
       const remoteSize = await connection.size(finalRemote, ctx.signal);
-      if (remoteSize !== undefined && remoteSize !== size) {
+      if (remoteSize !== size) {
         await connection
           .remove(finalRemote, AbortSignal.timeout(30_000))
           .catch((err: unknown) => log.warn(`could not remove the incomplete backup ${finalRemote}`, err));
-        throw new BackupError(
-          MinorCode.InternalError,
-          `The server stored ${remoteSize} of ${size} bytes; the incomplete backup was removed.`,
-        );
+        throw storedSizeError(remoteSize, size, 'backup');
       }
-      const checksumProblem = await storeChecksum(connection, localFile, deviceFolder, name, ctx.signal);
+      const checksumProblem = await storeChecksum(connection, sha256, deviceFolder, name, ctx.signal);
+      if (!tidy) await removeAbandonedUploads(connection, deviceFolder, ctx.signal);
       return {
         local: { added: 0, deleted: 0, modified: 0 },
         // The file's name travels as data (Buteo's item details), for the CLI and the UI to show.
@@ -182,15 +180,12 @@ export class BackupPlugin implements ClientPlugin {
     } finally {
       // Never leave a partial upload on the server or the archive on disk, whatever happened.
       if (tempRemote)
-        await connection
-          .remove(tempRemote, AbortSignal.timeout(30_000))
-          .catch((err: unknown) => log.warn(`could not remove the partial upload ${tempRemote}`, err));
+        await removeUnfinished(connection, tempRemote).catch((err: unknown) =>
+          log.warn(`could not remove the partial upload ${tempRemote}`, err),
+        );
       // If that removal failed, the next backup of this process removes it.
       if (tempName) uploadEnded(tempName);
-      if (localFile) {
-        await rm(localFile, { force: true });
-        await rm(checksumFileOf(localFile), { force: true });
-      }
+      await archive?.discard();
       connection.close();
     }
   }

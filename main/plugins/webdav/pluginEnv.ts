@@ -4,16 +4,27 @@ import { LOCATION_KEYS } from '../../accounts/readAccount.js';
 import { MinorCode } from '../../buteo/codes.js';
 import type { SyncProfile } from '../../buteo/SyncProfile.js';
 import { BackupError, errorMessage } from '../../errors.js';
+import type { StreamEndpoints } from '../../transfer/streamEndpoints.js';
 import type { VaultProxy } from '../../vault/VaultProxy.js';
 import { WebDavConnection, type TransferLimits } from './WebDavConnection.js';
 
-export interface PluginEnv {
+/** What opening an account's session needs (openSession). */
+export interface SessionEnv {
   accounts: BackupAccounts;
   vault: VaultProxy;
   /** The vault's own download folder: the only place BackupRestore writes a backup to. */
   restoreDir: string;
   idleTimeoutMs?: number;
   transferLimits?: Partial<TransferLimits>;
+}
+
+export interface PluginEnv extends SessionEnv {
+  /** Where this app's vault and plugins meet to stream archives (streamEndpoints.ts). */
+  streams: StreamEndpoints;
+  /** A folder for small archives kept locally before their upload (backupArchive.ts). */
+  spoolDir: string;
+  /** Archives up to this size are kept in `spoolDir` first; larger ones stream straight up. */
+  spoolMaxBytes: number;
 }
 
 export interface AccountSession {
@@ -23,7 +34,7 @@ export interface AccountSession {
   deviceFolder: string;
 }
 
-export async function openSession(env: PluginEnv, profile: SyncProfile): Promise<AccountSession> {
+export async function openSession(env: SessionEnv, profile: SyncProfile): Promise<AccountSession> {
   const accountId = profile.accountId;
   if (accountId === undefined)
     throw new BackupError(MinorCode.PluginError, `Profile ${profile.name} names no account.`);

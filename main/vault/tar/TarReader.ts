@@ -1,8 +1,8 @@
 // Reads a tar stream entry by entry, hashing every byte as it passes: POSIX ustar/pax and GNU tar's
 // own forms (long names, old and pax sparse files). An archive must end with its end-of-archive
 // marker; one that stops early (a cut download) is an error, never a shorter restore.
-import { createHash } from 'node:crypto';
 import { BLOCK, TypeFlag, decodeHeader, isZeroBlock, parsePaxRecords } from './header.js';
+import { archiveHash, type ArchiveHash } from './offThreadHash.js';
 import { parseSparseMap, readOldGnuSparse, type SparseRegion } from './sparse.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -45,15 +45,18 @@ export class TarReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private ended = false;
-  private readonly hash = createHash('sha256');
+  /** Every byte of the stream, in order, as it arrives (a large archive's on a thread of its own). */
+  private readonly hash: ArchiveHash;
   /** Bytes of the current entry's data not yet read, and the padding after them. */
   private remaining = 0;
   private pad = 0;
   private current: TarEntry | undefined;
   position = 0;
 
-  constructor(source: AsyncIterable<Buffer>) {
+  /** `size`: the archive's length, when known. */
+  constructor(source: AsyncIterable<Buffer>, size?: number) {
     this.source = source[Symbol.asyncIterator]();
+    this.hash = archiveHash(size);
   }
 
   private async fill(min: number): Promise<boolean> {
@@ -61,7 +64,9 @@ export class TarReader {
       const next: IteratorResult<Buffer> = await this.source.next();
       if (next.done) this.ended = true;
       else if (next.value.length > 0) {
+        this.hash.update(next.value);
         this.pending.push(next.value);
+        await this.hash.ready();
         this.pendingBytes += next.value.length;
       }
     }
@@ -78,7 +83,6 @@ export class TarReader {
     else this.pending[0] = head.subarray(max);
     this.pendingBytes -= out.length;
     this.position += out.length;
-    this.hash.update(out);
     return out;
   }
 
@@ -219,7 +223,12 @@ export class TarReader {
   /** Reads what follows the end-of-archive marker (zero padding) and returns the archive's SHA-256. */
   async finish(): Promise<string> {
     while ((await this.take(1 << 20)).length > 0);
-    return this.hash.digest('hex');
+    return this.hash.digest();
+  }
+
+  /** Stops the hashing of an archive that will not be read to its end. */
+  async abandon(): Promise<void> {
+    await this.hash.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // Tar headers as bytes (POSIX ustar + pax, with the GNU extensions GNU tar writes and reads): names stay
 // raw bytes end to end, so a file name that is not UTF-8 comes back exactly as it was. node-tar decodes
 // every name as UTF-8 text (losing such bytes) and has no sparse files, hence this small codec.
+import { isUtf8 } from 'node:buffer';
 
 export const BLOCK = 512;
 
@@ -145,10 +146,6 @@ function splitName(path: Buffer): { name: Buffer; prefix: Buffer } | undefined {
   return undefined;
 }
 
-function isUtf8(bytes: Buffer): boolean {
-  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
-}
-
 /** One pax record: "<length> <key>=<value>\n", the length counting itself. */
 function paxRecord(key: string, value: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(` ${key}=`), value, Buffer.from('\n')]);
@@ -212,6 +209,16 @@ function placeholder(path: Buffer, marker: string): Buffer {
 }
 
 const OCTAL_12_MAX = 8 ** 11;
+
+/**
+ * Whether an entry's header is the ustar block alone (no pax extended header before it): what most
+ * entries are, and the size of an archive can be counted without building their headers.
+ */
+export function fitsUstar(h: Pick<HeaderFields, 'path' | 'linkpath' | 'size'>, sparse = false): boolean {
+  if (sparse || h.size >= OCTAL_12_MAX || h.linkpath.length > 100) return false;
+  if (!isUtf8(h.path) || !isUtf8(h.linkpath)) return false;
+  return splitName(h.path) !== undefined;
+}
 
 /**
  * The blocks for one entry's header: a pax extended header first when ustar cannot hold the entry
