@@ -38,12 +38,12 @@ export interface BackupWorld {
 }
 
 export async function startBackupWorld(
-  options: { proxy?: boolean; daemon?: boolean; dataDir?: string } = {},
+  options: { proxy?: boolean; daemon?: boolean; dataDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<BackupWorld> {
   const server = await startRclone({ user: 'u', password: 'p' });
   const proxy = options.proxy ? await FaultProxy.start(server.url) : undefined;
   const bus = await PrivateBusDaemon.start();
-  const env = cliEnv({ DBUS_SESSION_BUS_ADDRESS: bus.address });
+  const env = cliEnv({ ...options.env, DBUS_SESSION_BUS_ADDRESS: bus.address });
   const dataDir = options.dataDir ?? tempDir();
   const cli = (args: string[], opts: Parameters<typeof runCli>[1] = {}) =>
     runCli(['--data-dir', dataDir, ...args], { env, ...opts });
