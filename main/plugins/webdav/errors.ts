@@ -13,7 +13,6 @@ const networkCodes: Record<string, [FailureKind, string]> = {
   ETIMEDOUT: ['timeout', 'the connection timed out'],
   ECONNRESET: ['connection-lost', 'the connection broke'],
   EPIPE: ['connection-lost', 'the connection broke'],
-  UND_ERR_SOCKET: ['connection-lost', 'the connection broke'],
 };
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO/;
 
@@ -83,9 +82,10 @@ export function toBackupError(err: unknown, doing: string, server: string): Back
       { cause: err, kind: 'certificate', detail: code },
     );
   }
+  // Routed by errno code only: Node's own "socket hang up" is ECONNRESET.
   const network = code ? networkCodes[code] : undefined;
-  if (network || /fetch failed|socket hang up|network/i.test(String((err as Error | undefined)?.message))) {
-    const [kind, words] = network ?? ['connection-lost', 'the connection broke'];
+  if (network) {
+    const [kind, words] = network;
     return new BackupError(
       MinorCode.ConnectionError,
       `Cannot connect to cloud service ${server}: ${words}${kind === 'connection-lost' ? ` while ${doing}` : ''}.`,
