@@ -19,16 +19,58 @@ export interface VaultOutcome {
 /** What a vault operation needs of the session. */
 export type VaultSession = Pick<DaemonSession, 'vault' | 'onServicesLost'>;
 
+/** What the signals of a vault operation say, passed on as they arrive (with their order of arrival). */
+export interface RunSignals {
+  /** The vault began an operation: its status turned to Preparing. */
+  began(at: number): void;
+  /** The vault said why an operation failed, before saying it ended. */
+  failed(error: { text: string; code: string; at: number }): void;
+  /** An operation ended. */
+  ended(status: FinalVaultStatus, at: number): void;
+}
+
 /**
  * Runs a vault operation for one account and waits for its final status; Ctrl-C cancels it cleanly.
  * `start` begins it and resolves with where its answer arrived (VaultProxy.backupToCloud).
  */
-export async function runVaultOperation(
+export function runVaultOperation(
   session: VaultSession,
   accountId: number,
   kind: OperationKind,
   start: () => Promise<number>,
   progress: NodeJS.WriteStream = process.stderr,
+): Promise<VaultOutcome> {
+  const { vault } = session;
+  const onError = kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault);
+  const onStatus =
+    kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault);
+  return followVaultRun(session, kind, start, progress, (run) =>
+    Promise.all([
+      vault.onStateChanged((changed, at) => {
+        if (changed.status === 'Preparing') run.began(at);
+      }),
+      onError((id, code, text, at) => {
+        if (id === accountId) run.failed({ text, code, at });
+      }),
+      onStatus((id, status, at) => {
+        if (id === accountId && isFinalVaultStatus(status)) run.ended(status, at);
+      }),
+    ]),
+  );
+}
+
+/**
+ * Starts a vault operation and follows it to its end through the signals `listen` subscribes to, with
+ * progress shown, Ctrl-C cancelling it, and the truth told if the backup service goes away instead.
+ * `failedWithout` is the error said for a failure the vault gave no reason for.
+ */
+export async function followVaultRun(
+  session: VaultSession,
+  kind: string,
+  start: () => Promise<number>,
+  progress: NodeJS.WriteStream,
+  listen: (run: RunSignals) => Promise<Array<() => Promise<void>>>,
+  failedWithout?: string,
 ): Promise<VaultOutcome> {
   const { vault } = session;
   const stopped = (why: string): VaultOutcome => ({
@@ -38,7 +80,7 @@ export async function runVaultOperation(
   let settle!: (outcome: VaultOutcome) => void;
   const outcome = new Promise<VaultOutcome>((resolve) => (settle = resolve));
   // The vault runs one operation at a time and says, in this order: the run begins (its status turns
-  // to Preparing), the start call is answered, the run ends (cloudRestoreError, then the final status).
+  // to Preparing), the start call is answered, the run ends (its error, then its final status).
   // A run that fails at once may end before the answer; one that ended before this run began belongs
   // to an earlier start. dbus-next hands out every message of one read at once, before an `await
   // start()` resumes, so the order of arrival decides, never the moment a handler happens to run.
@@ -47,28 +89,25 @@ export async function runVaultOperation(
   const errors: Array<{ text: string; code: string; at: number }> = [];
   const early: Array<{ status: VaultOutcome['status']; at: number }> = [];
   const conclude = (status: VaultOutcome['status'], at: number, since: number) => {
+    if (status !== 'Error') return settle({ status });
     const error = errors.filter((e) => e.at > since && e.at < at).at(-1);
-    settle({ status, ...(error ? { error: error.text, ...(error.code ? { code: error.code } : {}) } : {}) });
+    const text = error?.text || failedWithout;
+    settle({ status, ...(text ? { error: text } : {}), ...(error?.code ? { code: error.code } : {}) });
   };
-  const offs = await Promise.all([
-    vault.onStateChanged((changed, at) => {
-      if (since === undefined && changed.status === 'Preparing') begins.push(at);
-    }),
-    (kind === 'backup' ? vault.onCloudBackupError.bind(vault) : vault.onCloudRestoreError.bind(vault))(
-      (id, code, text, at) => {
-        if (id === accountId) errors.push({ text, code, at });
+  const offs = [
+    ...(await listen({
+      began: (at) => {
+        if (since === undefined) begins.push(at);
       },
-    ),
-    (kind === 'backup' ? vault.onCloudBackupStatusChanged.bind(vault) : vault.onCloudRestoreStatusChanged.bind(vault))(
-      (id, status, at) => {
-        if (id !== accountId || !isFinalVaultStatus(status)) return;
+      failed: (error) => errors.push(error),
+      ended: (status, at) => {
         if (since === undefined) early.push({ status, at });
         else if (at > since) conclude(status, at, since);
       },
-    ),
-    showVaultProgress(vault, progress),
-    session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
-  ]);
+    })),
+    await showVaultProgress(vault, progress),
+    await session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
+  ];
   const cancel = () => void vault.cancel().catch((err: unknown) => log.warn('could not cancel', err));
   process.once('SIGINT', cancel);
   process.once('SIGTERM', cancel);
