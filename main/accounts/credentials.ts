@@ -1,6 +1,7 @@
 // Passwords live here, never in accounts.db: the account keeps only a CredentialsId, as on Sailfish.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { readJsonFile } from '../fsAtomic.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { withFileLock } from '../fileLock.js';
@@ -56,23 +57,8 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   private load(): CredentialFile {
-    let raw: string;
-    try {
-      raw = readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, nextId: 1, entries: {} };
-      throw err;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      // not JSON: reported as damaged just below
-      json = undefined;
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`The credentials file ${this.file} is damaged; it was left untouched.`);
-    return parsed.data;
+    const damaged = () => new Error(`The credentials file ${this.file} is damaged; it was left untouched.`);
+    return readJsonFile(this.file, fileSchema, damaged) ?? { version: 1, nextId: 1, entries: {} };
   }
 
   /** Why the file cannot be used, or undefined when it can (or does not exist yet). */

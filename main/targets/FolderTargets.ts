@@ -1,13 +1,13 @@
 // Folders the user backs up to besides drives (Sailfish's memory card, on a desktop): the ones added with
 // "Add folder…" or `sfbackup targets add`, kept in targets.json, and a default one in the home folder that
 // is made the first time a backup goes there.
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { withFileLock } from '../fileLock.js';
-import { writeFileAtomic } from '../fsAtomic.js';
+import { readJsonFile, writeFileAtomic } from '../fsAtomic.js';
 
 const fileSchema = z.object({ folders: z.array(z.string().min(1).max(4096)) });
 
@@ -25,21 +25,15 @@ export class FolderTargets {
   }
 
   list(): string[] {
-    let raw: string;
-    try {
-      raw = readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    let parsed;
-    try {
-      parsed = fileSchema.safeParse(JSON.parse(raw));
-    } catch {
-      throw new InputError(`The backup folders file ${this.file} is not valid JSON; fix or remove it.`);
-    }
-    if (!parsed.success) throw new InputError(`The backup folders file ${this.file} is damaged; fix or remove it.`);
-    return parsed.data.folders.filter((f) => path.isAbsolute(f));
+    const saved = readJsonFile(
+      this.file,
+      fileSchema,
+      (notJson) =>
+        new InputError(
+          `The backup folders file ${this.file} is ${notJson ? 'not valid JSON' : 'damaged'}; fix or remove it.`,
+        ),
+    );
+    return (saved?.folders ?? []).filter((f) => path.isAbsolute(f));
   }
 
   add(folder: string): string {

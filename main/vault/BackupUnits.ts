@@ -1,10 +1,10 @@
 // What a backup contains: folders the user picks, each stored as one top-level folder of the archive.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { withFileLock } from '../fileLock.js';
-import { writeFileAtomic } from '../fsAtomic.js';
+import { readJsonFile, writeFileAtomic } from '../fsAtomic.js';
 import { isUnitName, type ArchiveUnit } from './archive.js';
 
 const unitsSchema = z.object({
@@ -21,22 +21,15 @@ export class BackupUnits {
   }
 
   list(): ArchiveUnit[] {
-    let raw: string;
-    try {
-      raw = readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new InputError(`The backup units file ${this.file} is not valid JSON; fix or remove it.`);
-    }
-    const parsed = unitsSchema.safeParse(json);
-    if (!parsed.success) throw new InputError(`The backup units file ${this.file} is damaged; fix or remove it.`);
-    return parsed.data.units;
+    const saved = readJsonFile(
+      this.file,
+      unitsSchema,
+      (notJson) =>
+        new InputError(
+          `The backup units file ${this.file} is ${notJson ? 'not valid JSON' : 'damaged'}; fix or remove it.`,
+        ),
+    );
+    return saved?.units ?? [];
   }
 
   add(folder: string, name?: string): ArchiveUnit {
