@@ -243,7 +243,7 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     const notes = path.join(device.unit, 'notes.txt');
     writeFileSync(notes, 'changed on the phone after the card backup\n');
     const list = page.getByRole('list', { name: /^Backups on Memory card SDCARD/ });
-    await expect.poll(() => list.getByRole('button').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 30_000 }).toBe(1);
     await list.getByRole('button', { name: new RegExp(`^${made!.replace(/\./g, '\\.')} `) }).click();
     await expect.poll(() => heading('Restore device').isVisible()).toBe(true);
     expect(await button('Restore into another folder…').count()).toBe(0);
@@ -269,7 +269,7 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     await button('Done').click();
     await expect.poll(() => heading('Backup').isVisible()).toBe(true);
     const list = page.getByRole('list', { name: /^Backups on Memory card SDCARD/ });
-    await expect.poll(() => list.getByRole('button').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await list.getByRole('button', { name: `Copy to this computer: ${made!}` }).click();
     const line = () =>
       page
