@@ -78,9 +78,10 @@ describe('Copying backups between the device and this computer', () => {
       fake.emit('device.copy', { copyId: 'other', direction: 'toComputer', done: 9, total: 10, elapsedMs: 2000 }),
     );
     expect(screen.getByRole('progressbar', { name: 'Copy progress' }).getAttribute('aria-valuenow')).toBe('40');
-    await act(async () =>
-      finish({ path: `${home}/${name}`, folder: home, size: 10_000_000, sha256: 'a'.repeat(64), recorded: true }),
-    );
+    await act(async () => {
+      finish({ path: `${home}/${name}`, folder: home, size: 10_000_000, sha256: 'a'.repeat(64), recorded: true });
+      await Promise.resolve();
+    });
     const done = await screen.findByText(
       `Copied ${name} to ${home}, checked: 10.0 MB, the same SHA-256 on both sides, and the checksum the device recorded with the backup.`,
       { selector: '.status-line' },
@@ -113,19 +114,23 @@ describe('Copying backups between the device and this computer', () => {
     const cancelCall = fake.calls.find(([n]) => n === 'devices.cancelCopy');
     const startCall = fake.calls.find(([n]) => n === 'devices.copyToComputer');
     expect(cancelCall?.[1]).toEqual([(startCall?.[1][0] as { copyId: string }).copyId]);
-    await act(async () =>
+    await act(async () => {
       fail(
         new ApiError({
           message: 'The copy was cancelled; nothing of it was kept.',
           problem: { kind: 'cancelled', message: 'The copy was cancelled; nothing of it was kept.' },
         }),
-      ),
-    );
+      );
+      await Promise.resolve();
+    });
     expect((await screen.findByRole('alert')).textContent).toBe('Copy cancelled; nothing was kept.');
 
     // Again, and the connection breaks: the cause, and what to do.
     await user.click(within(list).getByRole('button', { name: `Copy to this computer: ${name}` }));
-    await act(async () => fail(new ApiError({ message: 'Reading the file on the device failed: Connection closed' })));
+    await act(async () => {
+      fail(new ApiError({ message: 'Reading the file on the device failed: Connection closed' }));
+      await Promise.resolve();
+    });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe(
       `Could not copy ${name}: Reading the file on the device failed: Connection closed Check that the device is still connected and has room, then copy again.`,
