@@ -26,9 +26,9 @@ const rules = {
   // The contract is bundled into the page: words, codes and pure checks only.
   ipc: [
     {
-      regex: '^(?!zod$|\\.\\./(vocabulary|backupNames)\\.js$|\\.\\./accounts/validation\\.js$|\\./)',
+      regex: '^(?!zod$|\\.\\./(vocabulary|backupNames|progressText)\\.js$|\\.\\./accounts/validation\\.js$|\\./)',
       message:
-        'The contract imports only zod and pure words: the vocabulary (with Buteo’s codes), backup names, validation.',
+        'The contract imports only zod and pure words: the vocabulary (with Buteo’s codes), backup names, progress text, validation.',
     },
   ],
   vault: [

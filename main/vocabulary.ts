@@ -145,6 +145,10 @@ export type VaultMode = (typeof VAULT_MODES)[number];
 export const OPERATION_KINDS = ['backup', 'restore'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
+/** Which way a backup file is copied between a connected device and this computer (sfbackup pull / push). */
+export const COPY_DIRECTIONS = ['toComputer', 'toDevice'] as const;
+export type CopyDirection = (typeof COPY_DIRECTIONS)[number];
+
 /**
  * How the vault refuses a request: the D-Bus error `org.sailfishos.backup.Error.<refusal>`
  * (InvalidArgs is answered as org.freedesktop.DBus.Error.InvalidArgs).

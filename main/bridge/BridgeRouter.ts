@@ -6,10 +6,13 @@ import { DeviceBridge } from '../device/DeviceBridge.js';
 import { checkedDeviceView, type DeviceStore } from '../device/DeviceStore.js';
 import { InputError } from '../errors.js';
 import type { CallArgs, CallName, CallResult, DeviceCall, DeviceState, EventName } from '../ipc/contract.js';
+import { DeviceCopies, type CopyCall } from './deviceCopies.js';
 import type { UiBridge } from './dispatch.js';
 import type { SettingsBridge } from './SettingsBridge.js';
 
-type DeviceHandlers = { [C in DeviceCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
+type DeviceHandlers = {
+  [C in Exclude<DeviceCall, CopyCall>]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C>;
+};
 
 const LOCAL: DeviceState = { device: null, state: 'local' };
 
@@ -18,6 +21,8 @@ export class BridgeRouter implements UiBridge {
   private device: DeviceBridge | undefined;
   private offDevice: () => void = () => {};
   private readonly offLocal: () => void;
+  /** Copies between the chosen device and this computer: they need both sides, so the router runs them. */
+  private readonly copies: DeviceCopies;
 
   constructor(
     private readonly local: SettingsBridge,
@@ -27,6 +32,15 @@ export class BridgeRouter implements UiBridge {
     this.emitter.setMaxListeners(100);
     this.offLocal = local.onEvent((name, payload) => {
       if (!this.device) this.emitter.emit('event', name, payload);
+    });
+    this.copies = new DeviceCopies({
+      session: () => {
+        if (!this.device) throw new InputError('Choose a device first: copies go between a device and this computer.');
+        return this.device.connectedSession();
+      },
+      local,
+      env,
+      emit: (name, payload) => this.emitter.emit('event', name, payload),
     });
   }
 
@@ -41,6 +55,8 @@ export class BridgeRouter implements UiBridge {
 
   private async switchTo(next: DeviceBridge | undefined): Promise<DeviceState> {
     const previous = this.device;
+    // A copy runs over the previous device's connection, which is about to close.
+    this.copies.cancelAll();
     this.offDevice();
     this.device = next;
     this.offDevice = next ? next.onEvent((name, payload) => this.emitter.emit('event', name, payload)) : () => {};
@@ -75,14 +91,16 @@ export class BridgeRouter implements UiBridge {
   };
 
   handle<C extends CallName>(name: C, args: CallArgs<C>): Promise<CallResult<C>> {
-    if (Object.hasOwn(this.handlers, name)) {
-      const handler = this.handlers[name as DeviceCall] as unknown as (...a: CallArgs<C>) => Promise<CallResult<C>>;
+    for (const handlers of [this.handlers, this.copies.handlers]) {
+      if (!Object.hasOwn(handlers, name)) continue;
+      const handler = (handlers as Record<string, unknown>)[name] as (...a: CallArgs<C>) => Promise<CallResult<C>>;
       return Promise.resolve().then(() => handler(...args));
     }
     return (this.device ?? this.local).handle(name, args);
   }
 
   async close(): Promise<void> {
+    this.copies.cancelAll();
     this.offLocal();
     this.offDevice();
     await this.device?.close();

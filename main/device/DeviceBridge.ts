@@ -44,11 +44,7 @@ export class DeviceBridge {
     this.emitter.setMaxListeners(100);
     this.current = { device, state: 'connecting' };
     this.handlers = deviceHandlers({
-      session: () => {
-        if (!this.session || this.current.state !== 'connected')
-          throw new Error(this.current.message ?? `Not connected to ${this.device.id}`);
-        return this.session;
-      },
+      session: () => this.connectedSession(),
       vaultState: () => this.vault,
       // Only a run still going: one that ended before its start was answered has been told already, and a
       // start that never reached the device has no outcome to tell (an older run's must not stand in for it).
@@ -60,6 +56,13 @@ export class DeviceBridge {
       },
       emit: (name, payload) => this.emit(name, payload),
     });
+  }
+
+  /** The session while connected; a call made while it is not says why. */
+  connectedSession(): DeviceSession {
+    if (!this.session || this.current.state !== 'connected')
+      throw new Error(this.current.message ?? `Not connected to ${this.device.id}`);
+    return this.session;
   }
 
   get state(): DeviceState {

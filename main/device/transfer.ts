@@ -124,15 +124,22 @@ export async function pullFile(
   remote: string,
   local: string,
   onProgress: (p: CopyProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<CopyResult> {
+  signal?.throwIfAborted();
   const word = remoteWord(remote);
   const target = path.resolve(local);
   if (existsSync(target)) throw new InputError(`${target} already exists; choose another name or remove it first.`);
   const total = await remoteSize(link, word);
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.part`);
   const meter = new Meter(total, onProgress);
+  let stop = () => {};
   try {
+    signal?.throwIfAborted();
     const cat = link.exec(`cat ${word}`);
+    // Cancelling ends the device's `cat` with the copy, not only this side's reading of it.
+    stop = () => cat.kill();
+    signal?.addEventListener('abort', stop, { once: true });
     cat.stdin!.end();
     let stderr = '';
     cat.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -141,8 +148,9 @@ export async function pullFile(
     const theirs = remoteFacts(link, word);
     // Awaited below once the copy is here; a failure before then is heard there, not as unhandled.
     theirs.catch(log.ignored('hashing the file on the device'));
-    await pipeline(cat.stdout!, meter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await pipeline(cat.stdout!, meter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }), { signal });
     const code = await exited;
+    signal?.throwIfAborted();
     if (code !== 0) throw new Error(`Reading the file on the device failed: ${stderr.trim() || `exit ${code}`}`);
     const ours = meter.hash.digest('hex');
     const facts = await theirs;
@@ -171,6 +179,7 @@ export async function pullFile(
     }
     return { path: target, size: meter.done, sha256: ours, ...(facts.recorded ? { recorded: true } : {}) };
   } finally {
+    signal?.removeEventListener('abort', stop);
     try {
       unlinkSync(temp);
     } catch {
@@ -185,7 +194,9 @@ export async function pushFile(
   local: string,
   remoteDir: string,
   onProgress: (p: CopyProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<CopyResult> {
+  signal?.throwIfAborted();
   const source = path.resolve(local);
   let size: number;
   try {
@@ -209,14 +220,19 @@ export async function pushFile(
       throw new InputError(`Cannot copy to the device: ${err instanceof Error ? err.message : String(err)}`);
     });
   const meter = new Meter(size, onProgress);
+  let stop = () => {};
   try {
+    signal?.throwIfAborted();
     const cat = link.exec(`${vars}; umask 077; cat > "$d/$t"`);
+    stop = () => cat.kill();
+    signal?.addEventListener('abort', stop, { once: true });
     let stderr = '';
     cat.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     cat.stdout!.resume();
     const exited = new Promise<number | null>((resolve) => cat.once('close', resolve));
-    await pipeline(createReadStream(source), meter, cat.stdin!);
+    await pipeline(createReadStream(source), meter, cat.stdin!, { signal });
     const code = await exited;
+    signal?.throwIfAborted();
     if (code !== 0) throw new Error(`Writing the file on the device failed: ${stderr.trim() || `exit ${code}`}`);
     const ours = meter.hash.digest('hex');
     const facts = await remoteFacts(link, `${dir}/${shellQuote(temp)}`);
@@ -236,5 +252,7 @@ export async function pushFile(
       .run(`${vars}; rm -f "$d/$t" "$d/$t.sha256"`)
       .catch((e: unknown) => log.warn('could not remove a partial copy on the device', e));
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }

@@ -1,11 +1,13 @@
 // Every call and event between the Settings UI and the main process, as zod schemas. Electron's main
 // process, its preload, the browser bridge and the renderer all import this one file; types are inferred.
 import { z } from 'zod';
-import { FAILURE_KINDS, FILE_PROBLEM_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
+import { COPY_DIRECTIONS, FAILURE_KINDS, FILE_PROBLEM_KINDS, OPERATION_KINDS, VAULT_STATUSES } from '../vocabulary.js';
 
 // The shared vocabulary, Buteo's codes with it: every layer routes on these, never on a sentence.
 export * from '../vocabulary.js';
 export { backupFileDate } from '../backupNames.js';
+// Progress travels as numbers; the page words it as the CLI does ("Copying 12 MB of 40 MB · 3 MB/s · 0:09 left").
+export { formatBytes, transferLine } from '../progressText.js';
 // The form checks what the engine will check again: the same rules, so a value the page accepts is saved.
 export { resolveBackupsPath, validateServerAddress, validateServerPath } from '../accounts/validation.js';
 
@@ -267,6 +269,40 @@ const deviceInput = z.object({
   port: z.number().int().min(1).max(65535),
 });
 
+/** An absolute path on the device (its memory card), as its own shell reads it. */
+const devicePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') && !/[\0\n]/.test(p), 'must be an absolute path on the device');
+
+/** An id the page picks for one copy, so that its progress events and its cancel find it. */
+const copyId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+/** A copy between the device and this computer, checked by size and SHA-256 on both sides. */
+export const copyResultSchema = z.object({
+  /** Where the copy is now: a path on this computer (toComputer) or on the device (toDevice). */
+  path: z.string(),
+  /** The folder it went into, as the restore list names it. */
+  folder: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  /** The device's vault had recorded the backup's SHA-256 beside it, and the copy matches that too. */
+  recorded: z.boolean().optional(),
+});
+export type CopyResultView = z.infer<typeof copyResultSchema>;
+
+/** A backup file in one of this computer's drives or folders, offered to copy to the device. */
+export const computerBackupSchema = z.object({
+  folder: z.string(),
+  /** The drive's or folder's name, as the restore list shows it ("This computer", a drive's label). */
+  label: z.string(),
+  name: z.string(),
+  date: z.string().nullable(),
+  size: z.number(),
+});
+export type ComputerBackupView = z.infer<typeof computerBackupSchema>;
+
 /** Request/response channels: arguments and result of each. */
 export const calls = {
   'providers.list': { args: z.tuple([]), result: z.array(providerSchema) },
@@ -347,6 +383,20 @@ export const calls = {
   /** Makes the pages act on this computer (null) or a remembered device. */
   'devices.use': { args: z.tuple([z.string().max(300).nullable()]), result: deviceStateSchema },
   'devices.forget': { args: z.tuple([z.string().max(300)]), result: z.null() },
+  /** Copies a backup from the device's memory card into this computer's default backup folder. */
+  'devices.copyToComputer': {
+    args: z.tuple([z.object({ copyId, folder: devicePath, name: backupFile })]),
+    result: copyResultSchema,
+  },
+  /** This computer's backups (its drives and folders), to copy to the device. */
+  'devices.computerBackups': { args: z.tuple([]), result: z.array(computerBackupSchema) },
+  /** Copies a backup from one of this computer's drives or folders onto the device's memory card `to`. */
+  'devices.copyToDevice': {
+    args: z.tuple([z.object({ copyId, folder: folderPath, name: backupFile, to: devicePath })]),
+    result: copyResultSchema,
+  },
+  /** Stops a copy; nothing of it is kept on either side. */
+  'devices.cancelCopy': { args: z.tuple([copyId]), result: z.null() },
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -389,6 +439,14 @@ export const events = {
   'device.state': deviceStateSchema,
   /** A drive was mounted or unmounted, or a folder added or removed. */
   'targets.changed': z.object({}),
+  /** How far a copy between the device and this computer is: bytes as numbers, worded by the page. */
+  'device.copy': z.object({
+    copyId,
+    direction: z.enum(COPY_DIRECTIONS),
+    done: z.number(),
+    total: z.number(),
+    elapsedMs: z.number(),
+  }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -21,9 +21,12 @@ import { RestoreSection, type BackupListState } from './backup/RestoreSection';
 import { cloudTargets, folderTargets, type BackupTarget } from './backup/targets';
 import { UnitsEditor } from './backup/UnitsEditor';
 import { FileProblems } from './backup/FileProblems';
-import { DemoBanner, TryDemoButton } from './backup/DemoParts';
+import { DemoBanner } from './backup/DemoParts';
+import { NoAccounts } from './backup/NoAccounts';
 import { useFolderBackups } from './backup/useFolderBackups';
 import { useFolderPicker } from '../components/useFolderPicker';
+import { CopyFromComputer, CopyStatus } from './devices/DeviceCopySection';
+import { useDeviceCopy } from './devices/useDeviceCopy';
 
 export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: () => void }) {
   const api = useApi();
@@ -41,6 +44,8 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
   const autoSaves = useRef(0);
   const local = useFolderBackups();
   const picker = useFolderPicker();
+  // A copy to the device's card shows up in its restore list.
+  const copy = useDeviceCopy((c) => c.direction === 'toDevice' && c.result && local.refreshFolder(c.result.folder));
 
   const load = useCallback(async () => {
     try {
@@ -220,26 +225,13 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
         onChange={setAuto}
         onAddAccount={device ? undefined : () => navigate({ page: 'account', accountId: null })}
       />
-      {page.accounts.length === 0 && device ? (
-        <div className="empty">
-          <Hint>
-            Automatic backups go to a cloud storage account. The device keeps its accounts in its own protected store:
-            add one on the device, in Settings → Accounts, then open this page again.
-          </Hint>
-        </div>
-      ) : page.accounts.length === 0 ? (
-        <div className="empty">
-          <Hint>
-            Automatic backups go to a cloud storage account. Backing up now to this computer or a drive needs none.
-          </Hint>
-          <div className="center stacked">
-            <button type="button" className="primary" onClick={() => navigate({ page: 'account', accountId: null })}>
-              Add cloud account
-            </button>
-            {!page.demo && <TryDemoButton />}
-          </div>
-        </div>
-      ) : null}
+      {page.accounts.length === 0 && (
+        <NoAccounts
+          onDevice={device !== null}
+          demo={page.demo !== null}
+          onAdd={() => navigate({ page: 'account', accountId: null })}
+        />
+      )}
       {actionError && <ErrorText>{actionError}</ErrorText>}
       <Section title="Manual backup">
         <ManualBackupSection
@@ -300,7 +292,11 @@ export function BackupPage({ navigate, onBack }: { navigate: Navigate; onBack: (
           onRefresh={refreshList}
           onRefreshFolder={local.refreshFolder}
           onFix={fixAccount}
+          onCopyFile={device ? (folder, file) => copy.toComputer(folder.path, file) : undefined}
+          copyBusy={copy.running}
         />
+        {device && <CopyFromComputer copy={copy} cards={local.targets?.folders ?? []} />}
+        <CopyStatus copy={copy.copy} onCancel={copy.cancel} />
       </Section>
       {picker.error && <ErrorText>{picker.error}</ErrorText>}
       {picker.element}

@@ -3,11 +3,13 @@
 // user), and Back up now with the device's live progress. The device is another user on this machine
 // behind a private sshd (test/helpers/testDevice.ts); everything the UI does to it goes through SSH.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv } from '../helpers/cli.js';
+import { tempDir } from '../helpers/processes.js';
 import { deviceTestBlocker, startTestDevice, type TestDevice } from '../helpers/testDevice.js';
 import { makeUnitTree } from '../helpers/tree.js';
 import { checkState, launchChromium, openPage, pickerRow, startUi, viewports, type UiProcess } from './browser.js';
@@ -23,6 +25,7 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
   let page: Page;
   let consoleErrors: string[];
   let closePage: () => Promise<void>;
+  let uiHome: string;
 
   beforeAll(async () => {
     device = await startTestDevice({ bwlimit: '2M' });
@@ -35,7 +38,9 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     expect(added.code, added.stderr).toBe(0);
     expect((await device.own(['units', 'add', device.unit])).code).toBe(0);
     expect((await device.own(['profiles', 'create', '1'])).code).toBe(0);
-    ui = await startUi(cliEnv({ SFBACKUP_SSH: device.sshCommand }));
+    // This computer's home of its own: its default backup folder is where a copy from the device goes.
+    uiHome = tempDir('sfb-ui-home-');
+    ui = await startUi(cliEnv({ SFBACKUP_SSH: device.sshCommand, HOME: uiHome }));
     browser = await launchChromium();
     ({ page, consoleErrors, close: closePage } = await openPage(browser, phone));
   }, 120_000);
@@ -238,7 +243,7 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
     const notes = path.join(device.unit, 'notes.txt');
     writeFileSync(notes, 'changed on the phone after the card backup\n');
     const list = page.getByRole('list', { name: /^Backups on Memory card SDCARD/ });
-    await expect.poll(() => list.getByRole('button').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 30_000 }).toBe(1);
     await list.getByRole('button', { name: new RegExp(`^${made!.replace(/\./g, '\\.')} `) }).click();
     await expect.poll(() => heading('Restore device').isVisible()).toBe(true);
     expect(await button('Restore into another folder…').count()).toBe(0);
@@ -253,6 +258,54 @@ describe.skipIf(deviceTestBlocker !== undefined)('the Settings UI on a device ov
       daemon: { vault: { status: string; mode: string } };
     };
     expect(after.daemon.vault).toMatchObject({ status: 'Finished', mode: 'restoreFromFile' });
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  });
+  it('copies the device’s memory card backup to this computer, checked, where This computer’s restore list shows it', async () => {
+    const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+    const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const [made] = readdirSync(device.card).filter((n) => n.endsWith('.tar'));
+    expect(made).toBeDefined();
+    // From the restore the last case ended on, back to the device's Backup page.
+    await button('Done').click();
+    await expect.poll(() => heading('Backup').isVisible()).toBe(true);
+    const list = page.getByRole('list', { name: /^Backups on Memory card SDCARD/ });
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await list.getByRole('button', { name: `Copy to this computer: ${made!}` }).click();
+    const line = () =>
+      page
+        .locator('.copy .status-line, .copy .error')
+        .textContent({ timeout: 1000 })
+        .catch(() => '');
+    await expect.poll(line, { timeout: 60_000, interval: 50 }).toMatch(/^Copied /);
+    const into = path.join(uiHome, 'Sailfish OS backups');
+    expect(await line()).toMatch(
+      new RegExp(
+        `^Copied ${made!.replace(/\./g, '\\.')} to ${into}, checked: [\\d.]+ [kMG]?B, the same SHA-256 on both sides, and the checksum the device recorded with the backup\\.$`,
+      ),
+    );
+    await checkState(page, phone, 'device-card-copied');
+    // Byte for byte the device's, with the checksum beside it as the vault writes it.
+    const copy = path.join(into, made!);
+    expect(sha256(copy)).toBe(sha256(path.join(device.card, made!)));
+    expect(readFileSync(`${copy}.sha256`, 'utf8')).toBe(`${sha256(copy)}  ${made!}\n`);
+
+    // This computer's own restore list has it.
+    await button('Back').click();
+    await expect.poll(() => heading('Settings').isVisible()).toBe(true);
+    await page
+      .getByRole('list', { name: 'Devices' })
+      .getByRole('button', { name: /^This computer/ })
+      .click();
+    await expect.poll(() => connection().count(), { timeout: 30_000 }).toBe(0);
+    await button('Backup').click();
+    await expect.poll(() => heading('Backup').isVisible()).toBe(true);
+    const mine = page.getByRole('list', { name: /^Backups on This computer/ });
+    await expect
+      .poll(() => mine.getByRole('button', { name: new RegExp(`^${made!.replace(/\./g, '\\.')} `) }).count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    expect(await page.getByRole('button', { name: /Copy to this computer/ }).count()).toBe(0);
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
 });

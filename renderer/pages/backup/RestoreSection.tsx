@@ -22,6 +22,8 @@ function BackupGroup(props: {
   problem?: ReactNode;
   onChoose: (file: string) => void;
   onRefresh: () => void;
+  /** "Copy to this computer", for a device's memory card (its copy runs beside the vault's runs). */
+  copy?: { busy: boolean; onCopy: (file: string) => void } | undefined;
 }) {
   const { name, list } = props;
   const [expanded, setExpanded] = useState(false);
@@ -39,6 +41,17 @@ function BackupGroup(props: {
               </span>
               <span className="row-sub">{name}</span>
             </button>
+            {props.copy && (
+              <button
+                type="button"
+                className="link copy-action"
+                disabled={props.copy.busy}
+                aria-label={`Copy to this computer: ${b.name}`}
+                onClick={() => props.copy?.onCopy(b.name)}
+              >
+                Copy to this computer
+              </button>
+            )}
           </li>
         ))}
       </ul>
@@ -74,6 +87,9 @@ export function RestoreSection(props: {
   onRefresh: (accountId: number) => void;
   onRefreshFolder: (folder: string) => void;
   onFix: (accountId: number, field: ProblemField) => void;
+  /** On a device: copies one of its memory card's backups to this computer. */
+  onCopyFile?: ((folder: FolderTargetView, file: string) => void) | undefined;
+  copyBusy?: boolean;
 }) {
   const lists = [
     ...props.accounts.map((a) => props.lists[a.id]),
@@ -124,6 +140,12 @@ export function RestoreSection(props: {
               <ProblemText prefix={`${name}: `} problem={{ kind: 'other', message: list.error?.message ?? '' }} />
             }
             onChoose={(file) => props.onChooseFile(folder, file)}
+            copy={
+              props.onCopyFile && {
+                busy: props.copyBusy ?? false,
+                onCopy: (file) => props.onCopyFile?.(folder, file),
+              }
+            }
             onRefresh={() => props.onRefreshFolder(folder.path)}
           />
         );
