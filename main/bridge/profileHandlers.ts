@@ -1,5 +1,6 @@
 // The Settings UI's sync profile calls (the developers' Sync profiles page): every profile with its keys,
 // schedule and last result, one profile's XML and results log, and running or aborting one.
+import { profileSummary } from '../buteo/profileSummary.js';
 import type { SyncProfile } from '../buteo/SyncProfile.js';
 import { InputError } from '../errors.js';
 import type { CallArgs, CallResult, ProfileSummary } from '../ipc/contract.js';
@@ -9,35 +10,9 @@ import type { Stores } from '../stores.js';
 type ProfileCall = 'profiles.list' | 'profiles.get' | 'profiles.run' | 'profiles.abort';
 type Handlers = { [C in ProfileCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
 
-function profileSummary(stores: Stores, p: SyncProfile, running: string[]): ProfileSummary {
-  const last = stores.profiles.results(p.name).at(-1);
-  const schedule = p.schedule;
-  return {
-    name: p.name,
-    displayName: p.displayName,
-    accountId: p.accountId ?? null,
-    client: p.clientPlugin ?? null,
-    enabled: p.enabled,
-    schedule: schedule
-      ? {
-          enabled: schedule.enabled,
-          interval: schedule.interval,
-          days: schedule.days,
-          ...(schedule.time ? { time: schedule.time } : {}),
-        }
-      : null,
-    keys: p.keys(),
-    running: running.includes(p.name),
-    lastResult: last
-      ? {
-          time: last.time,
-          majorCode: last.majorCode,
-          minorCode: last.minorCode,
-          scheduled: last.scheduled,
-          ...(last.message ? { message: last.message } : {}),
-        }
-      : null,
-  };
+/** This computer's profile with its last result from the results log. */
+function summaryOf(stores: Stores, p: SyncProfile, running: string[]): ProfileSummary {
+  return profileSummary(p, stores.profiles.results(p.name).at(-1), running);
 }
 
 export function profileHandlers(context: () => { stores: Stores; session: DaemonSession }): Handlers {
@@ -45,7 +20,7 @@ export function profileHandlers(context: () => { stores: Stores; session: Daemon
     'profiles.list': async () => {
       const { stores, session } = context();
       const running = await session.msyncd.runningSyncs();
-      return stores.profiles.list().map((p) => profileSummary(stores, p, running));
+      return stores.profiles.list().map((p) => summaryOf(stores, p, running));
     },
     'profiles.get': async (name) => {
       const { stores, session } = context();
@@ -59,7 +34,7 @@ export function profileHandlers(context: () => { stores: Stores; session: Daemon
         scheduled: r.scheduled,
         ...(r.message ? { message: r.message } : {}),
       }));
-      return { summary: profileSummary(stores, profile, running), xml: profile.toXml(), log };
+      return { summary: summaryOf(stores, profile, running), xml: profile.toXml(), log };
     },
     'profiles.run': (name) => context().session.msyncd.startSync(name),
     'profiles.abort': async (name) => {

@@ -3,6 +3,7 @@
 // device's privileged stores (accounts, the backed-up units) is not reachable from a desktop: those calls
 // say so and point to the device.
 import { applyAutoBackup, autoBackupOf, defaultAutoBackup } from '../buteo/autoBackup.js';
+import { profileSummary } from '../buteo/profileSummary.js';
 import { SyncProfile } from '../buteo/SyncProfile.js';
 import { ProfileChange } from '../buteo/ProfileManager.js';
 import { InputError } from '../errors.js';
@@ -14,7 +15,6 @@ import type {
   CallResult,
   EventName,
   EventPayload,
-  ProfileSummary,
   TargetCall,
   VaultStateView,
 } from '../ipc/contract.js';
@@ -22,13 +22,7 @@ import { listCloudBackupsWith } from '../operations.js';
 import { cardHandlers } from './deviceCardHandlers.js';
 import { scalarText } from '../scalar.js';
 import { VAULT_INTERFACE, VAULT_PATH, VAULT_SERVICE } from '../vault/vaultService.js';
-import {
-  deviceAccounts,
-  deviceProfileFor,
-  readDeviceProfiles,
-  type DeviceAccount,
-  type DeviceProfile,
-} from './deviceProfiles.js';
+import { deviceAccounts, deviceProfileFor, readDeviceProfiles, type DeviceAccount } from './deviceProfiles.js';
 import type { DeviceSession } from './DeviceSession.js';
 
 type Handlers = { [C in TargetCall]: (...args: CallArgs<C>) => Promise<CallResult<C>> | CallResult<C> };
@@ -65,37 +59,6 @@ function accountView(a: DeviceAccount): AccountView {
     profiles: { ...a.profiles },
     credentialsNeedUpdate: false,
     signIn: null,
-  };
-}
-
-function profileSummary(p: DeviceProfile, running: string[]): ProfileSummary {
-  const { profile, last } = p;
-  const schedule = profile.schedule;
-  return {
-    name: profile.name,
-    displayName: profile.displayName,
-    accountId: profile.accountId ?? null,
-    client: profile.clientPlugin ?? null,
-    enabled: profile.enabled,
-    schedule: schedule
-      ? {
-          enabled: schedule.enabled,
-          interval: schedule.interval,
-          days: schedule.days,
-          ...(schedule.time ? { time: schedule.time } : {}),
-        }
-      : null,
-    keys: profile.keys(),
-    running: running.includes(profile.name),
-    lastResult: last
-      ? {
-          time: last.time,
-          majorCode: last.majorCode,
-          minorCode: last.minorCode,
-          scheduled: last.scheduled,
-          ...(last.message ? { message: last.message } : {}),
-        }
-      : null,
   };
 }
 
@@ -199,13 +162,13 @@ export function deviceHandlers(context: DeviceContext): Handlers {
     'profiles.list': async () => {
       const { msyncd } = context.session();
       const running = await msyncd.runningSyncs();
-      return (await readDeviceProfiles(msyncd)).map((p) => profileSummary(p, running));
+      return (await readDeviceProfiles(msyncd)).map((p) => profileSummary(p.profile, p.last, running));
     },
     'profiles.get': async (name) => {
       const { msyncd } = context.session();
       const found = (await readDeviceProfiles(msyncd)).find((p) => p.profile.name === name);
       if (!found) throw new InputError(`The device has no sync profile ${name}`);
-      const summary = profileSummary(found, await msyncd.runningSyncs());
+      const summary = profileSummary(found.profile, found.last, await msyncd.runningSyncs());
       // msyncd gives the last result over D-Bus, not the whole log.
       return { summary, xml: found.profile.toXml(), log: summary.lastResult ? [summary.lastResult] : [] };
     },
