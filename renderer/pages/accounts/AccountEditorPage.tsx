@@ -15,7 +15,9 @@ import { hostOf, serverAddressProblem } from './validate';
 const offlineKinds: ReadonlySet<Problem['kind']> = new Set(['refused', 'unknown-host', 'unreachable', 'timeout']);
 
 function newCheckId(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `c${Date.now()}${Math.random()}`.slice(0, 40);
+  // randomUUID needs a secure context; getRandomValues does not. Either gives what the contract takes.
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function AccountEditorPage(props: {
