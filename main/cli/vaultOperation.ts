@@ -108,9 +108,21 @@ export async function followVaultRun(
     await showVaultProgress(vault, progress),
     await session.onServicesLost((name) => settle(stopped(`${name} left the bus`))),
   ];
-  const cancel = () => void vault.cancel().catch((err: unknown) => log.warn('could not cancel', err));
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
+  // The first Ctrl-C cancels; a second stops this command at once, as Ctrl-C does without a handler.
+  // Counted rather than left to `once`: two signals that arrive while the process is busy are handed
+  // out in one turn, and the second would find no listener and be lost.
+  let interrupts = 0;
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (++interrupts === 1) {
+      void vault.cancel().catch((err: unknown) => log.warn('could not cancel', err));
+      return;
+    }
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
     let answeredAt: number;
     try {
@@ -127,8 +139,8 @@ export async function followVaultRun(
     if (ours) conclude(ours.status, ours.at, begun);
     return await waitingFor(`the outcome of the ${kind} from the backup service`, outcome);
   } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     for (const off of offs) await off();
   }
 }
